@@ -1,0 +1,17 @@
+namespace Dongyang.Chat.Protocol;
+
+/// <summary>Paths and hub method names of the chat server.</summary>
+public static class ChatEndpoints
+{
+    /// <summary>The SignalR hub path.</summary>
+    public const string HubPath = "/hubs/chat";
+
+    /// <summary>Hub method that streams <see cref="ChatStreamEvent"/>s for a <see cref="ChatRequest"/>.</summary>
+    public const string AskMethod = "Ask";
+
+    /// <summary>Hub method that returns the <see cref="ConversationHistory"/> of a conversation.</summary>
+    public const string HistoryMethod = "GetHistory";
+
+    /// <summary>The header that carries a partner site's public key.</summary>
+    public const string SiteKeyHeader = "X-Site-Key";
+}

@@ -1,0 +1,23 @@
+namespace Dongyang.Chat.Protocol;
+
+/// <summary>The stored messages of one conversation, oldest first.</summary>
+/// <param name="ConversationId">The conversation's id.</param>
+/// <param name="Messages">The messages, oldest first.</param>
+public sealed record ConversationHistory(Guid ConversationId, IReadOnlyList<ChatMessage> Messages);
+
+/// <summary>One stored message.</summary>
+/// <param name="Id">The message id.</param>
+/// <param name="Role"><c>user</c> or <c>assistant</c>.</param>
+/// <param name="Content">The text, with personal data masked.</param>
+/// <param name="CreatedAt">When the message was stored.</param>
+/// <param name="ClientMessageId">The id the client gave a question, if any.</param>
+/// <param name="Grounded">For answers: whether the answer comes from the knowledge base.</param>
+/// <param name="Citations">For answers: the cited sources.</param>
+public sealed record ChatMessage(
+    Guid Id,
+    string Role,
+    string Content,
+    DateTimeOffset CreatedAt,
+    string? ClientMessageId,
+    bool? Grounded,
+    IReadOnlyList<Citation> Citations);

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Chatbot.Api.Persistence;
+using Chatbot.Data.Entities;
+using Chatbot.Rag.Answering;
+using Chatbot.Rag.Safety;
+using Dongyang.Chat.Protocol;
+
+namespace Chatbot.Api.Chat;
+
+/// <summary>
+/// One exchange: the question is validated, masked and stored before any answer starts; the answer is stored when it
+/// completes, or marked interrupted when the client goes away. A resend with a known client id replays the stored answer.
+/// </summary>
+internal sealed partial class ChatService(
+    ConversationStore store,
+    IChatAnswerer answerer,
+    PersonalDataMasker masker,
+    ILogger<ChatService> logger)
+{
+    /// <summary>Validates and stores the question. Throws <see cref="ChatRequestException"/> for a request that cannot be taken.</summary>
+    public async Task<ChatTurn> BeginAsync(ChatRequest? request, CancellationToken cancellationToken)
+    {
+        var message = request?.Message?.Trim();
+        if (string.IsNullOrEmpty(message))
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, "empty_message", "The message is empty.");
+        }
+
+        if (message.Length > ChatLimits.MaxMessageLength)
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, "message_too_long", $"The message is longer than {ChatLimits.MaxMessageLength} characters.");
+        }
+
+        var clientMessageId = request!.ClientMessageId?.Trim();
+        if (clientMessageId is { Length: 0 })
+        {
+            clientMessageId = null;
+        }
+
+        if (clientMessageId is { Length: > ChatLimits.MaxClientMessageIdLength })
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, "client_message_id_too_long", $"The client message id is longer than {ChatLimits.MaxClientMessageIdLength} characters.");
+        }
+
+        if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)
+        {
+            var answer = await store.FindCompleteAnswerAsync(earlier.Id, cancellationToken);
+            return new ChatTurn(earlier, answer);
+        }
+
+        if (request.ConversationId is { } conversationId && !await store.ConversationExistsAsync(conversationId, cancellationToken))
+        {
+            throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+        }
+
+        var question = await store.AddQuestionAsync(request.ConversationId, masker.Mask(message), clientMessageId, cancellationToken);
+        return new ChatTurn(question, null);
+    }
+
+    /// <summary>Streams the answer to a stored question, storing it as it completes.</summary>
+    public async IAsyncEnumerable<ChatStreamEvent> AnswerAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var question = turn.Question;
+        yield return new AcceptedEvent(question.ConversationId, question.Id);
+
+        if (turn.StoredAnswer is { } stored)
+        {
+            yield return new DeltaEvent(stored.Content);
+            yield return new CitationsEvent(ConversationStore.ReadCitations(stored));
+            yield return new CompletedEvent(stored.ConversationId, stored.Id, stored.Grounded ?? false, ConversationStore.ReadSuggestions(stored));
+            yield break;
+        }
+
+        var text = new StringBuilder();
+        IReadOnlyList<Citation> citations = [];
+        AnswerFinished? finished = null;
+        await using var updates = answerer.AnswerAsync(question.Content, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (await updates.MoveNextAsync())
+            {
+                switch (updates.Current)
+                {
+                    case AnswerDelta delta:
+                        text.Append(delta.Text);
+                        yield return new DeltaEvent(delta.Text);
+                        break;
+                    case AnswerCitations answerCitations:
+                        citations = answerCitations.Citations;
+                        yield return new CitationsEvent(citations);
+                        break;
+                    case AnswerFinished done:
+                        finished = done;
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            if (finished is null)
+            {
+                // The client went away or the engine failed mid-answer: keep what was said, marked as such.
+                await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Interrupted, grounded: false, citations, [], CancellationToken.None);
+                LogInterrupted(logger, question.ConversationId, text.Length);
+            }
+        }
+
+        if (finished is null)
+        {
+            yield break;
+        }
+
+        var answer = await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Complete, finished.Grounded, citations, finished.Suggestions, CancellationToken.None);
+        yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answer in conversation {ConversationId} was interrupted after {Characters} characters")]
+    private static partial void LogInterrupted(ILogger logger, Guid conversationId, int characters);
+}
+
+/// <summary>A stored question, and its stored answer when this is a resend of an answered question.</summary>
+internal sealed record ChatTurn(Message Question, Message? StoredAnswer);

@@ -1,0 +1,56 @@
+using Chatbot.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Api.Persistence;
+
+internal static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the relational store chosen by <c>Database:Provider</c> with <c>ConnectionStrings:Chatbot</c>;
+    /// with no connection string, the embedded default keeps a SQLite file in the data folder.
+    /// </summary>
+    public static IServiceCollection AddChatPersistence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        var provider = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        var connectionString = configuration.GetConnectionString("Chatbot");
+
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    var dataDirectory = (configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new()).ResolveDataDirectory(environment.ContentRootPath);
+                    connectionString = $"Data Source={Path.Combine(dataDirectory, "chatbot.db")}";
+                }
+
+                services.AddDbContextFactory<SqliteChatDbContext>(options => options.UseSqlite(connectionString));
+                services.AddSingleton<IDbContextFactory<ChatDbContext>, ChatDbContextFactory<SqliteChatDbContext>>();
+                break;
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new OptionsValidationException("ConnectionStrings", typeof(DatabaseOptions), ["Database:Provider is Postgres, so ConnectionStrings:Chatbot (ConnectionStrings__Chatbot) must be set."]);
+                }
+
+                services.AddDbContextFactory<PostgresChatDbContext>(options => options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure()));
+                services.AddSingleton<IDbContextFactory<ChatDbContext>, ChatDbContextFactory<PostgresChatDbContext>>();
+                break;
+            default:
+                throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions), [$"Unknown database provider '{provider}'. Use Sqlite or Postgres."]);
+        }
+
+        services.AddSingleton<ConversationStore>();
+        services.AddHostedService<DatabaseMigrator>();
+        return services;
+    }
+
+    private sealed class ChatDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<ChatDbContext>
+        where TContext : ChatDbContext
+    {
+        public ChatDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

@@ -1,0 +1,47 @@
+using Chatbot.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chatbot.Data;
+
+/// <summary>
+/// The relational state of the chat. Each database provider derives its own context so that it keeps its own migrations.
+/// </summary>
+public abstract class ChatDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<Feedback> Feedback => Set<Feedback>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<Conversation>(conversation =>
+        {
+            conversation.ToTable("conversations");
+            conversation.Property(c => c.SiteKey).HasMaxLength(100);
+            conversation.HasIndex(c => c.UpdatedAtUtc);
+            conversation.HasMany(c => c.Messages).WithOne(m => m.Conversation).HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Message>(message =>
+        {
+            message.ToTable("messages");
+            message.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
+            message.HasIndex(m => m.ClientMessageId).IsUnique();
+            message.HasIndex(m => m.ReplyToId);
+            message.Property(m => m.ClientMessageId).HasMaxLength(100);
+            message.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
+            message.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<Feedback>(feedback =>
+        {
+            feedback.ToTable("feedback");
+            feedback.Property(f => f.Comment).HasMaxLength(1000);
+            feedback.HasOne(f => f.Message).WithMany().HasForeignKey(f => f.MessageId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

@@ -1,0 +1,15 @@
+namespace Chatbot.Data.Entities;
+
+public sealed class Conversation
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The partner site's public key the conversation started on, once site keys exist.</summary>
+    public string? SiteKey { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime UpdatedAtUtc { get; set; }
+
+    public List<Message> Messages { get; } = [];
+}

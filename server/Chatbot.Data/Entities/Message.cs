@@ -1,0 +1,50 @@
+namespace Chatbot.Data.Entities;
+
+public sealed class Message
+{
+    public Guid Id { get; set; }
+
+    public Guid ConversationId { get; set; }
+
+    public Conversation? Conversation { get; set; }
+
+    /// <summary>Position within the conversation, starting at 1; unique per conversation, so order survives concurrent writers.</summary>
+    public int Sequence { get; set; }
+
+    public MessageRole Role { get; set; }
+
+    /// <summary>The text with personal data already masked.</summary>
+    public required string Content { get; set; }
+
+    public MessageStatus Status { get; set; }
+
+    /// <summary>The client's id for a question; unique, so a resend finds the original instead of asking twice.</summary>
+    public string? ClientMessageId { get; set; }
+
+    /// <summary>For answers: the question it answers.</summary>
+    public Guid? ReplyToId { get; set; }
+
+    public bool? Grounded { get; set; }
+
+    /// <summary>For answers: the citations as JSON, stored with the message so history shows what was shown.</summary>
+    public string? CitationsJson { get; set; }
+
+    /// <summary>For answers: the follow-up suggestions as JSON.</summary>
+    public string? SuggestionsJson { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+public enum MessageRole
+{
+    User = 0,
+    Assistant = 1,
+}
+
+public enum MessageStatus
+{
+    Complete = 0,
+
+    /// <summary>The answer stopped before it completed, for example because the client dropped.</summary>
+    Interrupted = 1,
+}

@@ -1,0 +1,407 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Retrieval;
+using Chatbot.Rag.Text;
+using Chatbot.Rag.VectorStores;
+using Dongyang.Chat.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Rag.Answering;
+
+/// <summary>A complete answer, as <see cref="ExtractiveAnswerer"/> composes it before streaming.</summary>
+/// <param name="Pieces">The answer text in streaming order; concatenated they form the answer.</param>
+/// <param name="Citations">The cited passages, numbered as in the text.</param>
+/// <param name="Grounded">True when the answer quotes the knowledge base; false when the bot declined.</param>
+/// <param name="Suggestions">Follow-up questions.</param>
+/// <param name="Retrieval">The retrieval the answer was built from, for diagnostics.</param>
+public sealed record ComposedAnswer(
+    IReadOnlyList<string> Pieces,
+    IReadOnlyList<Citation> Citations,
+    bool Grounded,
+    IReadOnlyList<string> Suggestions,
+    RetrievalResult Retrieval)
+{
+    /// <summary>The whole answer text.</summary>
+    public string Text => string.Concat(Pieces);
+}
+
+/// <summary>
+/// The offline answerer: it quotes the two to four sentences of the knowledge base that best answer the question,
+/// verbatim (amounts and dates are never rewritten), each with a citation marker, adds a note that the 약관 govern,
+/// and suggests follow-up questions from the cited document. When retrieval is not confident it declines and refers
+/// the customer to the counsellor line.
+/// </summary>
+public sealed partial class ExtractiveAnswerer : IChatAnswerer
+{
+    /// <summary>The note that ends every grounded answer.</summary>
+    public const string Disclaimer = "※ 정확한 보장 내용과 지급 기준은 가입하신 상품의 약관이 우선합니다.";
+
+    private const int SnippetLength = 300;
+    private const int MaxPassagesToQuote = 4;
+
+    private readonly KnowledgeRetriever _retriever;
+    private readonly IDocumentChunkStore? _documents;
+    private readonly RagOptions _options;
+
+    public ExtractiveAnswerer(KnowledgeRetriever retriever, IDocumentChunkStore? documents = null, IOptions<RagOptions>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(retriever);
+        _retriever = retriever;
+        _documents = documents;
+        _options = options?.Value ?? new RagOptions();
+    }
+
+    public async IAsyncEnumerable<AnswerUpdate> AnswerAsync(string question, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var answer = await ComposeAsync(question, cancellationToken);
+        foreach (var piece in answer.Pieces)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new AnswerDelta(piece);
+        }
+
+        yield return new AnswerCitations(answer.Citations);
+        yield return new AnswerFinished(answer.Grounded, answer.Suggestions);
+    }
+
+    /// <summary>Builds the whole answer without streaming it.</summary>
+    public async Task<ComposedAnswer> ComposeAsync(string question, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        var retrieval = await _retriever.RetrieveAsync(question, cancellationToken);
+        if (!retrieval.IsConfident)
+        {
+            return Decline(retrieval);
+        }
+
+        var candidates = await ScoreSentencesAsync(retrieval, cancellationToken);
+        var selected = Select(candidates);
+        if (selected.Count == 0)
+        {
+            return Decline(retrieval);
+        }
+
+        // Citations are numbered in the order their passages are first quoted.
+        var citedPassages = new List<RetrievedPassage>();
+        foreach (var sentence in selected)
+        {
+            if (!citedPassages.Contains(sentence.Passage))
+            {
+                citedPassages.Add(sentence.Passage);
+            }
+        }
+
+        var pieces = new List<string>();
+        var personal = IsPersonalVerdictQuestion(question);
+        if (personal)
+        {
+            pieces.Add("고객님의 계약에 보험금이 지급되는지는 가입하신 상품과 심사 결과에 따라 달라, 여기서 확정해 드릴 수는 없습니다. ");
+            pieces.Add("안내 문서의 관련 기준은 다음과 같습니다.\n");
+        }
+
+        for (var i = 0; i < selected.Count; i++)
+        {
+            var sentence = selected[i];
+            var marker = citedPassages.IndexOf(sentence.Passage) + 1;
+            var separator = i == 0 ? "" : sentence.IsRow || selected[i - 1].IsRow ? "\n" : " ";
+            pieces.Add($"{separator}{Display(sentence.Text)} [{marker}]");
+        }
+
+        if (personal)
+        {
+            pieces.Add($"\n정확한 지급 여부는 상담사({_options.CounsellorPhone}, {_options.CounsellorHours})에게 확인해 주세요.");
+        }
+
+        pieces.Add($"\n\n{Disclaimer}");
+
+        var citations = citedPassages
+            .Select((passage, i) => new Citation(
+                i + 1,
+                passage.Chunk.DocumentId,
+                passage.Chunk.DocumentTitle,
+                string.IsNullOrEmpty(passage.Chunk.Section) ? null : passage.Chunk.Section,
+                passage.Chunk.Page,
+                Snippet(passage.Chunk.Text, selected.Where(s => s.Passage == passage).Select(s => s.Text).First())))
+            .ToList();
+
+        var suggestions = await SuggestAsync(retrieval, citedPassages, cancellationToken);
+        return new ComposedAnswer(pieces, citations, true, suggestions, retrieval);
+    }
+
+    /// <summary>True for questions that ask for a verdict on the customer's own case rather than the rule.</summary>
+    public static bool IsPersonalVerdictQuestion(string question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        var text = KoreanText.Normalize(question);
+        return PersonalVerdict().IsMatch(text)
+            || (FirstPerson().IsMatch(text) && VerdictVerb().IsMatch(text));
+    }
+
+    private ComposedAnswer Decline(RetrievalResult retrieval)
+    {
+        var text = "죄송합니다. 문의하신 내용은 제가 참고하는 안내 문서에서 확인할 수 없습니다. "
+            + $"정확한 안내는 고객센터 상담사({_options.CounsellorPhone}, {_options.CounsellorHours})에게 문의해 주세요.";
+        return new ComposedAnswer([text], [], false, [], retrieval);
+    }
+
+    private async Task<List<CandidateSentence>> ScoreSentencesAsync(RetrievalResult retrieval, CancellationToken cancellationToken)
+    {
+        var passages = retrieval.Passages
+            .Where(p => p.Relevance >= retrieval.Confidence * 0.6)
+            .Take(MaxPassagesToQuote)
+            .ToList();
+        var topDocument = passages[0].Chunk.DocumentId;
+        var definitionTerms = DefinitionQuestion().IsMatch(KoreanText.Normalize(retrieval.Question))
+            ? KoreanText.NormalizeQuery(retrieval.Question).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        var candidates = new List<CandidateSentence>();
+        for (var rank = 0; rank < passages.Count; rank++)
+        {
+            var passage = passages[rank];
+            var sectionOverlap = Overlap(retrieval, $"{passage.Chunk.DocumentTitle}\n{passage.Chunk.Section}");
+            var position = 0;
+            foreach (var (text, isRow) in Sentences(passage.Chunk.Text))
+            {
+                if (text.Length < 8)
+                {
+                    continue;
+                }
+
+                var vector = await _retriever.EmbedAsync(text, cancellationToken);
+                var similarity = KnowledgeRetriever.Cosine(retrieval.QueryVector.Span, vector.Span);
+                var score = (0.55 * Overlap(retrieval, text))
+                    + (0.2 * sectionOverlap)
+                    + (0.25 * Math.Max(similarity, 0))
+                    + (passage.Chunk.DocumentId == topDocument ? 0.1 : 0)
+                    + (0.05 * (passages.Count - rank) / passages.Count)
+                    - (isRow ? 0.1 : 0)
+                    - (IsFragment(text) ? 0.15 : 0)
+                    + (Defines(text, definitionTerms) ? 0.2 : 0);
+                candidates.Add(new CandidateSentence(text, isRow, passage, rank, position++, score));
+            }
+        }
+
+        return candidates;
+    }
+
+    private List<CandidateSentence> Select(List<CandidateSentence> candidates)
+    {
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        var ordered = candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Rank).ThenBy(c => c.Position).ToList();
+        var best = ordered[0];
+        var topDocument = best.Passage.Chunk.DocumentId;
+        var selected = new List<CandidateSentence> { best };
+        foreach (var candidate in ordered.Skip(1))
+        {
+            if (selected.Count >= _options.MaxAnswerSentences)
+            {
+                break;
+            }
+
+            var floor = candidate.Passage.Chunk.DocumentId == topDocument ? 0.7 : 0.85;
+            if (candidate.Score < best.Score * floor)
+            {
+                continue;
+            }
+
+            if (selected.Any(s => s.Text == candidate.Text || Similar(s.Text, candidate.Text)))
+            {
+                continue;
+            }
+
+            selected.Add(candidate);
+        }
+
+        // Read in document order within each passage, passages in rank order.
+        return selected.OrderBy(s => s.Rank).ThenBy(s => s.Position).ToList();
+    }
+
+    private async Task<IReadOnlyList<string>> SuggestAsync(RetrievalResult retrieval, List<RetrievedPassage> cited, CancellationToken cancellationToken)
+    {
+        if (_documents is null)
+        {
+            return [];
+        }
+
+        var usedSections = cited.Select(p => p.Chunk.Section).ToHashSet(StringComparer.Ordinal);
+        var suggestions = new List<string>();
+        var documentIds = cited.Select(p => p.Chunk.DocumentId)
+            .Concat(retrieval.Passages.Select(p => p.Chunk.DocumentId))
+            .Distinct(StringComparer.Ordinal)
+            .Take(2);
+        foreach (var documentId in documentIds)
+        {
+            var chunks = await _documents.GetDocumentChunksAsync(documentId, cancellationToken);
+            var sections = chunks.Select(c => c.Section).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+            // FAQ questions first: they are phrased the way customers ask.
+            foreach (var section in sections.Where(s => !usedSections.Contains(s)))
+            {
+                var question = FaqQuestion(section);
+                if (question is not null && Overlap(retrieval, question) < 0.7 && !suggestions.Contains(question))
+                {
+                    suggestions.Add(question);
+                }
+            }
+
+            foreach (var section in sections.Where(s => !usedSections.Contains(s)))
+            {
+                if (FaqQuestion(section) is null && TopicOf(section) is { } topic && Overlap(retrieval, topic) < 0.7)
+                {
+                    var suggestion = $"{topic}에 대해 알려주세요";
+                    if (!suggestions.Contains(suggestion))
+                    {
+                        suggestions.Add(suggestion);
+                    }
+                }
+            }
+
+            if (suggestions.Count >= 3)
+            {
+                break;
+            }
+        }
+
+        return suggestions.Take(3).ToList();
+    }
+
+    private static string? FaqQuestion(string section)
+    {
+        var last = section.Split(" > ")[^1].Trim();
+        var match = FaqHeading().Match(last);
+        return match.Success ? match.Groups[1].Value.Trim() : null;
+    }
+
+    private static string? TopicOf(string section)
+    {
+        var last = section.Split(" > ")[^1].Trim();
+        var article = ArticleTitle().Match(last);
+        var topic = article.Success ? article.Groups[1].Value : NumberedHeading().Replace(last, "");
+        topic = topic.Trim();
+        return topic.Length is >= 2 and <= 40 && !topic.Contains("자주 묻는", StringComparison.Ordinal) ? topic : null;
+    }
+
+    private static IEnumerable<(string Text, bool IsRow)> Sentences(string chunkText)
+    {
+        var inTable = false;
+        foreach (var line in chunkText.Split('\n'))
+        {
+            if (line.Contains(" | ", StringComparison.Ordinal))
+            {
+                // The first row of a table is its header: it carries no fact on its own.
+                if (inTable)
+                {
+                    yield return (line.Trim(), true);
+                }
+
+                inTable = true;
+                continue;
+            }
+
+            inTable = false;
+            foreach (var sentence in KoreanChunker.SplitSentences(line))
+            {
+                yield return (sentence, false);
+            }
+        }
+    }
+
+    private static double Overlap(RetrievalResult retrieval, string text) =>
+        KnowledgeRetriever.WeightedCoverage(retrieval.QueryTokens, retrieval.QueryTokenWeights, text);
+
+    private static bool Similar(string a, string b)
+    {
+        var x = new HashSet<string>(KoreanText.Tokenize(a), StringComparer.Ordinal);
+        var y = new HashSet<string>(KoreanText.Tokenize(b), StringComparer.Ordinal);
+        if (x.Count == 0 || y.Count == 0)
+        {
+            return false;
+        }
+
+        var shared = x.Count(y.Contains);
+        return (double)shared / Math.Min(x.Count, y.Count) > 0.75;
+    }
+
+    /// <summary>A list item or phrase that does not end like a sentence reads badly when quoted alone.</summary>
+    private static bool IsFragment(string text) =>
+        ListNumber().IsMatch(text) || !(text.EndsWith('.') || text.EndsWith('?') || text.EndsWith('!') || text.EndsWith(')'));
+
+    /// <summary>For "X이 뭐예요?" questions: a sentence that starts by saying what X is, e.g. "해지환급금은 … 금액입니다.".</summary>
+    private static bool Defines(string sentence, string[] terms)
+    {
+        if (terms.Length == 0)
+        {
+            return false;
+        }
+
+        var start = LeadingClauseMark().Replace(sentence, "");
+        var term = terms[^1];
+        return start.StartsWith(term, StringComparison.Ordinal)
+            && start.Length > term.Length + 1
+            && (start[term.Length..].StartsWith("은 ", StringComparison.Ordinal)
+                || start[term.Length..].StartsWith("는 ", StringComparison.Ordinal)
+                || start[term.Length..].StartsWith("이란 ", StringComparison.Ordinal)
+                || start[term.Length..].StartsWith("란 ", StringComparison.Ordinal)
+                || start[term.Length..].StartsWith('('));
+    }
+
+    /// <summary>Drops a leading clause mark (①) so a quoted 약관 clause reads as a sentence; the words stay verbatim.</summary>
+    private static string Display(string sentence) => LeadingClauseMark().Replace(sentence, "");
+
+    /// <summary>The passage text trimmed to about <see cref="SnippetLength"/> characters around the quoted sentence.</summary>
+    internal static string Snippet(string passage, string sentence)
+    {
+        if (passage.Length <= SnippetLength)
+        {
+            return passage;
+        }
+
+        var at = Math.Max(passage.IndexOf(sentence, StringComparison.Ordinal), 0);
+        var start = Math.Max(0, Math.Min(at - 60, passage.Length - SnippetLength));
+        if (start > 0)
+        {
+            // Start at a line or sentence start rather than mid-word.
+            var lineStart = passage.LastIndexOf('\n', at > 0 ? at - 1 : 0);
+            start = lineStart >= start - 40 && lineStart >= 0 ? lineStart + 1 : Math.Min(at, start);
+        }
+
+        var end = Math.Min(passage.Length, Math.Max(start + SnippetLength, at + sentence.Length));
+        var snippet = passage[start..end].Trim();
+        return (start > 0 ? "…" : "") + snippet + (end < passage.Length ? "…" : "");
+    }
+
+    [GeneratedRegex(@"(뭐예요|뭐에요|뭔가요|뭔지|무엇인가요|무엇인지|무엇이에요|이란\??$|란\??$|뜻|의미)")]
+    private static partial Regex DefinitionQuestion();
+
+    [GeneratedRegex(@"^\d{1,2}[.)]\s")]
+    private static partial Regex ListNumber();
+
+    [GeneratedRegex(@"^[①-⑳]\s*")]
+    private static partial Regex LeadingClauseMark();
+
+    [GeneratedRegex(@"^Q\s*[.:]\s*(.+)$")]
+    private static partial Regex FaqHeading();
+
+    [GeneratedRegex(@"^제\s?\d+\s?조(?:의\s?\d+)?\s?\((.+)\)$")]
+    private static partial Regex ArticleTitle();
+
+    [GeneratedRegex(@"^(?:\d{1,2}[.)]\s*|참고\s*:\s*)")]
+    private static partial Regex NumberedHeading();
+
+    [GeneratedRegex(@"(나오나요|나올까요|나올 수 있|받을 수 있을까요|받을 수 있나요|받을 수 있는지|지급될까요|해당될까요|해당되나요)")]
+    private static partial Regex PersonalVerdict();
+
+    [GeneratedRegex(@"(^|\s)(제|저|저는|제가|저의|내|나는|내가|우리|저희|남편|아내|엄마|아빠|어머니|아버지|아이)(\s|$)|제 경우|저 같은")]
+    private static partial Regex FirstPerson();
+
+    [GeneratedRegex(@"(지급|보장|받|나오|해당|가능|되나요|될까요)")]
+    private static partial Regex VerdictVerb();
+
+    private sealed record CandidateSentence(string Text, bool IsRow, RetrievedPassage Passage, int Rank, int Position, double Score);
+}

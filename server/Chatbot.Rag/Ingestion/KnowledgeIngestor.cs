@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Chatbot.Rag.VectorStores;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Rag.Ingestion;
+
+/// <summary>What happened to one file during ingestion.</summary>
+public enum IngestionOutcome
+{
+    /// <summary>New or changed; its chunks were (re)written.</summary>
+    Ingested,
+
+    /// <summary>Unchanged since the last run.</summary>
+    Skipped,
+
+    /// <summary>Could not be read, chunked or embedded; its previous chunks, if any, are kept.</summary>
+    Failed,
+
+    /// <summary>The file is gone; its chunks were deleted.</summary>
+    Removed,
+}
+
+/// <summary>Progress of an ingestion run, reported once per file.</summary>
+/// <param name="Processed">Files handled so far, including this one.</param>
+/// <param name="Total">Files found in the corpus plus documents to remove.</param>
+/// <param name="Path">The file's path relative to the corpus root, or the removed document id.</param>
+/// <param name="Outcome">What happened to it.</param>
+public sealed record IngestionProgress(int Processed, int Total, string Path, IngestionOutcome Outcome);
+
+/// <summary>A file that failed to ingest.</summary>
+/// <param name="Path">The file's path relative to the corpus root.</param>
+/// <param name="Reason">Why, for an operator.</param>
+public sealed record IngestionFailure(string Path, string Reason);
+
+/// <summary>The result of an ingestion run.</summary>
+/// <param name="Files">Files (re)ingested because they were new or changed.</param>
+/// <param name="Chunks">Chunks written for those files.</param>
+/// <param name="Skipped">Unchanged files skipped.</param>
+/// <param name="Removed">Documents whose files are gone and whose chunks were deleted.</param>
+/// <param name="Failed">Files that failed, each with its reason.</param>
+public sealed record IngestionSummary(int Files, int Chunks, int Skipped, int Removed, IReadOnlyList<IngestionFailure> Failed);
+
+/// <summary>
+/// Incrementally ingests a corpus directory into a chunk store: reads each supported file, chunks it, embeds the
+/// chunks and replaces the document's chunks atomically. Unchanged files (same SHA-256 and same pipeline settings)
+/// are skipped; chunks of files no longer present are deleted. A file that fails does so alone.
+/// </summary>
+public sealed class KnowledgeIngestor
+{
+    private readonly IDocumentChunkStore _store;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly KoreanChunker _chunker;
+    private readonly Dictionary<string, IDocumentReader> _readers;
+    private readonly RagOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _pipelineFingerprint;
+
+    public KnowledgeIngestor(
+        IDocumentChunkStore store,
+        IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
+        KoreanChunker chunker,
+        IEnumerable<IDocumentReader> readers,
+        IOptions<RagOptions>? options = null,
+        ILogger<KnowledgeIngestor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(embeddingGenerator);
+        ArgumentNullException.ThrowIfNull(chunker);
+        ArgumentNullException.ThrowIfNull(readers);
+        _store = store;
+        _embeddingGenerator = embeddingGenerator;
+        _chunker = chunker;
+        _options = options?.Value ?? new RagOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _readers = new Dictionary<string, IDocumentReader>(StringComparer.OrdinalIgnoreCase);
+        foreach (var reader in readers)
+        {
+            foreach (var extension in reader.Extensions)
+            {
+                _readers[extension] = reader;
+            }
+        }
+
+        // Changing the chunker settings or the embedding model must re-ingest everything, not just changed files.
+        var model = embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? embeddingGenerator.GetType().Name;
+        _pipelineFingerprint = $"{model}/{chunker.Fingerprint}";
+    }
+
+    /// <summary>The file extensions that can be ingested.</summary>
+    public IReadOnlyCollection<string> SupportedExtensions => _readers.Keys;
+
+    /// <summary>Ingests <see cref="RagOptions.KnowledgePath"/>.</summary>
+    public Task<IngestionSummary> IngestDirectoryAsync(IProgress<IngestionProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        IngestDirectoryAsync(_options.KnowledgePath, progress, cancellationToken);
+
+    /// <summary>Ingests every supported file under <paramref name="corpusPath"/>, recursively.</summary>
+    public async Task<IngestionSummary> IngestDirectoryAsync(string corpusPath, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(corpusPath);
+        var root = Path.GetFullPath(corpusPath);
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"The knowledge corpus directory '{root}' does not exist.");
+        }
+
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => _readers.ContainsKey(Path.GetExtension(f)) && !IsIgnored(root, f))
+            .Select(f => (FullPath: f, Relative: Path.GetRelativePath(root, f).Replace('\\', '/')))
+            .OrderBy(f => f.Relative, StringComparer.Ordinal)
+            .ToList();
+
+        var stored = await _store.GetDocumentHashesAsync(cancellationToken);
+        var claimedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        var removals = stored.Keys.Where(id => !files.Any(f => DocumentIdOf(f.Relative) == id)).OrderBy(id => id, StringComparer.Ordinal).ToList();
+        var total = files.Count + removals.Count;
+        var processed = 0;
+        int ingested = 0, chunkCount = 0, skipped = 0, removed = 0;
+        var failures = new List<IngestionFailure>();
+
+        foreach (var (fullPath, relative) in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var documentId = DocumentIdOf(relative);
+            IngestionOutcome outcome;
+            if (claimedBy.TryGetValue(documentId, out var other))
+            {
+                failures.Add(new IngestionFailure(relative, $"Document id '{documentId}' is already taken by '{other}'."));
+                outcome = IngestionOutcome.Failed;
+            }
+            else
+            {
+                claimedBy[documentId] = relative;
+                try
+                {
+                    var bytes = await File.ReadAllBytesAsync(fullPath, cancellationToken);
+                    var hash = $"{Convert.ToHexStringLower(SHA256.HashData(bytes))}@{_pipelineFingerprint}";
+                    if (stored.TryGetValue(documentId, out var storedHash) && storedHash == hash)
+                    {
+                        skipped++;
+                        outcome = IngestionOutcome.Skipped;
+                    }
+                    else
+                    {
+                        var chunks = await BuildChunksAsync(documentId, relative, bytes, hash, cancellationToken);
+                        await _store.ReplaceDocumentAsync(documentId, chunks, cancellationToken);
+                        ingested++;
+                        chunkCount += chunks.Count;
+                        outcome = IngestionOutcome.Ingested;
+                        _logger.LogInformation("Ingested {Path} as {DocumentId}: {Chunks} chunks", relative, documentId, chunks.Count);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Failed to ingest {Path}", relative);
+                    failures.Add(new IngestionFailure(relative, ex.Message));
+                    outcome = IngestionOutcome.Failed;
+                }
+            }
+
+            progress?.Report(new IngestionProgress(++processed, total, relative, outcome));
+        }
+
+        foreach (var documentId in removals)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await _store.DeleteDocumentAsync(documentId, cancellationToken);
+            removed++;
+            _logger.LogInformation("Removed {DocumentId}: its file is gone", documentId);
+            progress?.Report(new IngestionProgress(++processed, total, documentId, IngestionOutcome.Removed));
+        }
+
+        return new IngestionSummary(ingested, chunkCount, skipped, removed, failures);
+    }
+
+    /// <summary>A document's id: its path relative to the corpus root, without extension, with '/' separators.</summary>
+    public static string DocumentIdOf(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        var normalized = relativePath.Replace('\\', '/');
+        var extension = Path.GetExtension(normalized);
+        return extension.Length > 0 ? normalized[..^extension.Length] : normalized;
+    }
+
+    private async Task<List<IngestedChunk>> BuildChunksAsync(string documentId, string relative, byte[] bytes, string hash, CancellationToken cancellationToken)
+    {
+        var reader = _readers[Path.GetExtension(relative)];
+        ParsedDocument document;
+        using (var stream = new MemoryStream(bytes, writable: false))
+        {
+            document = await reader.ReadAsync(stream, Path.GetFileName(relative), cancellationToken);
+        }
+
+        var pieces = _chunker.Chunk(document);
+        var chunks = pieces.Select((piece, ordinal) => new IngestedChunk
+        {
+            Key = $"{documentId}#{ordinal.ToString(CultureInfo.InvariantCulture)}",
+            DocumentId = documentId,
+            DocumentTitle = document.Title,
+            DocumentType = document.DocumentType,
+            Product = document.Product,
+            Section = piece.Section,
+            Page = piece.Page,
+            Ordinal = ordinal,
+            Text = piece.Text,
+            DocumentHash = hash,
+        }).ToList();
+
+        if (chunks.Count == 0)
+        {
+            return chunks;
+        }
+
+        var embeddings = await _embeddingGenerator.GenerateAsync(chunks.Select(ChunkText.ForEmbedding), cancellationToken: cancellationToken);
+        if (embeddings.Count != chunks.Count)
+        {
+            throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {chunks.Count} chunks.");
+        }
+
+        return chunks.Select((chunk, i) => chunk with { Vector = embeddings[i].Vector }).ToList();
+    }
+
+    /// <summary>Hidden files and folders, and README files that describe the corpus rather than belong to it.</summary>
+    private static bool IsIgnored(string root, string path) =>
+        Path.GetFileNameWithoutExtension(path).Equals("README", StringComparison.OrdinalIgnoreCase)
+        || Path.GetRelativePath(root, path).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part.StartsWith('.'));
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chatbot.Rag;
+
+/// <summary>Settings of the RAG engine, bound from the "Rag" configuration section.</summary>
+public sealed class RagOptions
+{
+    public const string SectionName = "Rag";
+
+    /// <summary>The default of <see cref="DataDirectory"/>, so a host can tell "not configured" from a chosen path.</summary>
+    public const string DefaultDataDirectory = "data";
+
+    /// <summary>The default of <see cref="KnowledgePath"/>.</summary>
+    public const string DefaultKnowledgePath = "samples/knowledge";
+
+    /// <summary>
+    /// Where the engine keeps its state (the embedded vector index). The host resolves a relative path against its
+    /// content root before the engine sees it; the engine resolves any remaining relative path against the process's
+    /// working directory.
+    /// </summary>
+    [Required]
+    public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>The corpus directory ingested by <see cref="Ingestion.KnowledgeIngestor"/>; relative paths as for <see cref="DataDirectory"/>.</summary>
+    [Required]
+    public string KnowledgePath { get; set; } = DefaultKnowledgePath;
+
+    /// <summary>Below this retrieval confidence (0–1) the bot declines instead of answering.</summary>
+    [Range(0.0, 1.0)]
+    public double DeclineThreshold { get; set; } = 0.45;
+
+    /// <summary>How many passages retrieval returns.</summary>
+    [Range(1, 50)]
+    public int RetrievalTop { get; set; } = 8;
+
+    /// <summary>The target maximum chunk length in characters.</summary>
+    [Range(100, 4000)]
+    public int MaxChunkLength { get; set; } = 600;
+
+    /// <summary>Tables stay whole up to this many characters.</summary>
+    [Range(200, 20000)]
+    public int HardMaxChunkLength { get; set; } = 2000;
+
+    /// <summary>The most supporting sentences an extractive answer quotes.</summary>
+    [Range(1, 8)]
+    public int MaxAnswerSentences { get; set; } = 3;
+
+    /// <summary>The counsellor line given when the bot declines or a question needs a personal verdict.</summary>
+    [Required]
+    public string CounsellorPhone { get; set; } = "1588-0000";
+
+    /// <summary>The counsellor line's opening hours, in Korean.</summary>
+    [Required]
+    public string CounsellorHours { get; set; } = "평일 09:00~18:00";
+}

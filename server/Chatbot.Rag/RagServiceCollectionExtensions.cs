@@ -1,0 +1,72 @@
+using Chatbot.Rag.Answering;
+using Chatbot.Rag.Embeddings;
+using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Retrieval;
+using Chatbot.Rag.Safety;
+using Chatbot.Rag.VectorStores;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.VectorData;
+
+namespace Chatbot.Rag;
+
+/// <summary>Registers the RAG engine.</summary>
+public static class RagServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the offline RAG engine: <see cref="RagOptions"/> from the "Rag" section (validated at start), the hashing
+    /// embedding generator, the embedded vector store (as <see cref="VectorStoreCollection{TKey,TRecord}"/>,
+    /// <see cref="IKeywordHybridSearchable{TRecord}"/> and <see cref="IDocumentChunkStore"/>), the Markdown and text
+    /// readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
+    /// <see cref="PersonalDataMasker"/> and <see cref="IChatAnswerer"/> = <see cref="ExtractiveAnswerer"/>.
+    /// Services registered before this call (e.g. another embedding generator or vector store) are kept.
+    /// </summary>
+    public static IServiceCollection AddChatbotRag(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<RagOptions>()
+            .Bind(configuration.GetSection(RagOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
+
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
+            var path = Path.Combine(Path.GetFullPath(options.DataDirectory), EmbeddedVectorStoreCollection.DefaultFileName);
+            return new EmbeddedVectorStoreCollection(
+                path,
+                sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
+        });
+        services.TryAddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+        services.TryAddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+        services.TryAddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, MarkdownDocumentReader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PlainTextDocumentReader>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
+            return new KoreanChunker(new ChunkingOptions
+            {
+                MaxChunkLength = options.MaxChunkLength,
+                HardMaxChunkLength = Math.Max(options.HardMaxChunkLength, options.MaxChunkLength),
+            });
+        });
+
+        services.TryAddSingleton<KnowledgeIngestor>();
+        services.TryAddSingleton<KnowledgeRetriever>();
+        services.TryAddSingleton<PersonalDataMasker>();
+        services.TryAddSingleton<ExtractiveAnswerer>();
+        services.TryAddSingleton<IChatAnswerer>(sp => sp.GetRequiredService<ExtractiveAnswerer>());
+        return services;
+    }
+}

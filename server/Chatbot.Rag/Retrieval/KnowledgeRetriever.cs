@@ -1,0 +1,203 @@
+using System.Numerics.Tensors;
+using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Text;
+using Chatbot.Rag.VectorStores;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.VectorData;
+
+namespace Chatbot.Rag.Retrieval;
+
+/// <summary>A retrieved passage with the signals used to rank it and to decide whether to answer at all.</summary>
+/// <param name="Chunk">The stored chunk, with its vector.</param>
+/// <param name="FusedScore">The store's score: reciprocal-rank fusion for hybrid search, cosine otherwise.</param>
+/// <param name="Similarity">Cosine similarity between the question and the chunk embeddings.</param>
+/// <param name="Coverage">Share of the question's topic tokens found in the chunk's title, section or text (0–1).</param>
+/// <param name="Relevance">The combined relevance (0–1) compared against <see cref="RagOptions.DeclineThreshold"/>.</param>
+public sealed record RetrievedPassage(IngestedChunk Chunk, double FusedScore, double Similarity, double Coverage, double Relevance);
+
+/// <summary>The outcome of retrieval for one question.</summary>
+/// <param name="Question">The question as asked.</param>
+/// <param name="NormalizedQuery">The question after normalisation, as searched.</param>
+/// <param name="QueryTokens">The question's topic tokens.</param>
+/// <param name="QueryTokenWeights">The weight (inverse document frequency) of each query token, same order.</param>
+/// <param name="QueryVector">The question's embedding.</param>
+/// <param name="Passages">The passages, best first.</param>
+/// <param name="Confidence">The best passage's relevance; 0 when nothing was found.</param>
+/// <param name="IsConfident">Whether <paramref name="Confidence"/> reaches the decline threshold.</param>
+public sealed record RetrievalResult(
+    string Question,
+    string NormalizedQuery,
+    IReadOnlyList<string> QueryTokens,
+    IReadOnlyList<double> QueryTokenWeights,
+    ReadOnlyMemory<float> QueryVector,
+    IReadOnlyList<RetrievedPassage> Passages,
+    double Confidence,
+    bool IsConfident);
+
+/// <summary>
+/// Finds the passages that answer a question: normalises it (particles, spacing, colloquial synonyms), runs a hybrid
+/// vector + keyword search, and scores each passage's relevance from lexical coverage of the question's topic tokens
+/// and embedding similarity, so the answerer can decline questions the documents do not cover.
+/// </summary>
+public sealed class KnowledgeRetriever
+{
+    // Coverage dominates: the hashing embedding sees surface overlap only, so it adds ranking nuance but is a weak
+    // "is this on topic" signal by itself.
+    private const double CoverageWeight = 0.75;
+    private const double SimilarityWeight = 0.25;
+
+    // A passage whose heading (a FAQ question or article title) matches the question is the most direct answer.
+    private const double SectionMatchWeight = 0.2;
+    private const double FusionWeight = 0.15;
+
+    private readonly VectorStoreCollection<string, IngestedChunk> _collection;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly IKeywordStatistics? _statistics;
+    private readonly RagOptions _options;
+
+    /// <param name="collection">The chunk store; hybrid search is used when it implements <see cref="IKeywordHybridSearchable{TRecord}"/>.</param>
+    /// <param name="embeddingGenerator">The generator the chunks were embedded with.</param>
+    /// <param name="options">Retrieval settings.</param>
+    /// <param name="statistics">Keyword statistics for weighting rare terms; without them every token weighs the same.</param>
+    public KnowledgeRetriever(
+        VectorStoreCollection<string, IngestedChunk> collection,
+        IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
+        IOptions<RagOptions>? options = null,
+        IKeywordStatistics? statistics = null)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(embeddingGenerator);
+        _collection = collection;
+        _embeddingGenerator = embeddingGenerator;
+        _statistics = statistics ?? collection as IKeywordStatistics;
+        _options = options?.Value ?? new RagOptions();
+    }
+
+    /// <summary>The relevance a passage needs for the bot to answer.</summary>
+    public double DeclineThreshold => _options.DeclineThreshold;
+
+    /// <summary>Retrieves up to <see cref="RagOptions.RetrievalTop"/> passages for a question.</summary>
+    public Task<RetrievalResult> RetrieveAsync(string question, CancellationToken cancellationToken = default) =>
+        RetrieveAsync(question, _options.RetrievalTop, cancellationToken);
+
+    /// <summary>Retrieves up to <paramref name="top"/> passages for a question.</summary>
+    public async Task<RetrievalResult> RetrieveAsync(string question, int top, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var normalized = KoreanText.NormalizeQuery(question);
+        var queryTokens = KoreanText.QueryTokens(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
+        var searchText = normalized.Length > 0 ? normalized : KoreanText.Normalize(question);
+        var queryVector = await EmbedAsync(searchText, cancellationToken);
+        var weights = queryTokens.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
+        if (queryTokens.Count == 0 || !await _collection.CollectionExistsAsync(cancellationToken))
+        {
+            return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, [], 0, false);
+        }
+
+        // Fetch more than needed so re-ranking by relevance can promote a passage fusion placed lower.
+        var fetch = Math.Max(top * 2, 12);
+        var hits = new List<VectorSearchResult<IngestedChunk>>();
+        if (_collection is IKeywordHybridSearchable<IngestedChunk> hybrid)
+        {
+            var options = new HybridSearchOptions<IngestedChunk> { IncludeVectors = true };
+            await foreach (var hit in hybrid.HybridSearchAsync(queryVector, normalized.Split(' '), fetch, options, cancellationToken))
+            {
+                hits.Add(hit);
+            }
+        }
+        else
+        {
+            var options = new VectorSearchOptions<IngestedChunk> { IncludeVectors = true };
+            await foreach (var hit in _collection.SearchAsync(queryVector, fetch, options, cancellationToken))
+            {
+                hits.Add(hit);
+            }
+        }
+
+        var maxFused = hits.Count == 0 ? 1 : hits.Max(h => h.Score ?? 0);
+        var passages = hits
+            .Select(hit =>
+            {
+                var similarity = Cosine(queryVector.Span, hit.Record.Vector.Span);
+                var coverage = WeightedCoverage(queryTokens, weights, $"{hit.Record.DocumentTitle}\n{ChunkText.ForLexicalIndex(hit.Record)}");
+                var relevance = Math.Clamp((CoverageWeight * coverage) + (SimilarityWeight * Math.Max(similarity, 0)), 0, 1);
+                var rank = relevance
+                    + (FusionWeight * (maxFused > 0 ? (hit.Score ?? 0) / maxFused : 0))
+                    + (SectionMatchWeight * SectionMatch(queryTokens, hit.Record.Section));
+                return (Passage: new RetrievedPassage(hit.Record, hit.Score ?? 0, similarity, coverage, relevance), Rank: rank);
+            })
+            .OrderByDescending(p => p.Rank)
+            .ThenBy(p => p.Passage.Chunk.Key, StringComparer.Ordinal)
+            .Take(top)
+            .Select(p => p.Passage)
+            .ToList();
+
+        var confidence = passages.Count == 0 ? 0 : passages.Max(p => p.Relevance);
+        return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confidence >= _options.DeclineThreshold);
+    }
+
+    /// <summary>Embeds a text with the configured generator.</summary>
+    public async Task<ReadOnlyMemory<float>> EmbedAsync(string text, CancellationToken cancellationToken = default)
+    {
+        var embeddings = await _embeddingGenerator.GenerateAsync([text], cancellationToken: cancellationToken);
+        return embeddings[0].Vector;
+    }
+
+    /// <summary>The weighted share of <paramref name="queryTokens"/> that occur in <paramref name="text"/> (0–1).</summary>
+    public static double WeightedCoverage(IReadOnlyList<string> queryTokens, IReadOnlyList<double> weights, string text)
+    {
+        ArgumentNullException.ThrowIfNull(queryTokens);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(text);
+        var total = weights.Sum();
+        if (queryTokens.Count == 0 || total <= 0)
+        {
+            return 0;
+        }
+
+        var tokens = new HashSet<string>(KoreanText.Tokenize(text), StringComparer.Ordinal);
+        double found = 0;
+        for (var i = 0; i < queryTokens.Count; i++)
+        {
+            if (tokens.Contains(queryTokens[i]))
+            {
+                found += weights[i];
+            }
+        }
+
+        return found / total;
+    }
+
+    /// <summary>Dice overlap between the question's topic tokens and those of the section's last heading (0–1).</summary>
+    private static double SectionMatch(IReadOnlyList<string> queryTokens, string section)
+    {
+        if (section.Length == 0 || queryTokens.Count == 0)
+        {
+            return 0;
+        }
+
+        var heading = section.Split(" > ")[^1];
+        var headingTokens = KoreanText.QueryTokens(heading);
+        if (headingTokens.Count == 0)
+        {
+            return 0;
+        }
+
+        var shared = queryTokens.Count(headingTokens.Contains);
+        return 2.0 * shared / (queryTokens.Count + headingTokens.Count);
+    }
+
+    /// <summary>Cosine similarity, 0 for empty or mismatched vectors.</summary>
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length == 0 || a.Length != b.Length)
+        {
+            return 0;
+        }
+
+        var similarity = TensorPrimitives.CosineSimilarity(a, b);
+        return float.IsFinite(similarity) ? similarity : 0;
+    }
+}

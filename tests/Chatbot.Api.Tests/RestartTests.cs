@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dongyang.Chat.Protocol;
+
+namespace Chatbot.Api.Tests;
+
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task Restart_keeps_conversations_and_does_not_re_embed_the_knowledge()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("chatbot-restart-").FullName;
+        try
+        {
+            ChatResponse first;
+            await using (var server = await ChatServer.StartAsync(dataDirectory))
+            {
+                using var http = server.CreateHttpClient();
+                using var response = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
+                first = (await response.Content.ReadFromJsonAsync<ChatResponse>(JsonSerializerOptions.Web))!;
+                Assert.Matches(@"\d+ files, [1-9]\d* chunks embedded, 0 unchanged", server.Output);
+            }
+
+            Assert.True(File.Exists(Path.Combine(dataDirectory, "chatbot.db")), "the SQLite database lives in the data folder");
+
+            await using (var restarted = await ChatServer.StartAsync(dataDirectory))
+            {
+                Assert.Matches(@"0 files, 0 chunks embedded, [1-9]\d* unchanged", restarted.Output);
+                using var http = restarted.CreateHttpClient();
+                var history = await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{first.ConversationId}/messages", JsonSerializerOptions.Web);
+                Assert.Equal(first.Answer, history!.Messages[1].Content);
+
+                using var again = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
+                var answer = (await again.Content.ReadFromJsonAsync<ChatResponse>(JsonSerializerOptions.Web))!;
+                Assert.True(answer.Grounded);
+                Assert.Contains(answer.Citations, c => c.DocumentId == "policy-loan-guide");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}

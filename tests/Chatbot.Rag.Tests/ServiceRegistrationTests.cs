@@ -1,0 +1,62 @@
+using Chatbot.Rag.Answering;
+using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Retrieval;
+using Chatbot.Rag.Safety;
+using Chatbot.Rag.VectorStores;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.VectorData;
+
+namespace Chatbot.Rag.Tests;
+
+public sealed class ServiceRegistrationTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddChatbotRag(configuration).BuildServiceProvider(validateScopes: true);
+    }
+
+    [Fact]
+    public async Task AddChatbotRag_wires_an_end_to_end_engine()
+    {
+        _directory.Write("knowledge/claims.md", "# 보험금 청구 안내\n\n## 1. 청구 방법\n\n보험금 청구는 모바일 앱이나 홈페이지에서 하실 수 있습니다.\n");
+        await using var services = Build(new()
+        {
+            ["Rag:DataDirectory"] = _directory.Combine("data"),
+            ["Rag:KnowledgePath"] = _directory.Combine("knowledge"),
+            ["Rag:CounsellorPhone"] = "1588-1234",
+        });
+
+        var summary = await services.GetRequiredService<KnowledgeIngestor>().IngestDirectoryAsync();
+        var answer = await services.GetRequiredService<IChatAnswerer>().AnswerAsync("보험금 청구는 어떻게 하나요?").ToListAsync();
+        var declined = await services.GetRequiredService<IChatAnswerer>().AnswerAsync("비트코인 시세").ToListAsync();
+
+        Assert.Equal(1, summary.Files);
+        Assert.True(((AnswerFinished)answer[^1]).Grounded);
+        Assert.Contains("1588-1234", string.Concat(declined.OfType<AnswerDelta>().Select(d => d.Text)), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_directory.Combine("data"), EmbeddedVectorStoreCollection.DefaultFileName)));
+
+        var store = services.GetRequiredService<EmbeddedVectorStoreCollection>();
+        Assert.Same(store, services.GetRequiredService<VectorStoreCollection<string, IngestedChunk>>());
+        Assert.Same(store, services.GetRequiredService<IKeywordHybridSearchable<IngestedChunk>>());
+        Assert.Same(store, services.GetRequiredService<IDocumentChunkStore>());
+        Assert.NotNull(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.NotNull(services.GetRequiredService<KnowledgeRetriever>());
+        Assert.NotNull(services.GetRequiredService<PersonalDataMasker>());
+    }
+
+    [Fact]
+    public async Task Invalid_options_fail_validation()
+    {
+        await using var services = Build(new() { ["Rag:DeclineThreshold"] = "1.5", ["Rag:DataDirectory"] = _directory.Path });
+
+        Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RagOptions>>().Value);
+    }
+}
