@@ -7,19 +7,19 @@ namespace Chatbot.Rag.Ingestion;
 
 /// <summary>
 /// Reads HTML pages with AngleSharp (parsing only: nothing is fetched and no script runs). The title is the
-/// &lt;title&gt; or the first &lt;h1&gt;; h2–h6 build the heading path; paragraphs, list items and tables become
-/// blocks, tables whole. Navigation, scripts, styles, forms and hidden elements are page chrome and are skipped.
+/// first &lt;h1&gt; or else the &lt;title&gt;; h2–h6 build the heading path; paragraphs, list items and tables become
+/// blocks, tables whole. Navigation, footers, scripts, styles, forms and hidden elements are page chrome and are skipped.
 /// </summary>
 public sealed partial class HtmlDocumentReader : IDocumentReader
 {
     private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
     {
-        "script", "style", "noscript", "template", "nav", "iframe", "svg", "form", "button", "select", "head",
+        "script", "style", "noscript", "template", "nav", "footer", "iframe", "svg", "form", "button", "select", "head",
     };
 
     private static readonly HashSet<string> Containers = new(StringComparer.OrdinalIgnoreCase)
     {
-        "html", "body", "main", "article", "section", "div", "header", "footer", "aside", "figure", "details", "center",
+        "html", "body", "main", "article", "section", "div", "header", "aside", "figure", "details", "center",
     };
 
     public IReadOnlyCollection<string> Extensions { get; } = [".html", ".htm"];
@@ -49,10 +49,11 @@ public sealed partial class HtmlDocumentReader : IDocumentReader
         }
 
         walker.FlushText();
-        var title = Collapse(document.Title ?? "");
+        // The page's own <h1> names the document better than <title>, which often carries the site name too.
+        var title = walker.FirstH1 ?? Collapse(document.Title ?? "");
         if (title.Length == 0)
         {
-            title = walker.FirstH1 ?? Path.GetFileNameWithoutExtension(fileName);
+            title = Path.GetFileNameWithoutExtension(fileName);
         }
 
         return new ParsedDocument(title, "", "", walker.Blocks);

@@ -71,65 +71,79 @@ public sealed partial class PdfDocumentReader : IDocumentReader
 
     private static List<Line> ReadLines(Page page)
     {
-        var words = page.GetWords()
-            .Where(w => !string.IsNullOrWhiteSpace(w.Text) && w.Letters.Count > 0)
-            .Select(w => new PlacedWord(
-                w.Text,
-                w.BoundingBox.Left,
-                w.BoundingBox.Right,
-                w.Letters[0].StartBaseLine.Y,
-                w.Letters.Average(l => l.PointSize)))
-            .OrderByDescending(w => w.Baseline)
-            .ThenBy(w => w.Left)
+        var letters = page.Letters
+            .Where(l => l.Value.Length > 0)
+            .OrderByDescending(l => l.StartBaseLine.Y)
+            .ThenBy(l => l.StartBaseLine.X)
             .ToList();
 
         var lines = new List<Line>();
-        var current = new List<PlacedWord>();
-        foreach (var word in words)
+        var current = new List<Letter>();
+        foreach (var letter in letters)
         {
-            if (current.Count > 0 && Math.Abs(current[0].Baseline - word.Baseline) > Math.Max(2, current[0].Size * 0.4))
+            if (current.Count > 0 && Math.Abs(current[0].StartBaseLine.Y - letter.StartBaseLine.Y) > Math.Max(2, current[0].PointSize * 0.4))
             {
-                lines.Add(ToLine(current));
+                AddLine(lines, current);
                 current = [];
             }
 
-            current.Add(word);
+            current.Add(letter);
         }
 
-        if (current.Count > 0)
-        {
-            lines.Add(ToLine(current));
-        }
-
+        AddLine(lines, current);
         return lines;
     }
 
-    private static Line ToLine(List<PlacedWord> words)
+    /// <summary>
+    /// Builds a line from its letters. Space glyphs the PDF carries are spaces; a gap of about half a character with no
+    /// space glyph is a third of a character or more (for PDFs that position words instead), while the narrower automatic
+    /// spacing that layout engines put between Hangul and digits ("50만원") is not. A wider gap with no space glyph, or
+    /// a full character or more, separates table cells.
+    /// </summary>
+    private static void AddLine(List<Line> lines, List<Letter> letters)
     {
-        var ordered = words.OrderBy(w => w.Left).ToList();
-        var size = ordered.Select(w => w.Size).OrderBy(s => s).ElementAt(ordered.Count / 2);
-
-        // A gap of several character widths between words separates table cells; a normal space does not.
-        var cells = new List<string>();
-        var cell = new StringBuilder(ordered[0].Text);
-        for (var i = 1; i < ordered.Count; i++)
+        var ordered = letters.OrderBy(l => l.StartBaseLine.X).ToList();
+        var visible = ordered.Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
+        if (visible.Count == 0)
         {
-            var gap = ordered[i].Left - ordered[i - 1].Right;
-            if (gap > size * 2.0)
-            {
-                cells.Add(cell.ToString());
-                cell.Clear();
-            }
-            else if (gap > size * 0.15)
-            {
-                cell.Append(' ');
-            }
-
-            cell.Append(ordered[i].Text);
+            return;
         }
 
-        cells.Add(cell.ToString());
-        return new Line(string.Join(' ', cells), cells, ordered[0].Baseline, ordered[0].Left, size);
+        var size = visible.Select(l => l.PointSize).OrderBy(s => s).ElementAt(visible.Count / 2);
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        Letter? previous = null;
+        var pendingSpace = false;
+        foreach (var letter in ordered)
+        {
+            if (string.IsNullOrWhiteSpace(letter.Value))
+            {
+                pendingSpace = previous is not null;
+                continue;
+            }
+
+            if (previous is not null)
+            {
+                var gap = letter.StartBaseLine.X - previous.EndBaseLine.X;
+                if (gap > size * 1.0 || (!pendingSpace && gap > size * 0.5))
+                {
+                    cells.Add(cell.ToString().Trim());
+                    cell.Clear();
+                }
+                else if (pendingSpace || gap > size * 0.3)
+                {
+                    cell.Append(' ');
+                }
+            }
+
+            cell.Append(letter.Value);
+            previous = letter;
+            pendingSpace = false;
+        }
+
+        cells.Add(cell.ToString().Trim());
+        cells.RemoveAll(c => c.Length == 0);
+        lines.Add(new Line(string.Join(' ', cells), cells, visible[0].StartBaseLine.Y, visible[0].StartBaseLine.X, size));
     }
 
     private static ParsedDocument Assemble(List<PageLines> pages, string? metadataTitle, string fileName)
@@ -250,7 +264,15 @@ public sealed partial class PdfDocumentReader : IDocumentReader
                 }
                 else
                 {
-                    paragraph.Append(EndsSentence(paragraph) || StartsNewItem().IsMatch(line.Text) ? '\n' : ' ');
+                    if (EndsSentence(paragraph) || StartsNewItem().IsMatch(line.Text))
+                    {
+                        paragraph.Append('\n');
+                    }
+                    else if (!(char.IsAsciiDigit(paragraph[^1]) && Text.KoreanText.IsHangulSyllable(line.Text[0])))
+                    {
+                        // A line wrapped at a space lost that space; one wrapped between a number and its unit ("50|만원") had none.
+                        paragraph.Append(' ');
+                    }
                 }
 
                 paragraph.Append(line.Text);
@@ -277,8 +299,6 @@ public sealed partial class PdfDocumentReader : IDocumentReader
 
     [GeneratedRegex(@"^(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$|^\d{1,4}\s*페이지$|^page\s*\d+", RegexOptions.IgnoreCase)]
     private static partial Regex PageNumber();
-
-    private sealed record PlacedWord(string Text, double Left, double Right, double Baseline, double Size);
 
     private sealed record Line(string Text, IReadOnlyList<string> Cells, double Baseline, double Left, double Size);
 
