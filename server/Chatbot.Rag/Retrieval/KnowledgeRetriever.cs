@@ -87,10 +87,11 @@ public sealed class KnowledgeRetriever
         ArgumentNullException.ThrowIfNull(question);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         var normalized = KoreanText.NormalizeQuery(question);
-        var queryTokens = KoreanText.QueryTokens(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
+        var groups = KoreanText.QueryTokenGroups(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
+        var queryTokens = groups.SelectMany(g => g).ToList();
         var searchText = normalized.Length > 0 ? normalized : KoreanText.Normalize(question);
         var queryVector = await EmbedAsync(searchText, cancellationToken);
-        var weights = queryTokens.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
+        var weights = WordBalancedWeights(groups);
         if (queryTokens.Count == 0 || !await _collection.CollectionExistsAsync(cancellationToken))
         {
             return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, [], 0, false);
@@ -138,6 +139,26 @@ public sealed class KnowledgeRetriever
         return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confidence >= _options.DeclineThreshold);
     }
 
+    /// <summary>
+    /// Token weights such that each question word weighs as much as its rarest token, shared among its tokens in
+    /// proportion to their inverse document frequency. Without this a long compound ("실손의료보험", five bigrams)
+    /// would outweigh a short word, and a question about something the documents never mention ("동양생명 주가")
+    /// would look covered because the company name alone has several bigrams.
+    /// </summary>
+    private List<double> WordBalancedWeights(IReadOnlyList<IReadOnlyList<string>> groups)
+    {
+        var weights = new List<double>();
+        foreach (var group in groups)
+        {
+            var idf = group.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
+            var sum = idf.Sum();
+            var scale = sum > 0 ? idf.Max() / sum : 0;
+            weights.AddRange(idf.Select(w => w * scale));
+        }
+
+        return weights;
+    }
+
     /// <summary>Embeds a text with the configured generator.</summary>
     public async Task<ReadOnlyMemory<float>> EmbedAsync(string text, CancellationToken cancellationToken = default)
     {
@@ -171,7 +192,7 @@ public sealed class KnowledgeRetriever
     }
 
     /// <summary>Dice overlap between the question's topic tokens and those of the section's last heading (0–1).</summary>
-    private static double SectionMatch(IReadOnlyList<string> queryTokens, string section)
+    private static double SectionMatch(List<string> queryTokens, string section)
     {
         if (section.Length == 0 || queryTokens.Count == 0)
         {

@@ -24,7 +24,7 @@ public static class KoreanText
         "한도", "제도", "정도", "용도", "속도", "추가", "결과", "초과", "경과", "효과", "동의", "문의", "회의", "주의", "정의", "합의",
         "미만", "차이", "나이", "사이", "아이", "평가", "증가", "부가", "원가", "시가", "대가", "단가", "보험가", "연도", "년도",
         "고도", "인도", "지도", "태도", "의도", "이", "가", "는", "은", "을", "를", "도", "만", "과", "와", "로", "의", "에",
-        "이의", "임의", "의의", "경로", "통로", "진로", "과로", "매도", "주가", "종이", "단가", "호가", "대가",
+        "이의", "임의", "의의", "경로", "통로", "진로", "과로", "매도", "주가", "종이", "단가", "호가", "대가", "명의",
     };
 
     // Question, request and connective endings that carry no topic; stripped from query words only, longest first.
@@ -43,7 +43,7 @@ public static class KoreanText
         "해요", "돼요", "되요", "어요", "아요", "여요", "지요", "되죠", "죠", "래요",
         "하면", "되면", "으면", "이면", "해도", "돼도", "되도", "어도", "아도", "해서", "돼서", "되서", "어서", "아서",
         "했어요", "됐어요", "었어요", "았어요", "할때", "할", "하는", "되는", "해야",
-        "싶어요", "싶은데", "싶습니다", "얼마야", "야", "여",
+        "싶어요", "싶은데", "싶습니다", "얼마야", "야", "여", "것",
     ];
 
     private static readonly (string Contracted, string Stem)[] ContractedEndings =
@@ -62,7 +62,7 @@ public static class KoreanText
         "안내", "문의", "질문", "말", "나오", "나오나요", "받", "받나요", "받을", "있는", "없는", "하", "되는", "하는데", "인데",
         "누가", "누구", "누구예요", "몇", "뭐뭐", "머", "머야", "머에요", "머예요", "뭐에요", "다", "둘", "둘다", "맘", "안", "못",
         "꼭", "더", "또", "그냥", "진짜", "정말", "요즘", "너무", "잘", "같은데", "같아요", "돼요", "되요", "되나요", "프로",
-        "퍼센트", "프", "면", "땐", "말고", "당분간", "잠시", "잠깐", "나중에", "해요", "줘요", "쳐", "넣",
+        "퍼센트", "프", "면", "땐", "말고", "당분간", "잠시", "잠깐", "나중에", "해요", "줘요", "쳐", "넣", "찍", "쓸", "쓰", "비용", "내야", "내도", "며칠", "걸리", "걸린",
         "걸", "많", "나갔", "갔",
         // Generic predicates ("받을 수", "해 주나요") say nothing about the topic once their ending is gone.
         "받", "받아", "받으", "받을", "받고", "받았", "주", "해주", "쳐주", "되", "하", "해", "했", "있", "없", "있어", "없어", "없을", "알", "알아", "가", "가면", "간", "간것", "와",
@@ -73,7 +73,7 @@ public static class KoreanText
     // Colloquial or misspelt words mapped, whole, to the documents' wording after endings and particles are stripped.
     private static readonly Dictionary<string, string> WordSynonyms = new(StringComparer.Ordinal)
     {
-        ["내"] = "납입", ["내는"] = "납입", ["낼"] = "납입", ["냈"] = "납입", ["내면"] = "납입", ["내야"] = "납입", ["내도"] = "제출",
+        ["내"] = "납입", ["내는"] = "납입", ["낼"] = "납입", ["냈"] = "납입", ["내면"] = "납입",
         ["바꾸"] = "변경", ["바꿔"] = "변경", ["바꿀"] = "변경", ["바꿀라면"] = "변경", ["바꾸려면"] = "변경", ["바뀌"] = "변경",
         ["바뀐"] = "변경", ["바뀌었"] = "변경", ["바꾸고"] = "변경",
         ["살리"] = "부활", ["살릴"] = "부활", ["살려"] = "부활", ["되살리"] = "부활", ["되살릴"] = "부활",
@@ -88,7 +88,7 @@ public static class KoreanText
         // Contracted colloquial verb forms, back to the stem FAQ headings use ("들어와요" → 들어오나요).
         ["나와"] = "나오", ["나왔"] = "나오", ["들어와"] = "들어오", ["들어왔"] = "들어오", ["걸려"] = "걸리", ["걸렸"] = "걸리",
         ["다쳐서"] = "재해", ["다쳤"] = "재해", ["다치면"] = "재해", ["한번"] = "1회", ["한번에"] = "1회",
-        ["이유"] = "사유", ["병"] = "질병",
+        ["이유"] = "사유", ["외국"] = "국외", ["갚"] = "상환", ["안갚"] = "상환", ["못갚"] = "상환", ["갚을"] = "상환", ["병"] = "질병",
         ["밀린"] = "연체", ["밀렸"] = "연체", ["잔고"] = "잔액", ["통장"] = "계좌",
     };
 
@@ -118,8 +118,8 @@ public static class KoreanText
         ("쎈터", "센터"),
         ("목숨을 끊", "자신을 해친 "),
         ("목숨 끊", "자신을 해친 "),
-        ("못 낼", "납입 연체 "),
-        ("못낼", "납입 연체 "),
+        ("첫 보험료", "제1회 보험료"),
+        ("첫회 보험료", "제1회 보험료"),
         ("빠져나갔", "출금 "),
         ("빠져 나갔", "출금 "),
         ("빠져나가", "출금 "),
@@ -185,24 +185,38 @@ public static class KoreanText
     /// exists because two words were written without a space ("보험금청구" → 금청) is dropped when the index does not
     /// know it but knows its neighbours on both sides; a genuinely unknown word keeps all its tokens.
     /// </summary>
-    public static IReadOnlyList<string> QueryTokens(string query, Func<string, bool>? isKnown)
+    public static IReadOnlyList<string> QueryTokens(string query, Func<string, bool>? isKnown) =>
+        QueryTokenGroups(query, isKnown).SelectMany(group => group).ToList();
+
+    /// <summary>
+    /// <see cref="QueryTokens(string, Func{string, bool}?)"/> grouped by the question word they come from, so a
+    /// scorer can let each word count once however many bigrams it has. A token appears only in its first word's group;
+    /// words left with no token are omitted.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> QueryTokenGroups(string query, Func<string, bool>? isKnown)
     {
-        var tokens = new List<string>();
+        var groups = new List<IReadOnlyList<string>>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var word in QueryWords(query))
         {
             var wordTokens = TokenizeWord(word).ToList();
             var keep = isKnown is null ? Enumerable.Repeat(true, wordTokens.Count).ToArray() : KnownTokenMask(word, wordTokens, isKnown);
+            var group = new List<string>();
             for (var i = 0; i < wordTokens.Count; i++)
             {
                 if (keep[i] && seen.Add(wordTokens[i]))
                 {
-                    tokens.Add(wordTokens[i]);
+                    group.Add(wordTokens[i]);
                 }
+            }
+
+            if (group.Count > 0)
+            {
+                groups.Add(group);
             }
         }
 
-        return tokens;
+        return groups;
     }
 
     /// <summary>
@@ -387,6 +401,18 @@ public static class KoreanText
             }
 
             var word = StripQueryEnding(raw);
+
+            // "못낼", "못받" written together: the negation says nothing about the topic.
+            if (word.Length >= 2 && word[0] == '못')
+            {
+                word = StripQueryEnding(word[1..]);
+                if (WordSynonyms.TryGetValue(word, out var negated))
+                {
+                    words.AddRange(negated.Split(' '));
+                    continue;
+                }
+            }
+
             if (QueryStopWords.Contains(word))
             {
                 continue;
