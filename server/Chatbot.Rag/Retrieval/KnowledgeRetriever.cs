@@ -51,6 +51,9 @@ public sealed class KnowledgeRetriever
     private const double SectionMatchWeight = 0.2;
     private const double FusionWeight = 0.15;
 
+    // How much a native verb or adjective counts against a noun of the same rarity.
+    private const double PredicateWeight = 0.5;
+
     private readonly VectorStoreCollection<string, IngestedChunk> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly IKeywordStatistics? _statistics;
@@ -88,7 +91,7 @@ public sealed class KnowledgeRetriever
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         var normalized = KoreanText.NormalizeQuery(question);
         var groups = KoreanText.QueryTokenGroups(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
-        var queryTokens = groups.SelectMany(g => g).ToList();
+        var queryTokens = groups.SelectMany(g => g.Tokens).ToList();
         var searchText = normalized.Length > 0 ? normalized : KoreanText.Normalize(question);
         var queryVector = await EmbedAsync(searchText, cancellationToken);
         var weights = WordBalancedWeights(groups);
@@ -143,16 +146,17 @@ public sealed class KnowledgeRetriever
     /// Token weights such that each question word weighs as much as its rarest token, shared among its tokens in
     /// proportion to their inverse document frequency. Without this a long compound ("실손의료보험", five bigrams)
     /// would outweigh a short word, and a question about something the documents never mention ("동양생명 주가")
-    /// would look covered because the company name alone has several bigrams.
+    /// would look covered because the company name alone has several bigrams. A native verb ("들어오", "갚") weighs
+    /// half: it shapes the question more than it names the topic.
     /// </summary>
-    private List<double> WordBalancedWeights(IReadOnlyList<IReadOnlyList<string>> groups)
+    private List<double> WordBalancedWeights(IReadOnlyList<QueryWordTokens> groups)
     {
         var weights = new List<double>();
         foreach (var group in groups)
         {
-            var idf = group.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
+            var idf = group.Tokens.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
             var sum = idf.Sum();
-            var scale = sum > 0 ? idf.Max() / sum : 0;
+            var scale = sum > 0 ? idf.Max() / sum * (group.IsPredicate ? PredicateWeight : 1) : 0;
             weights.AddRange(idf.Select(w => w * scale));
         }
 

@@ -2,6 +2,12 @@ using System.Text;
 
 namespace Chatbot.Rag.Text;
 
+/// <summary>The lexical tokens of one question word.</summary>
+/// <param name="Word">The word after normalisation.</param>
+/// <param name="Tokens">Its tokens that carry evidence.</param>
+/// <param name="IsPredicate">True for a native verb or adjective ("들어오", "갚"), false for a noun.</param>
+public sealed record QueryWordTokens(string Word, IReadOnlyList<string> Tokens, bool IsPredicate);
+
 /// <summary>
 /// Korean-aware text normalisation and lexical tokenisation shared by the embedder, the lexical index and retrieval.
 /// Any store that keeps a keyword index (e.g. a PostgreSQL tsvector) must index <see cref="Tokenize"/> output so
@@ -186,18 +192,18 @@ public static class KoreanText
     /// know it but knows its neighbours on both sides; a genuinely unknown word keeps all its tokens.
     /// </summary>
     public static IReadOnlyList<string> QueryTokens(string query, Func<string, bool>? isKnown) =>
-        QueryTokenGroups(query, isKnown).SelectMany(group => group).ToList();
+        QueryTokenGroups(query, isKnown).SelectMany(group => group.Tokens).ToList();
 
     /// <summary>
     /// <see cref="QueryTokens(string, Func{string, bool}?)"/> grouped by the question word they come from, so a
     /// scorer can let each word count once however many bigrams it has. A token appears only in its first word's group;
     /// words left with no token are omitted.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<string>> QueryTokenGroups(string query, Func<string, bool>? isKnown)
+    public static IReadOnlyList<QueryWordTokens> QueryTokenGroups(string query, Func<string, bool>? isKnown)
     {
-        var groups = new List<IReadOnlyList<string>>();
+        var groups = new List<QueryWordTokens>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var word in QueryWords(query))
+        foreach (var (word, isPredicate) in QueryWordsWithKind(query))
         {
             var wordTokens = TokenizeWord(word).ToList();
             var keep = isKnown is null ? Enumerable.Repeat(true, wordTokens.Count).ToArray() : KnownTokenMask(word, wordTokens, isKnown);
@@ -212,7 +218,7 @@ public static class KoreanText
 
             if (group.Count > 0)
             {
-                groups.Add(group);
+                groups.Add(new QueryWordTokens(word, group, isPredicate));
             }
         }
 
@@ -376,7 +382,10 @@ public static class KoreanText
         }
     }
 
-    private static List<string> QueryWords(string query)
+    private static List<string> QueryWords(string query) => QueryWordsWithKind(query).Select(w => w.Word).ToList();
+
+    /// <summary>The question's topic words, each marked when it is a native verb or adjective rather than a noun.</summary>
+    private static List<(string Word, bool IsPredicate)> QueryWordsWithKind(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var text = Normalize(query);
@@ -385,7 +394,10 @@ public static class KoreanText
             text = text.Replace(from, to, StringComparison.Ordinal);
         }
 
-        var words = new List<string>();
+        var words = new List<(string, bool)>();
+        void AddSynonym(string synonym) =>
+            words.AddRange(synonym.Split(' ').Select(w => (w, NativeStems.Contains(w))));
+
         foreach (var raw in Words(text))
         {
             // Emoticons written in bare jamo ("ㅠㅠ", "ㅋㅋ") are tone, not topic.
@@ -396,19 +408,20 @@ public static class KoreanText
 
             if (WordSynonyms.TryGetValue(raw, out var direct))
             {
-                words.AddRange(direct.Split(' '));
+                AddSynonym(direct);
                 continue;
             }
 
-            var word = StripQueryEnding(raw);
+            var word = StripQueryEnding(raw, out var isPredicate);
 
             // "못낼", "못받" written together: the negation says nothing about the topic.
             if (word.Length >= 2 && word[0] == '못')
             {
-                word = StripQueryEnding(word[1..]);
+                word = StripQueryEnding(word[1..], out var negatedIsPredicate);
+                isPredicate |= negatedIsPredicate;
                 if (WordSynonyms.TryGetValue(word, out var negated))
                 {
-                    words.AddRange(negated.Split(' '));
+                    AddSynonym(negated);
                     continue;
                 }
             }
@@ -421,7 +434,7 @@ public static class KoreanText
             word = StripParticle(word);
             if (WordSynonyms.TryGetValue(word, out var synonym))
             {
-                words.AddRange(synonym.Split(' '));
+                AddSynonym(synonym);
                 continue;
             }
 
@@ -430,21 +443,28 @@ public static class KoreanText
                 continue;
             }
 
-            words.Add(word);
+            words.Add((word, isPredicate));
         }
 
         return words;
     }
 
-    // NFKC turns compatibility jamo (ㅠ) into conjoining jamo, so both blocks count.
     private static bool IsCompatibilityJamo(char c) => c is (>= '\u3131' and <= '\u318E') or (>= '\u1100' and <= '\u11FF');
 
-    private static string StripQueryEnding(string word)
+    /// <summary>
+    /// Strips one question or connective ending. <paramref name="isPredicate"/> tells whether what remains is a native
+    /// verb or adjective stem ("들어와요" → 들어오, "갚으면" → 갚) rather than a noun that took 하다/되다 or the copula
+    /// ("청구하려면" → 청구, "면책기간이에요" → 면책기간): native predicates are weaker evidence of the topic.
+    /// </summary>
+    private static string StripQueryEnding(string word, out bool isPredicate)
     {
+        isPredicate = false;
+
         // "살릴수", "낼수", "받을수": 수 after a syllable ending in ㄹ is "can", not a noun.
         if (word.Length >= 2 && word[^1] == '수' && IsHangulSyllable(word[^2]) && (word[^2] - '\uAC00') % 28 == 8)
         {
             word = word[..^1];
+            isPredicate = true;
         }
 
         // Contracted polite forms back to the stem: "나와요" → 나오, "걸려요" → 걸리, "어려워요" → 어려우.
@@ -452,6 +472,7 @@ public static class KoreanText
         {
             if (word.Length > contracted.Length && word.EndsWith(contracted, StringComparison.Ordinal))
             {
+                isPredicate = true;
                 return word[..^contracted.Length] + stem;
             }
         }
@@ -460,10 +481,17 @@ public static class KoreanText
         {
             if (word.Length > ending.Length && word.EndsWith(ending, StringComparison.Ordinal))
             {
+                isPredicate |= !NounEndingStarts.Contains(ending[0]);
                 return word[..^ending.Length];
             }
         }
 
         return word;
     }
+
+    // An ending that starts with a light verb (하다, 되다) or the copula (이다) follows a noun: "청구하려면", "기간이에요".
+    private static readonly HashSet<char> NounEndingStarts = ['하', '해', '했', '할', '한', '되', '돼', '됐', '될', '된', '이', '인', '예', '에', '입', '합', '됩'];
+
+    // Synonym targets that are native verb stems, not nouns.
+    private static readonly HashSet<string> NativeStems = new(StringComparer.Ordinal) { "나오", "들어오", "걸리" };
 }
