@@ -52,6 +52,15 @@ internal static class CliEngine
         return builder.AddEnvironmentVariables().Build();
     }
 
+    /// <summary>Tables written to a file or pipe get room for document ids instead of the 80-column default.</summary>
+    public static void WidenRedirectedOutput()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 140);
+        }
+    }
+
     /// <summary>Warnings and errors go to standard error so standard output stays the report.</summary>
     public static void AddHostServices(IServiceCollection services) =>
         services.AddLogging(logging => logging

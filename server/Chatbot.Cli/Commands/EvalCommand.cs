@@ -38,19 +38,19 @@ internal static class EvalCommand
             return CliEngine.BadInput;
         }
 
+        CliEngine.WidenRedirectedOutput();
         EvaluationReport report;
         try
         {
             var questions = await EvaluationQuestion.LoadAsync(questionsPath, cancellationToken);
-            report = await AnsiConsole.Status().StartAsync("Ingesting the corpus into a temporary store…", async status =>
-                await RagEvaluator.RunAsync(
-                    corpus,
-                    questions,
-                    CliEngine.Configuration(),
-                    top,
-                    CliEngine.AddHostServices,
-                    new InlineProgress<EvaluationProgress>(p => status.Status(p.Stage == "ingest" ? $"Ingesting {p.Done}/{p.Total}…" : $"Asking {p.Done}/{p.Total}…")),
-                    cancellationToken));
+            Task<EvaluationReport> Run(IProgress<EvaluationProgress>? progress) =>
+                RagEvaluator.RunAsync(corpus, questions, CliEngine.Configuration(), top, CliEngine.AddHostServices, progress, cancellationToken);
+
+            // A spinner helps at a terminal; in a log or a pipe it would only add a line per question.
+            report = Console.IsOutputRedirected
+                ? await Run(null)
+                : await AnsiConsole.Status().StartAsync("Ingesting the corpus into a temporary store…", status =>
+                    Run(new InlineProgress<EvaluationProgress>(p => status.Status(p.Stage == "ingest" ? $"Ingesting {p.Done}/{p.Total}…" : $"Asking {p.Done}/{p.Total}…"))));
         }
         catch (Exception ex) when (ex is FileNotFoundException or FormatException or DirectoryNotFoundException or InvalidOperationException)
         {

@@ -41,6 +41,7 @@ internal static class IngestCommand
             return CliEngine.BadInput;
         }
 
+        CliEngine.WidenRedirectedOutput();
         var data = Path.GetFullPath(dataDirectory);
         var services = new ServiceCollection();
         CliEngine.AddHostServices(services);
