@@ -63,6 +63,10 @@ public sealed class DocumentReaderTests : IDisposable
         Assert.Null(hospital.Page);
         Assert.Contains(document.Blocks, b => b.HeadingPath.SequenceEqual(["제2관 보험금의 지급"]));
 
+        var exclusions = ChunkContaining(chunks, "암벽등반");
+        Assert.StartsWith("제6조(보험금을 지급하지 않는 사유)", exclusions.Section, StringComparison.Ordinal);
+        Assert.Contains("1. 스카이다이빙, 행글라이딩 등 항공 레저 활동\n2. 암벽등반 등 전문 등반\n3. 자동차 경주 등 속도 경기", exclusions.Text, StringComparison.Ordinal);
+
         var table = ChunkContaining(chunks, "대퇴골 골절");
         Assert.Contains("상해 등급 | 예시 | 보험금\n1급 | 척추 골절 | 300만원\n2급 | 대퇴골 골절 | 150만원\n3급 | 손목 골절 | 50만원", table.Text, StringComparison.Ordinal);
     }

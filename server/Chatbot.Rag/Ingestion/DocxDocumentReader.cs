@@ -11,7 +11,8 @@ namespace Chatbot.Rag.Ingestion;
 /// <summary>
 /// Reads Word documents (.docx) with the Open XML SDK. Heading styles (by outline level, or a style named
 /// "heading N" / "제목 N") build the heading path, the Title style or the core "title" property names the document,
-/// numbered and bulleted paragraphs are list items, and tables stay whole. Before anything is parsed the package is
+/// numbered and bulleted paragraphs are list items (numbered ones keep their computed label: "1.", "①", "가."), and
+/// tables stay whole. Before anything is parsed the package is
 /// checked as a zip: a document that would expand beyond <see cref="MaxUncompressedBytes"/> or with an absurd
 /// compression ratio is refused as a possible zip bomb.
 /// </summary>
@@ -91,6 +92,7 @@ public sealed partial class DocxDocumentReader : IDocumentReader
         var body = document.MainDocumentPart?.Document?.Body
             ?? throw new InvalidDataException("The DOCX has no document body.");
         var styles = ReadStyles(document.MainDocumentPart!);
+        var numbering = new ListNumbering(document.MainDocumentPart!.NumberingDefinitionsPart);
         var headings = new List<string>();
         var blocks = new List<DocumentBlock>();
         string? styledTitle = null;
@@ -160,7 +162,14 @@ public sealed partial class DocxDocumentReader : IDocumentReader
                 continue;
             }
 
-            var isListItem = paragraph.ParagraphProperties?.NumberingProperties is not null || style?.IsList == true;
+            var numberingProperties = paragraph.ParagraphProperties?.NumberingProperties;
+            var isListItem = numberingProperties is not null || style?.IsList == true;
+            if (numberingProperties is not null && numbering.Next(numberingProperties) is { } label)
+            {
+                // Numbered items keep their number, as 약관 refer to them ("제2항 제1호").
+                text = $"{label} {text}";
+            }
+
             blocks.Add(new DocumentBlock(headings.ToArray(), isListItem ? DocumentBlockKind.ListItem : DocumentBlockKind.Paragraph, text));
         }
 
@@ -250,6 +259,87 @@ public sealed partial class DocxDocumentReader : IDocumentReader
         }
 
         return result;
+    }
+
+    /// <summary>Computes the visible labels of automatically numbered paragraphs ("1.", "①", "가.") in reading order.</summary>
+    private sealed class ListNumbering(NumberingDefinitionsPart? part)
+    {
+        private const string Circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
+        private const string Ganada = "가나다라마바사아자차카타파하";
+        private const string Chosung = "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ";
+
+        private readonly Dictionary<int, int[]> _counters = [];
+
+        /// <summary>Advances the list the paragraph belongs to and returns its label, or null for bullets and unknown lists.</summary>
+        public string? Next(NumberingProperties properties)
+        {
+            var numberId = properties.NumberingId?.Val?.Value;
+            var level = properties.NumberingLevelReference?.Val?.Value ?? 0;
+            if (part?.Numbering is not { } numbering || numberId is null or 0 || level is < 0 or > 8)
+            {
+                return null;
+            }
+
+            var instance = numbering.Elements<NumberingInstance>().FirstOrDefault(n => n.NumberID?.Value == numberId);
+            var abstractId = instance?.AbstractNumId?.Val?.Value;
+            var definition = numbering.Elements<AbstractNum>().FirstOrDefault(a => a.AbstractNumberId?.Value == abstractId);
+            var levels = definition?.Elements<Level>().ToDictionary(l => l.LevelIndex?.Value ?? 0);
+            if (levels is null || !levels.TryGetValue(level, out var current))
+            {
+                return null;
+            }
+
+            if (!_counters.TryGetValue(numberId.Value, out var counters))
+            {
+                counters = new int[9];
+                _counters[numberId.Value] = counters;
+            }
+
+            counters[level] = counters[level] == 0 ? StartOf(current) : counters[level] + 1;
+            Array.Clear(counters, level + 1, counters.Length - level - 1);
+            if (current.NumberingFormat?.Val?.Value is { } format && (format == NumberFormatValues.Bullet || format == NumberFormatValues.None))
+            {
+                return null;
+            }
+
+            var label = current.LevelText?.Val?.Value ?? $"%{level + 1}.";
+            for (var i = 0; i <= level; i++)
+            {
+                var value = counters[i] == 0 && levels.TryGetValue(i, out var parent) ? StartOf(parent) : counters[i];
+                var itemFormat = levels.TryGetValue(i, out var itemLevel) ? itemLevel.NumberingFormat?.Val?.Value : null;
+                label = label.Replace($"%{i + 1}", Format(value, itemFormat), StringComparison.Ordinal);
+            }
+
+            return label.Trim().Length > 0 ? label.Trim() : null;
+        }
+
+        private static int StartOf(Level level) => level.StartNumberingValue?.Val?.Value ?? 1;
+
+        private static string Format(int value, NumberFormatValues? format)
+        {
+            if (format == NumberFormatValues.DecimalEnclosedCircle && value is >= 1 and <= 20)
+            {
+                return Circled[value - 1].ToString();
+            }
+
+            if (format == NumberFormatValues.Ganada && value is >= 1 and <= 14)
+            {
+                return Ganada[value - 1].ToString();
+            }
+
+            if (format == NumberFormatValues.Chosung && value is >= 1 and <= 14)
+            {
+                return Chosung[value - 1].ToString();
+            }
+
+            if ((format == NumberFormatValues.LowerLetter || format == NumberFormatValues.UpperLetter) && value is >= 1 and <= 26)
+            {
+                var letter = (char)('a' + value - 1);
+                return (format == NumberFormatValues.UpperLetter ? char.ToUpperInvariant(letter) : letter).ToString();
+            }
+
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     private static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();
