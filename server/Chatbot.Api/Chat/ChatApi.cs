@@ -72,11 +72,19 @@ internal static class ChatApi
 
         await foreach (var update in chat.AnswerAsync(turn, cancellationToken))
         {
-            var json = JsonSerializer.Serialize(update, JsonSerializerOptions.Web);
-            using var document = JsonDocument.Parse(json);
-            var type = document.RootElement.GetProperty("type").GetString();
-            await http.Response.WriteAsync($"event: {type}\ndata: {json}\n\n", cancellationToken);
+            var json = JsonSerializer.Serialize(update, ReadableJson.Options);
+            await http.Response.WriteAsync($"event: {EventName(update)}\ndata: {json}\n\n", cancellationToken);
             await http.Response.Body.FlushAsync(cancellationToken);
         }
     }
+
+    /// <summary>The SSE event name, equal to the JSON type discriminator.</summary>
+    private static string EventName(ChatStreamEvent update) => update switch
+    {
+        AcceptedEvent => "accepted",
+        DeltaEvent => "delta",
+        CitationsEvent => "citations",
+        CompletedEvent => "completed",
+        _ => "error",
+    };
 }
