@@ -17,9 +17,13 @@ namespace Chatbot.Rag;
 /// <summary>Registers the RAG engine.</summary>
 public static class RagServiceCollectionExtensions
 {
+    /// <summary>The connection string <see cref="VectorStoreKind.Postgres"/> uses: <c>ConnectionStrings:Chatbot</c>, shared with the relational store.</summary>
+    public const string ConnectionStringName = "Chatbot";
+
     /// <summary>
     /// Adds the offline RAG engine: <see cref="RagOptions"/> from the "Rag" section (validated at start), the hashing
-    /// embedding generator, the embedded vector store (as <see cref="VectorStoreCollection{TKey,TRecord}"/>,
+    /// embedding generator, the chunk store chosen by <c>Rag:VectorStore</c> (embedded by default, or pgvector on
+    /// <c>ConnectionStrings:Chatbot</c>; as <see cref="VectorStoreCollection{TKey,TRecord}"/>,
     /// <see cref="IKeywordHybridSearchable{TRecord}"/> and <see cref="IDocumentChunkStore"/>), the Markdown and text
     /// readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
     /// <see cref="PersonalDataMasker"/> and <see cref="IChatAnswerer"/> = <see cref="ExtractiveAnswerer"/>.
@@ -37,18 +41,37 @@ public static class RagServiceCollectionExtensions
 
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
 
-        services.TryAddSingleton(sp =>
+        switch (ReadVectorStoreKind(configuration))
         {
-            var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
-            var path = Path.Combine(Path.GetFullPath(options.DataDirectory), EmbeddedVectorStoreCollection.DefaultFileName);
-            return new EmbeddedVectorStoreCollection(
-                path,
-                sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-                sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
-        });
-        services.TryAddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
-        services.TryAddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
-        services.TryAddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+            case VectorStoreKind.Postgres:
+                var connectionString = configuration.GetConnectionString(ConnectionStringName);
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new OptionsValidationException(
+                        RagOptions.SectionName,
+                        typeof(RagOptions),
+                        [$"Rag:VectorStore is Postgres, so ConnectionStrings:{ConnectionStringName} (ConnectionStrings__{ConnectionStringName}) must be set."]);
+                }
+
+                services.TryAddSingleton(sp => new PgVectorCollection(
+                    connectionString,
+                    sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                    sp.GetService<ILogger<PgVectorCollection>>()));
+                AddChunkStore<PgVectorCollection>(services);
+                break;
+            default:
+                services.TryAddSingleton(sp =>
+                {
+                    var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
+                    var path = Path.Combine(Path.GetFullPath(options.DataDirectory), EmbeddedVectorStoreCollection.DefaultFileName);
+                    return new EmbeddedVectorStoreCollection(
+                        path,
+                        sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                        sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
+                });
+                AddChunkStore<EmbeddedVectorStoreCollection>(services);
+                break;
+        }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, MarkdownDocumentReader>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PlainTextDocumentReader>());
@@ -68,5 +91,29 @@ public static class RagServiceCollectionExtensions
         services.TryAddSingleton<ExtractiveAnswerer>();
         services.TryAddSingleton<IChatAnswerer>(sp => sp.GetRequiredService<ExtractiveAnswerer>());
         return services;
+    }
+
+    private static VectorStoreKind ReadVectorStoreKind(IConfiguration configuration)
+    {
+        var value = configuration.GetSection(RagOptions.SectionName)[nameof(RagOptions.VectorStore)];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return VectorStoreKind.Embedded;
+        }
+
+        return Enum.TryParse<VectorStoreKind>(value, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new OptionsValidationException(
+                RagOptions.SectionName,
+                typeof(RagOptions),
+                [$"Rag:VectorStore '{value}' is not a vector store. Use Embedded or Postgres."]);
+    }
+
+    private static void AddChunkStore<TStore>(IServiceCollection services)
+        where TStore : VectorStoreCollection<string, IngestedChunk>, IKeywordHybridSearchable<IngestedChunk>, IDocumentChunkStore
+    {
+        services.TryAddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<TStore>());
+        services.TryAddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<TStore>());
+        services.TryAddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<TStore>());
     }
 }
