@@ -24,8 +24,8 @@ public static class RagServiceCollectionExtensions
     /// Adds the offline RAG engine: <see cref="RagOptions"/> from the "Rag" section (validated at start), the hashing
     /// embedding generator, the chunk store chosen by <c>Rag:VectorStore</c> (embedded by default, or pgvector on
     /// <c>ConnectionStrings:Chatbot</c>; as <see cref="VectorStoreCollection{TKey,TRecord}"/>,
-    /// <see cref="IKeywordHybridSearchable{TRecord}"/> and <see cref="IDocumentChunkStore"/>), the Markdown and text
-    /// readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
+    /// <see cref="IKeywordHybridSearchable{TRecord}"/> and <see cref="IDocumentChunkStore"/>), the Markdown, text, PDF,
+    /// DOCX and HTML readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
     /// <see cref="PersonalDataMasker"/> and <see cref="IChatAnswerer"/> = <see cref="ExtractiveAnswerer"/>.
     /// Services registered before this call (e.g. another embedding generator or vector store) are kept.
     /// </summary>
@@ -75,6 +75,9 @@ public static class RagServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, MarkdownDocumentReader>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PlainTextDocumentReader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PdfDocumentReader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, DocxDocumentReader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, HtmlDocumentReader>());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
