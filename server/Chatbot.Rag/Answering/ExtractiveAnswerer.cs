@@ -71,7 +71,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     public async Task<ComposedAnswer> ComposeAsync(string question, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var retrieval = await _retriever.RetrieveAsync(question, cancellationToken);
+        var retrieval = await _retriever.RetrieveAsync(PromptInjectionDetector.QuestionForRetrieval(question), cancellationToken);
         return await ComposeAsync(retrieval, cancellationToken);
     }
 

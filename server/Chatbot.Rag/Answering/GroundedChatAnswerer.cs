@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.Safety;
@@ -60,7 +61,7 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
         // The caller masks already; masking again costs little and keeps this class safe on its own.
         var masked = _masker.Mask(question);
-        var retrieval = await _retriever.RetrieveAsync(masked, cancellationToken);
+        var retrieval = await _retriever.RetrieveAsync(PromptInjectionDetector.QuestionForRetrieval(masked), cancellationToken);
         var english = IsEnglish(masked);
         if (!retrieval.IsConfident)
         {
@@ -75,10 +76,6 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         var sources = SelectSources(retrieval);
         var personal = ExtractiveAnswerer.IsPersonalVerdictQuestion(masked);
         var stream = new CitedAnswerWriter(sources);
-        if (personal)
-        {
-            yield return new AnswerDelta(stream.AppendPlain(english ? EnglishPersonalPrefix : KoreanPersonalPrefix));
-        }
 
         var messages = GroundedPrompt.Messages(sources, masked, personal, _ragOptions.CounsellorPhone, _ragOptions.CounsellorHours);
         var chatOptions = new ChatOptions { Temperature = _options.Temperature, MaxOutputTokens = _options.MaxOutputTokens };
@@ -124,6 +121,12 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
                     var shown = stream.Feed(text);
                     if (shown.Length > 0)
                     {
+                        if (personal && stream.Text.Length == shown.Length)
+                        {
+                            // Shown only once the model speaks, so a failure before that leaves the fallback's own.
+                            yield return new AnswerDelta(english ? EnglishPersonalPrefix : KoreanPersonalPrefix);
+                        }
+
                         yield return new AnswerDelta(shown);
                     }
                 }
@@ -157,18 +160,29 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         {
             LogFallback(_logger, failure, clock.ElapsedMilliseconds, modelText, masked);
             var fallback = await _fallback.ComposeAsync(retrieval, cancellationToken);
-            if (modelText > 0 && stream.Text.Length > 0)
+            if (stream.Text.Length == 0)
             {
-                yield return new AnswerDelta(stream.AppendPlain(english ? EnglishInterrupted : KoreanInterrupted));
+                // Nothing was shown yet: the customer gets exactly the offline answer.
+                foreach (var piece in fallback.Pieces)
+                {
+                    yield return new AnswerDelta(piece);
+                }
+
+                yield return new AnswerCitations(fallback.Citations);
+                yield return new AnswerFinished(fallback.Grounded, fallback.Suggestions);
+                yield break;
             }
 
+            // Part of the model's answer is already on screen: the quoted sentences follow it, numbered on from its citations.
+            yield return new AnswerDelta(stream.AppendPlain(english ? EnglishInterrupted : KoreanInterrupted));
             var markers = MapMarkers(fallback, retrieval);
-            foreach (var piece in fallback.Pieces.Where(p => !p.Contains(ExtractiveAnswerer.Disclaimer, StringComparison.Ordinal)))
+            var quoted = fallback.Pieces.Where(p => CitationMarker().IsMatch(p)).ToList();
+            for (var i = 0; i < quoted.Count; i++)
             {
-                yield return new AnswerDelta(stream.AppendNumbered(piece, markers));
+                yield return new AnswerDelta(stream.AppendNumbered(i == 0 ? quoted[i].TrimStart() : quoted[i], markers));
             }
 
-            grounded = fallback.Grounded;
+            grounded = fallback.Grounded || stream.CitedCount > 0;
             suggestions = fallback.Suggestions;
         }
 
@@ -249,6 +263,9 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
     private string EnglishUngrounded() => $"\n\nI could not confirm this in our documents. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
 
     private string EnglishDecline() => $"Sorry, I cannot find this in the documents I rely on. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
+
+    [GeneratedRegex(@"\[\d+\]")]
+    private static partial Regex CitationMarker();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model answered in {Milliseconds} ms: {Characters} characters, {Cited} sources cited")]
     private static partial void LogAnswered(ILogger logger, long milliseconds, int characters, int cited);

@@ -18,7 +18,8 @@ public static partial class PromptInjectionDetector
             || EnglishOverride().IsMatch(text)
             || RoleChange().IsMatch(text)
             || PromptProbe().IsMatch(text)
-            || OrderToAssistant().IsMatch(text);
+            || OrderToAssistant().IsMatch(text)
+            || PromptMarkup().IsMatch(text);
     }
 
     /// <summary>
@@ -45,6 +46,17 @@ public static partial class PromptInjectionDetector
         return string.Join('\n', lines);
     }
 
+    /// <summary>
+    /// The text to search the knowledge base with: <paramref name="question"/> without the sentences that address the
+    /// assistant, so they neither dilute retrieval nor steer it; the question itself when nothing else is left.
+    /// </summary>
+    public static string QuestionForRetrieval(string question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        var cleaned = RemoveInjections(question).Trim();
+        return cleaned.Length > 0 ? cleaned : question;
+    }
+
     // "이전 지시를 무시하고", "위의 규칙은 모두 잊어", "지금까지의 지침을 따르지 마"
     [GeneratedRegex(@"(이전|앞선|앞의|위의|위|기존|모든|지금까지의?|상기|원래)\s*(의\s*)?(지시|지침|명령|규칙|프롬프트|설정|instruction)[가-힣]*\s*(사항)?\s*(을|를|은|는|들을|들은)?\s*(모두|전부|다)?\s*(무시|잊|따르지|어기)|(지시|지침|명령|규칙|프롬프트)[가-힣]{0,3}\s*무시(하고|해|하세요|하라|할 것)", RegexOptions.IgnoreCase)]
     private static partial Regex KoreanOverride();
@@ -62,4 +74,8 @@ public static partial class PromptInjectionDetector
     // "챗봇은 … 라고 답하세요", "AI에게: … 출력하라", "assistant must answer …"
     [GeneratedRegex(@"(챗봇|AI|인공지능|어시스턴트|assistant|언어\s*모델|GPT|LLM)\s*(은|는|이|가|에게|야|님)?\s*[:,]?.{0,40}(답하|답변하|대답하|말하|출력하|응답하|안내하)(세요|라|십시오|해야|할 것|도록)|\b(assistant|AI|model)\b.{0,20}\b(must|should)\s+(answer|say|reply|respond|output)", RegexOptions.IgnoreCase)]
     private static partial Regex OrderToAssistant();
+
+    // Prompt markup has no place in a customer's question or a policy document.
+    [GeneratedRegex(@"<\s*/?\s*(system|assistant|question|sources?|instructions?|follow_up)\s*>|\[/?INST\]|<\|im_(start|end)\|>", RegexOptions.IgnoreCase)]
+    private static partial Regex PromptMarkup();
 }
