@@ -198,11 +198,6 @@ public sealed partial class CitedAnswerWriter
     private static int HoldFrom(string pending)
     {
         var hold = pending.Length;
-        while (hold > 0 && char.IsWhiteSpace(pending[hold - 1]))
-        {
-            hold--;
-        }
-
         var bracket = pending.LastIndexOf('[');
         if (bracket >= 0 && pending.IndexOf(']', bracket) < 0 && pending.Length - bracket <= LongestMarker)
         {
@@ -213,6 +208,11 @@ public sealed partial class CitedAnswerWriter
         if (tag >= 0 && FollowUpOpen.StartsWith(pending[tag..], StringComparison.OrdinalIgnoreCase))
         {
             hold = Math.Min(hold, tag);
+        }
+
+        while (hold > 0 && char.IsWhiteSpace(pending[hold - 1]))
+        {
+            hold--;
         }
 
         return hold;

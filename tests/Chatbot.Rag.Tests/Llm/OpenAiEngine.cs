@@ -17,12 +17,12 @@ internal sealed class OpenAiEngine : IAsyncDisposable
     public const string ApiKey = "sk-test-do-not-log-3f9a1c";
 
     private readonly ServiceProvider _services;
-    private readonly TempDirectory _data;
+    private readonly TempDirectory? _ownedData;
 
-    private OpenAiEngine(ServiceProvider services, TempDirectory data, CapturingLoggerProvider logs)
+    private OpenAiEngine(ServiceProvider services, TempDirectory? ownedData, CapturingLoggerProvider logs)
     {
         _services = services;
-        _data = data;
+        _ownedData = ownedData;
         Logs = logs;
     }
 
@@ -38,7 +38,8 @@ internal sealed class OpenAiEngine : IAsyncDisposable
 
     public static async Task<OpenAiEngine> StartAsync(FakeOpenAiServer server, string knowledgePath, IDictionary<string, string?>? overrides = null, TempDirectory? data = null)
     {
-        data ??= new TempDirectory();
+        var ownedData = data is null ? new TempDirectory() : null;
+        data ??= ownedData!;
         var settings = new Dictionary<string, string?>
         {
             ["Ai:OpenAI:BaseUrl"] = server.BaseUrl.ToString(),
@@ -60,7 +61,7 @@ internal sealed class OpenAiEngine : IAsyncDisposable
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
             .AddChatbotRag(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var engine = new OpenAiEngine(services, data, logs);
+        var engine = new OpenAiEngine(services, ownedData, logs);
         engine.Ingested = await services.GetRequiredService<KnowledgeIngestor>().IngestDirectoryAsync(knowledgePath, null, default);
         return engine;
     }
@@ -74,7 +75,7 @@ internal sealed class OpenAiEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        _data.Dispose();
+        _ownedData?.Dispose();
     }
 }
 
