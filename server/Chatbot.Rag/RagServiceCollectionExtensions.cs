@@ -1,6 +1,7 @@
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Embeddings;
 using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.Safety;
 using Chatbot.Rag.VectorStores;
@@ -28,6 +29,8 @@ public static class RagServiceCollectionExtensions
     /// DOCX and HTML readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
     /// <see cref="PersonalDataMasker"/> and <see cref="IChatAnswerer"/> = <see cref="ExtractiveAnswerer"/>.
     /// Services registered before this call (e.g. another embedding generator or vector store) are kept.
+    /// When "Ai:OpenAI" (or <c>OPENAI_API_KEY</c>) is configured, answers and embeddings come from the model instead;
+    /// see <see cref="OpenAiServiceCollectionExtensions.AddChatbotOpenAi"/>.
     /// </summary>
     public static IServiceCollection AddChatbotRag(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,6 +42,9 @@ public static class RagServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // The model path, when configured, registers its chat client, embeddings and answerer first; the offline
+        // defaults below then fill only what it left out.
+        services.AddChatbotOpenAi(configuration);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
 
         switch (ReadVectorStoreKind(configuration))
