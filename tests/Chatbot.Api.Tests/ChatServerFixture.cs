@@ -41,6 +41,7 @@ public sealed class PostgresChatServerFixture : ChatServerFixture
         {
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Chatbot"] = connectionString,
+            ["Rag__VectorStore"] = "Postgres",
         };
     }
 

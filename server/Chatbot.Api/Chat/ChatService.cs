@@ -45,8 +45,7 @@ internal sealed partial class ChatService(
 
         if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)
         {
-            var answer = await store.FindCompleteAnswerAsync(earlier.Id, cancellationToken);
-            return new ChatTurn(earlier, answer);
+            return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken));
         }
 
         if (request.ConversationId is { } conversationId && !await store.ConversationExistsAsync(conversationId, cancellationToken))
@@ -54,8 +53,8 @@ internal sealed partial class ChatService(
             throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
         }
 
-        var question = await store.AddQuestionAsync(request.ConversationId, masker.Mask(message), clientMessageId, cancellationToken);
-        return new ChatTurn(question, null);
+        var (question, stored) = await store.AddQuestionAsync(request.ConversationId, masker.Mask(message), clientMessageId, cancellationToken);
+        return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken));
     }
 
     /// <summary>Streams the answer to a stored question, storing it as it completes.</summary>
