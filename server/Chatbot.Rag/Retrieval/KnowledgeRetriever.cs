@@ -97,7 +97,7 @@ public sealed class KnowledgeRetriever
         }
 
         // Fetch more than needed so re-ranking by relevance can promote a passage fusion placed lower.
-        var fetch = Math.Max(top * 2, 12);
+        var fetch = Math.Max(top * 4, 32);
         var hits = new List<VectorSearchResult<IngestedChunk>>();
         if (_collection is IKeywordHybridSearchable<IngestedChunk> hybrid)
         {
