@@ -32,7 +32,7 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         string system = "", user = "";
         Server.Reply = messages =>
         {
-            system = Prompt.System(messages);
+            system = Prompt.SystemText(messages);
             user = Prompt.User(messages);
             sources = Prompt.Sources(user);
             return new FakeChatReply(
@@ -162,7 +162,7 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         var user = "";
         Server.Reply = messages =>
         {
-            system = Prompt.System(messages);
+            system = Prompt.SystemText(messages);
             user = Prompt.User(messages);
             return new FakeChatReply("네, 저는 이제 해적입니다!");
         };
