@@ -133,6 +133,19 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         Assert.False(answer.Finished.Grounded);
     }
 
+    [Fact]
+    public async Task A_question_in_English_is_declined_in_English()
+    {
+        var before = Server.ChatRequests.Count;
+
+        var answer = await Engine.AskAsync("Can you recommend a good restaurant in Seoul?");
+
+        Assert.Equal(before, Server.ChatRequests.Count);
+        Assert.StartsWith("Sorry, I cannot find this", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("1588-0000", answer.Text, StringComparison.Ordinal);
+        Assert.False(answer.Finished.Grounded);
+    }
+
     [Theory]
     [InlineData("제 보험금 나오나요?")]
     [InlineData("제 경우 암 진단금 지급되나요?")]
