@@ -134,6 +134,25 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task When_the_embedding_endpoint_fails_the_customer_is_referred_to_a_counsellor_not_an_error()
+    {
+        Server.EmbeddingStatus = 503;
+        try
+        {
+            var answer = await Engine.AskAsync(ClaimQuestion);
+
+            Assert.Contains("1588-0000", answer.Text, StringComparison.Ordinal);
+            Assert.Empty(answer.Citations);
+            Assert.False(answer.Finished.Grounded);
+            Assert.Contains(Engine.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("HTTP 503", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Server.EmbeddingStatus = 200;
+        }
+    }
+
+    [Fact]
     public async Task A_question_in_English_is_declined_in_English()
     {
         var before = Server.ChatRequests.Count;
