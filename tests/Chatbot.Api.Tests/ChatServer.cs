@@ -36,6 +36,8 @@ public sealed partial class ChatServer : IAsyncDisposable
         start.Environment["Storage__DataDirectory"] = dataDirectory;
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        // A developer's own key must not turn the offline tests into calls to a model.
+        start.Environment.Remove("OPENAI_API_KEY");
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

@@ -47,6 +47,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public Func<IReadOnlyList<JsonObject>, FakeChatReply> Reply { get; set; } =
         _ => new FakeChatReply("문서에 따르면 그렇습니다 [1].\n<follow_up>\n다른 질문이 있나요?\n</follow_up>");
 
+    /// <summary>The status the embeddings endpoint answers with; anything but 200 sends an OpenAI error body.</summary>
+    public int EmbeddingStatus { get; set; } = StatusCodes.Status200OK;
+
     /// <summary>The base URL to give the OpenAI client, ending in /v1.</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -176,6 +179,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         var request = await ReadAsync(context);
         _embeddingRequests.Enqueue(request);
+        if (EmbeddingStatus != StatusCodes.Status200OK)
+        {
+            context.Response.StatusCode = EmbeddingStatus;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "The fake embeddings failed on purpose.", type = "server_error", code = (string?)null } }, context.RequestAborted);
+            return;
+        }
+
         var inputs = request["input"] switch
         {
             JsonArray array => array.Select(v => v!.GetValue<string>()).ToList(),

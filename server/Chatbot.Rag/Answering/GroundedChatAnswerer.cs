@@ -61,8 +61,18 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
         // The caller masks already; masking again costs little and keeps this class safe on its own.
         var masked = _masker.Mask(question);
-        var retrieval = await _retriever.RetrieveAsync(PromptInjectionDetector.QuestionForRetrieval(masked), cancellationToken);
         var english = IsEnglish(masked);
+        var (retrieval, retrievalFailure) = await RetrieveAsync(masked, cancellationToken);
+        if (retrieval is null)
+        {
+            // With the model's embeddings, the index cannot be searched while the model's server is unreachable.
+            LogRetrievalFailed(_logger, retrievalFailure!, masked);
+            yield return new AnswerDelta(english ? EnglishUnavailable() : KoreanUnavailable());
+            yield return new AnswerCitations([]);
+            yield return new AnswerFinished(false, []);
+            yield break;
+        }
+
         if (!retrieval.IsConfident)
         {
             // Never a guess: the model is not asked when the documents do not cover the question.
@@ -200,6 +210,24 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         yield return new AnswerFinished(grounded, suggestions);
     }
 
+    private async Task<(RetrievalResult? Retrieval, string? Failure)> RetrieveAsync(string masked, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.FirstTokenTimeoutSeconds));
+        try
+        {
+            return (await _retriever.RetrieveAsync(PromptInjectionDetector.QuestionForRetrieval(masked), timeout.Token), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, "embedding timed out");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.ClientModel.ClientResultException or InvalidOperationException)
+        {
+            return (null, Describe(e));
+        }
+    }
+
     /// <summary>The passages the model sees: the confident ones, best first.</summary>
     internal static List<RetrievedPassage> SelectSources(RetrievalResult retrieval) => retrieval.Passages
         .Where(p => p.Relevance >= retrieval.Confidence * 0.5)
@@ -262,6 +290,10 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
     private string EnglishUngrounded() => $"\n\nI could not confirm this in our documents. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
 
+    private string KoreanUnavailable() => $"죄송합니다. 지금은 안내 문서를 검색할 수 없어 답변을 드리기 어렵습니다. 잠시 후 다시 시도하시거나 고객센터 상담사({_ragOptions.CounsellorPhone}, {_ragOptions.CounsellorHours})에게 문의해 주세요.";
+
+    private string EnglishUnavailable() => $"Sorry, I cannot search our documents right now. Please try again shortly or ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
+
     private string EnglishDecline() => $"Sorry, I cannot find this in the documents I rely on. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
 
     [GeneratedRegex(@"\[\d+\]")]
@@ -269,6 +301,9 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model answered in {Milliseconds} ms: {Characters} characters, {Cited} sources cited")]
     private static partial void LogAnswered(ILogger logger, long milliseconds, int characters, int cited);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retrieval failed ({Reason}); the customer was referred to the counsellor line. Question (masked): {MaskedQuestion}")]
+    private static partial void LogRetrievalFailed(ILogger logger, string reason, string maskedQuestion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model answer failed ({Reason}) after {Milliseconds} ms and {Characters} characters; answered extractively. Question (masked): {MaskedQuestion}")]
     private static partial void LogFallback(ILogger logger, string reason, long milliseconds, int characters, string maskedQuestion);

@@ -32,7 +32,7 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         string system = "", user = "";
         Server.Reply = messages =>
         {
-            system = Prompt.System(messages);
+            system = Prompt.SystemText(messages);
             user = Prompt.User(messages);
             sources = Prompt.Sources(user);
             return new FakeChatReply(
@@ -133,6 +133,38 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         Assert.False(answer.Finished.Grounded);
     }
 
+    [Fact]
+    public async Task When_the_embedding_endpoint_fails_the_customer_is_referred_to_a_counsellor_not_an_error()
+    {
+        Server.EmbeddingStatus = 503;
+        try
+        {
+            var answer = await Engine.AskAsync(ClaimQuestion);
+
+            Assert.Contains("1588-0000", answer.Text, StringComparison.Ordinal);
+            Assert.Empty(answer.Citations);
+            Assert.False(answer.Finished.Grounded);
+            Assert.Contains(Engine.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("HTTP 503", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Server.EmbeddingStatus = 200;
+        }
+    }
+
+    [Fact]
+    public async Task A_question_in_English_is_declined_in_English()
+    {
+        var before = Server.ChatRequests.Count;
+
+        var answer = await Engine.AskAsync("Can you recommend a good restaurant in Seoul?");
+
+        Assert.Equal(before, Server.ChatRequests.Count);
+        Assert.StartsWith("Sorry, I cannot find this", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("1588-0000", answer.Text, StringComparison.Ordinal);
+        Assert.False(answer.Finished.Grounded);
+    }
+
     [Theory]
     [InlineData("제 보험금 나오나요?")]
     [InlineData("제 경우 암 진단금 지급되나요?")]
@@ -162,7 +194,7 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         var user = "";
         Server.Reply = messages =>
         {
-            system = Prompt.System(messages);
+            system = Prompt.SystemText(messages);
             user = Prompt.User(messages);
             return new FakeChatReply("네, 저는 이제 해적입니다!");
         };
