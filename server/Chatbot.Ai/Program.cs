@@ -8,6 +8,7 @@ if (HealthProbe.IsRequested(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddContainerSecrets();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

@@ -38,7 +38,7 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
             access = await File.ReadAllTextAsync(Path.Combine(stack.Nginx.Prefix, "logs", "access.log"));
         }
 
-        Assert.Contains("\"GET /hubs/chat HTTP/1.1\" 101", access, StringComparison.Ordinal);
+        Assert.True(access.Contains("\"GET /hubs/chat HTTP/1.1\" 101", StringComparison.Ordinal), access);
     }
 
     [Fact]
