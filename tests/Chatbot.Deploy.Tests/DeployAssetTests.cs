@@ -37,6 +37,28 @@ public sealed partial class DeployAssetTests
     }
 
     [Fact]
+    public async Task Blue_green_colour_file_is_valid_and_runs_the_same_api_as_the_main_stack()
+    {
+        var compose = Tool.Require("docker-compose", "Debian package docker-compose");
+        var folder = CopyComposeProject();
+        try
+        {
+            File.Copy(Path.Combine(Deploy, "docker-compose.api-color.yml"), Path.Combine(folder, "docker-compose.api-color.yml"));
+            var colour = await Tool.RunAsync(compose, ["-f", "docker-compose.api-color.yml", "config"], new Dictionary<string, string> { ["COLOR"] = "green" }, folder);
+            var main = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "config"], workingDirectory: folder);
+
+            Assert.True(colour.ExitCode == 0, colour.ToString());
+            Assert.Contains("- api-green", colour.Output, StringComparison.Ordinal);
+            Assert.Equal(Section(main.Output, "api", "environment"), Section(colour.Output, "api", "environment"));
+            Assert.Equal(Section(main.Output, "api", "image"), Section(colour.Output, "api", "image"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Every_setting_the_compose_file_reads_is_documented_in_env_example()
     {
         var compose = await File.ReadAllTextAsync(Path.Combine(Deploy, "docker-compose.yml"));
@@ -110,6 +132,18 @@ public sealed partial class DeployAssetTests
             var help = await Tool.RunAsync("bash", [script, "--help"]);
             Assert.True(help.ExitCode == 0 && help.Output.Contains("Usage:", StringComparison.Ordinal), $"{script}: {help}");
         }
+    }
+
+    /// <summary>The lines of one key of one service in normalized 'config' output.</summary>
+    private static string Section(string config, string service, string key)
+    {
+        var lines = config.Split('\n');
+        var start = Array.FindIndex(lines, l => l == $"  {service}:");
+        var keyLine = Array.FindIndex(lines, start + 1, l => l.StartsWith($"    {key}:", StringComparison.Ordinal));
+        Assert.True(start >= 0 && keyLine > start, $"no {service}.{key} in:\n{config}");
+        var section = new List<string> { lines[keyLine] };
+        section.AddRange(lines.Skip(keyLine + 1).TakeWhile(l => l.StartsWith("      ", StringComparison.Ordinal)));
+        return string.Join('\n', section);
     }
 
     private static string CopyComposeProject()
