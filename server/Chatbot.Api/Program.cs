@@ -1,8 +1,10 @@
+using Chatbot.Api.Admin;
 using Chatbot.Api.Chat;
 using Chatbot.Api.Engine;
 using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
 using Chatbot.Api.Persistence;
+using Chatbot.Api.Sites;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,16 +12,22 @@ builder.Services.AddProblemDetails();
 builder.Services.AddChatPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
+builder.Services.AddSiteAccess(builder.Configuration);
+builder.Services.AddAdminApi(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePartnerSite();
+app.UseSiteAccess();
+app.UseAdminApi();
 
 app.MapHealthApi();
 app.MapChatApi();
 app.MapConversationApi();
 app.MapChatHub();
+app.MapCustomerConversationApi();
+app.MapAdminApi();
 
 app.Run();

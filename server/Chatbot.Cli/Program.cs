@@ -1,1 +1,6 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using Chatbot.Cli.Sites;
+
+var root = new RootCommand("Dongyang Chat operator command line");
+root.Subcommands.Add(SitesCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using Chatbot.Testing;
+using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatbot.Api.Tests;
 
@@ -10,6 +13,12 @@ namespace Chatbot.Api.Tests;
 /// </summary>
 public sealed partial class ChatServer : IAsyncDisposable
 {
+    /// <summary>The key the embedded default seeds; the tests call as the sample page does.</summary>
+    public const string LocalSiteKey = "pk_local_dev";
+
+    /// <summary>The admin credential every test server gets (a test value, long enough to pass validation).</summary>
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly Process process;
@@ -36,6 +45,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         start.Environment["Storage__DataDirectory"] = dataDirectory;
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["Admin__ApiKey"] = AdminKey;
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
@@ -80,7 +90,41 @@ public sealed partial class ChatServer : IAsyncDisposable
         return server;
     }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
+    /// <summary>An HTTP client that calls with <paramref name="siteKey"/> (the local key by default; null for none).</summary>
+    public HttpClient CreateHttpClient(string? siteKey = LocalSiteKey)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
+        if (siteKey is not null)
+        {
+            http.DefaultRequestHeaders.Add(ChatEndpoints.SiteKeyHeader, siteKey);
+        }
+
+        return http;
+    }
+
+    /// <summary>An HTTP client with the admin bearer token.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var http = CreateHttpClient(siteKey: null);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        return http;
+    }
+
+    /// <summary>A SignalR connection to the chat hub that sends <paramref name="siteKey"/> and any extra headers.</summary>
+    public HubConnection CreateHubConnection(string siteKey = LocalSiteKey, IReadOnlyDictionary<string, string>? headers = null) =>
+        new HubConnectionBuilder()
+            .WithUrl(
+                new Uri(BaseAddress, ChatEndpoints.HubPath),
+                options =>
+                {
+                    options.Headers[ChatEndpoints.SiteKeyHeader] = siteKey;
+                    foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                    {
+                        options.Headers[name] = value;
+                    }
+                })
+            .AddJsonProtocol()
+            .Build();
 
     public async Task StopAsync()
     {
