@@ -4,6 +4,8 @@ using Chatbot.Api.Engine;
 using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
 using Chatbot.Api.Persistence;
+using Chatbot.Api.RateLimiting;
+using Chatbot.Api.Retention;
 using Chatbot.Api.Sites;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,13 +16,18 @@ builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
 builder.Services.AddSiteAccess(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
+builder.Services.AddChatRateLimits(builder.Configuration);
+builder.Services.AddRetention(builder.Configuration);
 
 var app = builder.Build();
+
+app.UseClientAddress();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePartnerSite();
 app.UseSiteAccess();
+app.UseChatRateLimits();
 app.UseAdminApi();
 
 app.MapHealthApi();

@@ -69,6 +69,7 @@ internal static partial class AdminApi
         admin.MapGet("/conversations", ExportAsync);
         admin.MapPost("/ingestion", IngestAsync);
         admin.MapPost("/documents", UploadAsync);
+        admin.MapPost("/retention/sweep", async (Retention.RetentionSweep sweep, CancellationToken ct) => Results.Ok(await sweep.RunAsync(ct)));
         return endpoints;
     }
 

@@ -9,10 +9,11 @@ internal static class AdminServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The admin credential check; before the endpoints, so no admin body is read without it.</summary>
+    /// <summary>The admin credential check and the customer body limit; before the endpoints, so no body is read without them.</summary>
     public static WebApplication UseAdminApi(this WebApplication app)
     {
         app.UseMiddleware<AdminKeyMiddleware>();
+        app.UseMiddleware<Limits.RequestBodyLimitMiddleware>();
         return app;
     }
 }
