@@ -1,8 +1,12 @@
+using Chatbot.Api.Admin;
 using Chatbot.Api.Chat;
 using Chatbot.Api.Engine;
 using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
 using Chatbot.Api.Persistence;
+using Chatbot.Api.RateLimiting;
+using Chatbot.Api.Retention;
+using Chatbot.Api.Sites;
 using Chatbot.Hosting;
 
 if (HealthProbe.IsRequested(args))
@@ -19,6 +23,10 @@ builder.Services.AddHealth();
 builder.Services.AddChatPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
+builder.Services.AddSiteAccess(builder.Configuration);
+builder.Services.AddAdminApi(builder.Configuration);
+builder.Services.AddChatRateLimits(builder.Configuration);
+builder.Services.AddRetention(builder.Configuration);
 
 var app = builder.Build();
 
@@ -26,11 +34,16 @@ app.UseReverseProxySupport();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePartnerSite();
+app.UseSiteAccess();
+app.UseChatRateLimits();
+app.UseAdminApi();
 
 app.MapHealthApi();
 app.MapChatApi();
 app.MapConversationApi();
 app.MapChatHub();
+app.MapCustomerConversationApi();
+app.MapAdminApi();
 
 await app.RunAsync();
 return 0;

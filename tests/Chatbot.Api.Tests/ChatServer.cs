@@ -1,4 +1,7 @@
 using Chatbot.Testing;
+using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatbot.Api.Tests;
 
@@ -7,6 +10,12 @@ namespace Chatbot.Api.Tests;
 /// </summary>
 public sealed class ChatServer : IAsyncDisposable
 {
+    /// <summary>The key the embedded default seeds; the tests call as the sample page does.</summary>
+    public const string LocalSiteKey = "pk_local_dev";
+
+    /// <summary>The admin credential every test server gets (a test value, long enough to pass validation).</summary>
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
     private readonly ServerProcess process;
 
     private ChatServer(ServerProcess process, string dataDirectory)
@@ -27,7 +36,11 @@ public sealed class ChatServer : IAsyncDisposable
     public static async Task<ChatServer> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("chatbot-test-").FullName;
-        var environment = new Dictionary<string, string> { ["Storage__DataDirectory"] = dataDirectory };
+        var environment = new Dictionary<string, string>
+        {
+            ["Storage__DataDirectory"] = dataDirectory,
+            ["Admin__ApiKey"] = AdminKey,
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
@@ -42,9 +55,46 @@ public sealed class ChatServer : IAsyncDisposable
         return new ChatServer(process, dataDirectory);
     }
 
-    public HttpClient CreateHttpClient() => process.CreateHttpClient();
+    /// <summary>An HTTP client that calls with <paramref name="siteKey"/> (the local key by default; null for none).</summary>
+    public HttpClient CreateHttpClient(string? siteKey = LocalSiteKey)
+    {
+        var http = process.CreateHttpClient();
+        if (siteKey is not null)
+        {
+            http.DefaultRequestHeaders.Add(ChatEndpoints.SiteKeyHeader, siteKey);
+        }
+
+        return http;
+    }
+
+    /// <summary>An HTTP client with the admin bearer token.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var http = CreateHttpClient(siteKey: null);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        return http;
+    }
+
+    /// <summary>A SignalR connection to the chat hub that sends <paramref name="siteKey"/> and any extra headers.</summary>
+    public HubConnection CreateHubConnection(string siteKey = LocalSiteKey, IReadOnlyDictionary<string, string>? headers = null) =>
+        new HubConnectionBuilder()
+            .WithUrl(
+                new Uri(BaseAddress, ChatEndpoints.HubPath),
+                options =>
+                {
+                    options.Headers[ChatEndpoints.SiteKeyHeader] = siteKey;
+                    foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                    {
+                        options.Headers[name] = value;
+                    }
+                })
+            .AddJsonProtocol()
+            .Build();
 
     public Task StopAsync() => process.StopAsync();
+
+    /// <summary>Kills the process at once, as a crash would.</summary>
+    public Task KillAsync() => process.KillAsync();
 
     public ValueTask DisposeAsync() => process.DisposeAsync();
 }

@@ -93,10 +93,7 @@ public sealed class OpenAiChatTests(OpenAiChatServerFixture fixture) : IClassFix
 
     private async Task<HubConnection> ConnectAsync()
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.Server.BaseAddress, ChatEndpoints.HubPath))
-            .AddJsonProtocol()
-            .Build();
+        var connection = fixture.Server.CreateHubConnection();
         await connection.StartAsync();
         return connection;
     }

@@ -67,7 +67,7 @@ public sealed class AiFaultTests : IAsyncLifetime
         history = await connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, accepted.ConversationId);
         Assert.Contains(history.Messages, m => m is { Role: "user", Content: "해지환급금이 뭐예요?" });
 
-        using var http = api.CreateHttpClient();
+        using var http = api.CreateSiteClient();
         Assert.Equal("""{"status":"UP"}""", await http.GetStringAsync(new Uri("/api/health", UriKind.Relative)));
         using (var ready = await http.GetAsync(new Uri("/api/health/ready", UriKind.Relative)))
         {

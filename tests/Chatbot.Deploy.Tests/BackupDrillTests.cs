@@ -29,7 +29,7 @@ public sealed class BackupDrillTests : IAsyncLifetime
             ["ConnectionStrings__Chatbot"] = connectionString,
         }))
         {
-            using var http = api.CreateHttpClient();
+            using var http = api.CreateSiteClient();
             foreach (var question in new[] { "보험금 청구는 어떻게 하나요?", "해지환급금이 뭐예요?", "보험계약대출 이자는요?" })
             {
                 using var response = await http.PostAsJsonAsync("api/chat", new ChatRequest(question));

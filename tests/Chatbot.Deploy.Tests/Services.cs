@@ -9,6 +9,9 @@ namespace Chatbot.Deploy.Tests;
 /// <summary>Starts the real Chatbot.Ai and Chatbot.Api processes as the deployed stack wires them, on loopback.</summary>
 public static class Services
 {
+    /// <summary>The key the Api seeds by default; the deployed stack's tests call as the sample page does.</summary>
+    public const string SiteKey = "pk_local_dev";
+
     public static Task<ServerProcess> StartAiAsync(string dataDirectory, string url = "http://127.0.0.1:0", int streamDelayMilliseconds = 0) =>
         ServerProcess.StartAsync("Chatbot.Ai", "/", new Dictionary<string, string>
         {
@@ -36,6 +39,7 @@ public static class Services
             .WithUrl(new Uri(baseAddress, ChatEndpoints.HubPath), HttpTransportType.WebSockets, options =>
             {
                 options.SkipNegotiation = true;
+                options.Headers[ChatEndpoints.SiteKeyHeader] = SiteKey;
                 // The loopback proxy's certificate is self-signed for localhost.
                 options.WebSocketConfiguration = socket => socket.RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors);
             })
@@ -67,14 +71,27 @@ public static class Services
 
     public static string Text(IEnumerable<ChatStreamEvent> events) => string.Concat(events.OfType<DeltaEvent>().Select(d => d.Text));
 
-    public static HttpClient InsecureHttpClient(Uri baseAddress) => new(new HttpClientHandler
+    public static HttpClient InsecureHttpClient(Uri baseAddress)
     {
-        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors),
-        AllowAutoRedirect = false,
-        AutomaticDecompression = System.Net.DecompressionMethods.None,
-    })
+        var http = new HttpClient(new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors),
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+        })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromMinutes(1),
+        };
+        http.DefaultRequestHeaders.Add(ChatEndpoints.SiteKeyHeader, SiteKey);
+        return http;
+    }
+
+    /// <summary>A client of one server process that calls with the site key.</summary>
+    public static HttpClient CreateSiteClient(this ServerProcess server)
     {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromMinutes(1),
-    };
+        var http = server.CreateHttpClient();
+        http.DefaultRequestHeaders.Add(ChatEndpoints.SiteKeyHeader, SiteKey);
+        return http;
+    }
 }

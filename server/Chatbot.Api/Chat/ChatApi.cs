@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Chatbot.Api.Sites;
 using Dongyang.Chat.Protocol;
 
 namespace Chatbot.Api.Chat;
@@ -15,12 +16,12 @@ internal static class ChatApi
         return endpoints;
     }
 
-    private static async Task<IResult> AskAsync(ChatRequest? request, ChatService chat, CancellationToken cancellationToken)
+    private static async Task<IResult> AskAsync(HttpContext http, ChatRequest? request, ChatService chat, CancellationToken cancellationToken)
     {
         ChatTurn turn;
         try
         {
-            turn = await chat.BeginAsync(request, cancellationToken);
+            turn = await chat.BeginAsync(request, http.GetSiteCaller(), cancellationToken);
         }
         catch (ChatRequestException e)
         {
@@ -57,7 +58,7 @@ internal static class ChatApi
         ChatTurn turn;
         try
         {
-            turn = await chat.BeginAsync(request, cancellationToken);
+            turn = await chat.BeginAsync(request, http.GetSiteCaller(), cancellationToken);
         }
         catch (ChatRequestException e)
         {

@@ -1,10 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Chatbot.Api.Limits;
 using Chatbot.Api.Persistence;
+using Chatbot.Api.Sites;
 using Chatbot.Data.Entities;
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Safety;
 using Dongyang.Chat.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Chat;
 
@@ -16,10 +19,12 @@ internal sealed partial class ChatService(
     ConversationStore store,
     IChatAnswerer answerer,
     PersonalDataMasker masker,
+    ConversationAccess access,
+    IOptions<RequestLimitOptions> limits,
     ILogger<ChatService> logger)
 {
     /// <summary>Validates and stores the question. Throws <see cref="ChatRequestException"/> for a request that cannot be taken.</summary>
-    public async Task<ChatTurn> BeginAsync(ChatRequest? request, CancellationToken cancellationToken)
+    public async Task<ChatTurn> BeginAsync(ChatRequest? request, SiteCaller caller, CancellationToken cancellationToken)
     {
         var message = request?.Message?.Trim();
         if (string.IsNullOrEmpty(message))
@@ -45,15 +50,31 @@ internal sealed partial class ChatService(
 
         if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)
         {
+            // A replayed id only returns the original to its own caller, in its own conversation; anyone else learns nothing.
+            if ((request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)
+                || !await access.CanAccessAsync(earlier.ConversationId, caller, cancellationToken))
+            {
+                throw new ChatRequestException(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
+            }
+
             return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken));
         }
 
-        if (request.ConversationId is { } conversationId && !await store.ConversationExistsAsync(conversationId, cancellationToken))
+        if (request.ConversationId is { } conversationId)
         {
-            throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+            if (!await access.CanAccessAsync(conversationId, caller, cancellationToken))
+            {
+                throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+            }
+
+            if (await access.CountMessagesAsync(conversationId, cancellationToken) + 2 > limits.Value.MaxMessagesPerConversation)
+            {
+                throw new ChatRequestException(StatusCodes.Status409Conflict, "conversation_full", $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages; start a new one.");
+            }
         }
 
-        var (question, stored) = await store.AddQuestionAsync(request.ConversationId, masker.Mask(message), clientMessageId, cancellationToken);
+        var ownConversation = request.ConversationId ?? await access.StartAsync(caller, cancellationToken);
+        var (question, stored) = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
         return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken));
     }
 
