@@ -85,7 +85,7 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
         var sources = SelectSources(retrieval);
         var personal = ExtractiveAnswerer.IsPersonalVerdictQuestion(masked);
-        var stream = new CitedAnswerWriter(sources);
+        var writer = new CitedAnswerWriter(sources);
 
         var messages = GroundedPrompt.Messages(sources, masked, personal, _ragOptions.CounsellorPhone, _ragOptions.CounsellorHours);
         var chatOptions = new ChatOptions { Temperature = _options.Temperature, MaxOutputTokens = _options.MaxOutputTokens };
@@ -128,10 +128,10 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
                     modelText += text.Length;
                     timeout.CancelAfter(TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds));
-                    var shown = stream.Feed(text);
+                    var shown = writer.Feed(text);
                     if (shown.Length > 0)
                     {
-                        if (personal && stream.Text.Length == shown.Length)
+                        if (personal && writer.Text.Length == shown.Length)
                         {
                             // Shown only once the model speaks, so a failure before that leaves the fallback's own.
                             yield return new AnswerDelta(english ? EnglishPersonalPrefix : KoreanPersonalPrefix);
@@ -151,26 +151,26 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         IReadOnlyList<string> suggestions;
         if (failure is null)
         {
-            var rest = stream.Complete();
+            var rest = writer.Complete();
             if (rest.Length > 0)
             {
                 yield return new AnswerDelta(rest);
             }
 
-            LogAnswered(_logger, clock.ElapsedMilliseconds, modelText, stream.CitedCount);
-            grounded = stream.CitedCount > 0;
-            suggestions = stream.Suggestions;
+            LogAnswered(_logger, clock.ElapsedMilliseconds, modelText, writer.CitedCount);
+            grounded = writer.CitedCount > 0;
+            suggestions = writer.Suggestions;
             if (!grounded)
             {
                 // An answer that cites nothing is not grounded (it may be a refusal, or a model led astray): say so.
-                yield return new AnswerDelta(stream.AppendPlain(english ? EnglishUngrounded() : KoreanUngrounded()));
+                yield return new AnswerDelta(writer.AppendPlain(english ? EnglishUngrounded() : KoreanUngrounded()));
             }
         }
         else
         {
             LogFallback(_logger, failure, clock.ElapsedMilliseconds, modelText, masked);
             var fallback = await _fallback.ComposeAsync(retrieval, cancellationToken);
-            if (stream.Text.Length == 0)
+            if (writer.Text.Length == 0)
             {
                 // Nothing was shown yet: the customer gets exactly the offline answer.
                 foreach (var piece in fallback.Pieces)
@@ -184,29 +184,29 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
             }
 
             // Part of the model's answer is already on screen: the quoted sentences follow it, numbered on from its citations.
-            yield return new AnswerDelta(stream.AppendPlain(english ? EnglishInterrupted : KoreanInterrupted));
+            yield return new AnswerDelta(writer.AppendPlain(english ? EnglishInterrupted : KoreanInterrupted));
             var markers = MapMarkers(fallback, retrieval);
             var quoted = fallback.Pieces.Where(p => CitationMarker().IsMatch(p)).ToList();
             for (var i = 0; i < quoted.Count; i++)
             {
-                yield return new AnswerDelta(stream.AppendNumbered(i == 0 ? quoted[i].TrimStart() : quoted[i], markers));
+                yield return new AnswerDelta(writer.AppendNumbered(i == 0 ? quoted[i].TrimStart() : quoted[i], markers));
             }
 
-            grounded = fallback.Grounded || stream.CitedCount > 0;
+            grounded = fallback.Grounded || writer.CitedCount > 0;
             suggestions = fallback.Suggestions;
         }
 
         if (personal)
         {
-            yield return new AnswerDelta(stream.AppendPlain(english ? EnglishPersonalCounsellor() : KoreanPersonalCounsellor()));
+            yield return new AnswerDelta(writer.AppendPlain(english ? EnglishPersonalCounsellor() : KoreanPersonalCounsellor()));
         }
 
         if (grounded)
         {
-            yield return new AnswerDelta(stream.AppendPlain($"\n\n{(english ? EnglishDisclaimer : ExtractiveAnswerer.Disclaimer)}"));
+            yield return new AnswerDelta(writer.AppendPlain($"\n\n{(english ? EnglishDisclaimer : ExtractiveAnswerer.Disclaimer)}"));
         }
 
-        yield return new AnswerCitations(stream.Citations);
+        yield return new AnswerCitations(writer.Citations);
         yield return new AnswerFinished(grounded, suggestions);
     }
 
