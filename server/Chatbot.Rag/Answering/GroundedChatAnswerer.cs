@@ -160,6 +160,13 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
             LogAnswered(_logger, clock.ElapsedMilliseconds, modelText, writer.CitedCount);
             grounded = writer.CitedCount > 0;
             suggestions = writer.Suggestions;
+            var unsupported = SourceFigures.Unsupported(writer.Text, sources);
+            if (grounded && unsupported.Count > 0)
+            {
+                LogUnsupportedFigures(_logger, unsupported.Count);
+                yield return new AnswerDelta(writer.AppendPlain(english ? EnglishUnsupported(unsupported) : KoreanUnsupported(unsupported)));
+            }
+
             if (!grounded)
             {
                 // An answer that cites nothing is not grounded (it may be a refusal, or a model led astray): say so.
@@ -294,6 +301,12 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
     private string EnglishUnavailable() => $"Sorry, I cannot search our documents right now. Please try again shortly or ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
 
+    private static string KoreanUnsupported(IReadOnlyList<string> figures) =>
+        $"\n\n※ 답변의 수치 중 {string.Join(", ", figures)}은(는) 안내 문서에서 확인되지 않았습니다. 인용된 문서의 내용을 기준으로 확인해 주세요.";
+
+    private static string EnglishUnsupported(IReadOnlyList<string> figures) =>
+        $"\n\n※ The figure(s) {string.Join(", ", figures)} could not be found in our documents; please rely on the cited text.";
+
     private string EnglishDecline() => $"Sorry, I cannot find this in the documents I rely on. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
 
     [GeneratedRegex(@"\[\d+\]")]
@@ -301,6 +314,9 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model answered in {Milliseconds} ms: {Characters} characters, {Cited} sources cited")]
     private static partial void LogAnswered(ILogger logger, long milliseconds, int characters, int cited);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model answer stated {Count} figure(s) not found in its sources; the customer was told")]
+    private static partial void LogUnsupportedFigures(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retrieval failed ({Reason}); the customer was referred to the counsellor line. Question (masked): {MaskedQuestion}")]
     private static partial void LogRetrievalFailed(ILogger logger, string reason, string maskedQuestion);

@@ -153,6 +153,36 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_figure_the_sources_do_not_hold_is_pointed_out()
+    {
+        Server.Reply = messages =>
+        {
+            var first = Prompt.FirstSentence(Prompt.Sources(Prompt.User(messages))[0]);
+            return new FakeChatReply($"{first} [1] 보험금은 청구 후 99영업일 이내, 최대 12,345만원까지 지급됩니다 [1].");
+        };
+
+        var answer = await Engine.AskAsync("보험금은 언제 들어오나요?");
+
+        Assert.Contains("※ 답변의 수치 중 99영업일, 12,345만원은(는) 안내 문서에서 확인되지 않았습니다", answer.Text, StringComparison.Ordinal);
+        Assert.EndsWith(ExtractiveAnswerer.Disclaimer, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Figures_copied_from_the_sources_pass_without_a_note()
+    {
+        Server.Reply = messages =>
+        {
+            var sources = Prompt.Sources(Prompt.User(messages));
+            var withFigure = sources.SelectMany(s => s.Text.Split('\n')).First(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\d+\s?(영업일|일|%|원)"));
+            return new FakeChatReply($"{withFigure.Trim()} [1]");
+        };
+
+        var answer = await Engine.AskAsync("보험금은 언제 들어오나요?");
+
+        Assert.DoesNotContain("확인되지 않았습니다", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_question_in_English_is_declined_in_English()
     {
         var before = Server.ChatRequests.Count;
