@@ -198,8 +198,8 @@ public sealed partial class CitedAnswerWriter
     private static int HoldFrom(string pending)
     {
         var hold = pending.Length;
-        var bracket = pending.LastIndexOf('[');
-        if (bracket >= 0 && pending.IndexOf(']', bracket) < 0 && pending.Length - bracket <= LongestMarker)
+        var bracket = pending.LastIndexOfAny(['[', '【']);
+        if (bracket >= 0 && pending.IndexOfAny([']', '】'], bracket) < 0 && pending.Length - bracket <= LongestMarker)
         {
             hold = Math.Min(hold, bracket);
         }

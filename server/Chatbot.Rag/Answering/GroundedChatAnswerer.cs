@@ -85,7 +85,7 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
         var sources = SelectSources(retrieval);
         var personal = ExtractiveAnswerer.IsPersonalVerdictQuestion(masked);
-        var stream = new CitedAnswerWriter(sources);
+        var writer = new CitedAnswerWriter(sources);
 
         var messages = GroundedPrompt.Messages(sources, masked, personal, _ragOptions.CounsellorPhone, _ragOptions.CounsellorHours);
         var chatOptions = new ChatOptions { Temperature = _options.Temperature, MaxOutputTokens = _options.MaxOutputTokens };
@@ -128,10 +128,10 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
                     modelText += text.Length;
                     timeout.CancelAfter(TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds));
-                    var shown = stream.Feed(text);
+                    var shown = writer.Feed(text);
                     if (shown.Length > 0)
                     {
-                        if (personal && stream.Text.Length == shown.Length)
+                        if (personal && writer.Text.Length == shown.Length)
                         {
                             // Shown only once the model speaks, so a failure before that leaves the fallback's own.
                             yield return new AnswerDelta(english ? EnglishPersonalPrefix : KoreanPersonalPrefix);
@@ -151,26 +151,33 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         IReadOnlyList<string> suggestions;
         if (failure is null)
         {
-            var rest = stream.Complete();
+            var rest = writer.Complete();
             if (rest.Length > 0)
             {
                 yield return new AnswerDelta(rest);
             }
 
-            LogAnswered(_logger, clock.ElapsedMilliseconds, modelText, stream.CitedCount);
-            grounded = stream.CitedCount > 0;
-            suggestions = stream.Suggestions;
+            LogAnswered(_logger, clock.ElapsedMilliseconds, modelText, writer.CitedCount);
+            grounded = writer.CitedCount > 0;
+            suggestions = writer.Suggestions;
+            var unsupported = SourceFigures.Unsupported(writer.Text, sources);
+            if (grounded && unsupported.Count > 0)
+            {
+                LogUnsupportedFigures(_logger, unsupported.Count);
+                yield return new AnswerDelta(writer.AppendPlain(english ? EnglishUnsupported(unsupported) : KoreanUnsupported(unsupported)));
+            }
+
             if (!grounded)
             {
                 // An answer that cites nothing is not grounded (it may be a refusal, or a model led astray): say so.
-                yield return new AnswerDelta(stream.AppendPlain(english ? EnglishUngrounded() : KoreanUngrounded()));
+                yield return new AnswerDelta(writer.AppendPlain(english ? EnglishUngrounded() : KoreanUngrounded()));
             }
         }
         else
         {
             LogFallback(_logger, failure, clock.ElapsedMilliseconds, modelText, masked);
             var fallback = await _fallback.ComposeAsync(retrieval, cancellationToken);
-            if (stream.Text.Length == 0)
+            if (writer.Text.Length == 0)
             {
                 // Nothing was shown yet: the customer gets exactly the offline answer.
                 foreach (var piece in fallback.Pieces)
@@ -184,29 +191,29 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
             }
 
             // Part of the model's answer is already on screen: the quoted sentences follow it, numbered on from its citations.
-            yield return new AnswerDelta(stream.AppendPlain(english ? EnglishInterrupted : KoreanInterrupted));
+            yield return new AnswerDelta(writer.AppendPlain(english ? EnglishInterrupted : KoreanInterrupted));
             var markers = MapMarkers(fallback, retrieval);
             var quoted = fallback.Pieces.Where(p => CitationMarker().IsMatch(p)).ToList();
             for (var i = 0; i < quoted.Count; i++)
             {
-                yield return new AnswerDelta(stream.AppendNumbered(i == 0 ? quoted[i].TrimStart() : quoted[i], markers));
+                yield return new AnswerDelta(writer.AppendNumbered(i == 0 ? quoted[i].TrimStart() : quoted[i], markers));
             }
 
-            grounded = fallback.Grounded || stream.CitedCount > 0;
+            grounded = fallback.Grounded || writer.CitedCount > 0;
             suggestions = fallback.Suggestions;
         }
 
         if (personal)
         {
-            yield return new AnswerDelta(stream.AppendPlain(english ? EnglishPersonalCounsellor() : KoreanPersonalCounsellor()));
+            yield return new AnswerDelta(writer.AppendPlain(english ? EnglishPersonalCounsellor() : KoreanPersonalCounsellor()));
         }
 
         if (grounded)
         {
-            yield return new AnswerDelta(stream.AppendPlain($"\n\n{(english ? EnglishDisclaimer : ExtractiveAnswerer.Disclaimer)}"));
+            yield return new AnswerDelta(writer.AppendPlain($"\n\n{(english ? EnglishDisclaimer : ExtractiveAnswerer.Disclaimer)}"));
         }
 
-        yield return new AnswerCitations(stream.Citations);
+        yield return new AnswerCitations(writer.Citations);
         yield return new AnswerFinished(grounded, suggestions);
     }
 
@@ -294,6 +301,12 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
     private string EnglishUnavailable() => $"Sorry, I cannot search our documents right now. Please try again shortly or ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
 
+    private static string KoreanUnsupported(IReadOnlyList<string> figures) =>
+        $"\n\n※ 답변의 수치 중 {string.Join(", ", figures)}은(는) 안내 문서에서 확인되지 않았습니다. 인용된 문서의 내용을 기준으로 확인해 주세요.";
+
+    private static string EnglishUnsupported(IReadOnlyList<string> figures) =>
+        $"\n\n※ The figure(s) {string.Join(", ", figures)} could not be found in our documents; please rely on the cited text.";
+
     private string EnglishDecline() => $"Sorry, I cannot find this in the documents I rely on. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
 
     [GeneratedRegex(@"\[\d+\]")]
@@ -301,6 +314,9 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model answered in {Milliseconds} ms: {Characters} characters, {Cited} sources cited")]
     private static partial void LogAnswered(ILogger logger, long milliseconds, int characters, int cited);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model answer stated {Count} figure(s) not found in its sources; the customer was told")]
+    private static partial void LogUnsupportedFigures(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retrieval failed ({Reason}); the customer was referred to the counsellor line. Question (masked): {MaskedQuestion}")]
     private static partial void LogRetrievalFailed(ILogger logger, string reason, string maskedQuestion);

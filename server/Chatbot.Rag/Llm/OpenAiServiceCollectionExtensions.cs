@@ -52,7 +52,8 @@ public static class OpenAiServiceCollectionExtensions
             return false;
         }
 
-        var endpoint = string.IsNullOrWhiteSpace(options.BaseUrl) ? null : new Uri(options.BaseUrl);
+        // An invalid URL is reported by options validation at start-up, naming the setting.
+        Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var endpoint);
         services.TryAddSingleton(_ => CreateClient(options, endpoint));
         services.TryAddSingleton(sp => sp.GetRequiredService<OpenAIClient>().GetChatClient(options.ChatModel).AsIChatClient());
         if (options.UsesModelEmbeddings)

@@ -151,6 +151,15 @@ public sealed class OpenAiRegistrationTests
     }
 
     [Fact]
+    public void An_invalid_base_url_fails_at_start_with_the_setting_named()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Ai:OpenAI:BaseUrl"] = "not a url" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<OpenAiOptions>>().Value);
+        Assert.Contains("BaseUrl", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_model_that_returns_another_vector_size_is_refused_clearly()
     {
         using var inner = new HashingEmbeddingGenerator(768);
