@@ -1,25 +1,49 @@
+using Chatbot.Api.Admin;
 using Chatbot.Api.Chat;
 using Chatbot.Api.Engine;
 using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
 using Chatbot.Api.Persistence;
+using Chatbot.Api.RateLimiting;
+using Chatbot.Api.Retention;
+using Chatbot.Api.Sites;
+using Chatbot.Hosting;
+
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync("/api/health", defaultPort: 8080);
+}
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddContainerSecrets();
 
 builder.Services.AddProblemDetails();
+builder.Services.AddReverseProxySupport(builder.Configuration);
+builder.Services.AddHealth();
 builder.Services.AddChatPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
+builder.Services.AddSiteAccess(builder.Configuration);
+builder.Services.AddAdminApi(builder.Configuration);
+builder.Services.AddChatRateLimits(builder.Configuration);
+builder.Services.AddRetention(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseReverseProxySupport();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePartnerSite();
+app.UseSiteAccess();
+app.UseChatRateLimits();
+app.UseAdminApi();
 
 app.MapHealthApi();
 app.MapChatApi();
 app.MapConversationApi();
 app.MapChatHub();
+app.MapCustomerConversationApi();
+app.MapAdminApi();
 
-app.Run();
+await app.RunAsync();
+return 0;

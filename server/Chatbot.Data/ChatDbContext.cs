@@ -14,6 +14,8 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<Feedback> Feedback => Set<Feedback>();
 
+    public DbSet<PartnerSite> PartnerSites => Set<PartnerSite>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -23,6 +25,8 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             conversation.ToTable("conversations");
             conversation.Property(c => c.SiteKey).HasMaxLength(100);
             conversation.HasIndex(c => c.UpdatedAtUtc);
+            conversation.Property(c => c.UserId).HasMaxLength(200);
+            conversation.HasIndex(c => new { c.SiteKey, c.UserId });
             conversation.HasMany(c => c.Messages).WithOne(m => m.Conversation).HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -35,6 +39,16 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             message.Property(m => m.ClientMessageId).HasMaxLength(100);
             message.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
             message.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<PartnerSite>(site =>
+        {
+            site.ToTable("partner_sites");
+            site.Property(s => s.PublicKey).HasMaxLength(100);
+            site.HasIndex(s => s.PublicKey).IsUnique();
+            site.Property(s => s.Name).HasMaxLength(200);
+            site.Property(s => s.AllowedOrigins).HasMaxLength(4000);
+            site.Property(s => s.IdentitySecret).HasMaxLength(200);
         });
 
         modelBuilder.Entity<Feedback>(feedback =>

@@ -101,10 +101,7 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
 
     private async Task<HubConnection> ConnectAsync()
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.Server.BaseAddress, ChatEndpoints.HubPath))
-            .AddJsonProtocol()
-            .Build();
+        var connection = fixture.Server.CreateHubConnection();
         await connection.StartAsync();
         return connection;
     }

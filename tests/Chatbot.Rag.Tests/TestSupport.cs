@@ -67,7 +67,7 @@ internal static class TestSupport
     public static EmbeddedVectorStoreCollection NewStore(TempDirectory directory, HashingEmbeddingGenerator? generator = null) =>
         new(directory.Combine("data", EmbeddedVectorStoreCollection.DefaultFileName), generator ?? new HashingEmbeddingGenerator());
 
-    public static KnowledgeIngestor NewIngestor(EmbeddedVectorStoreCollection store, HashingEmbeddingGenerator? generator = null) =>
+    public static KnowledgeIngestor NewIngestor(IDocumentChunkStore store, HashingEmbeddingGenerator? generator = null) =>
         new(store, generator ?? new HashingEmbeddingGenerator(), new KoreanChunker(), [new MarkdownDocumentReader(), new PlainTextDocumentReader()]);
 
     public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source)

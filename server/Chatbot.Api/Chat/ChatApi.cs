@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Chatbot.Api.Sites;
 using Dongyang.Chat.Protocol;
 
 namespace Chatbot.Api.Chat;
@@ -15,12 +16,12 @@ internal static class ChatApi
         return endpoints;
     }
 
-    private static async Task<IResult> AskAsync(ChatRequest? request, ChatService chat, CancellationToken cancellationToken)
+    private static async Task<IResult> AskAsync(HttpContext http, ChatRequest? request, ChatService chat, CancellationToken cancellationToken)
     {
         ChatTurn turn;
         try
         {
-            turn = await chat.BeginAsync(request, cancellationToken);
+            turn = await chat.BeginAsync(request, http.GetSiteCaller(), cancellationToken);
         }
         catch (ChatRequestException e)
         {
@@ -57,7 +58,7 @@ internal static class ChatApi
         ChatTurn turn;
         try
         {
-            turn = await chat.BeginAsync(request, cancellationToken);
+            turn = await chat.BeginAsync(request, http.GetSiteCaller(), cancellationToken);
         }
         catch (ChatRequestException e)
         {
@@ -72,11 +73,19 @@ internal static class ChatApi
 
         await foreach (var update in chat.AnswerAsync(turn, cancellationToken))
         {
-            var json = JsonSerializer.Serialize(update, JsonSerializerOptions.Web);
-            using var document = JsonDocument.Parse(json);
-            var type = document.RootElement.GetProperty("type").GetString();
-            await http.Response.WriteAsync($"event: {type}\ndata: {json}\n\n", cancellationToken);
+            var json = JsonSerializer.Serialize(update, ReadableJson.Options);
+            await http.Response.WriteAsync($"event: {EventName(update)}\ndata: {json}\n\n", cancellationToken);
             await http.Response.Body.FlushAsync(cancellationToken);
         }
     }
+
+    /// <summary>The SSE event name, equal to the JSON type discriminator.</summary>
+    private static string EventName(ChatStreamEvent update) => update switch
+    {
+        AcceptedEvent => "accepted",
+        DeltaEvent => "delta",
+        CitationsEvent => "citations",
+        CompletedEvent => "completed",
+        _ => "error",
+    };
 }

@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using Chatbot.Api.Persistence;
+using Chatbot.Api.Sites;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chatbot.Api.Chat;
 
 /// <summary>The real-time face of the chat. Errors a customer should see arrive as an <see cref="ErrorEvent"/>, never as a fault.</summary>
-internal sealed class ChatHub(ChatService chat, ConversationStore store) : Hub
+internal sealed class ChatHub(ChatService chat, ConversationStore store, ConversationAccess access) : Hub
 {
     [HubMethodName(ChatEndpoints.AskMethod)]
     public async IAsyncEnumerable<ChatStreamEvent> AskAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -15,7 +16,7 @@ internal sealed class ChatHub(ChatService chat, ConversationStore store) : Hub
         ErrorEvent? error = null;
         try
         {
-            turn = await chat.BeginAsync(request, cancellationToken);
+            turn = await chat.BeginAsync(request, SiteHubFilter.CallerOf(Context), cancellationToken);
         }
         catch (ChatRequestException e)
         {
@@ -36,6 +37,18 @@ internal sealed class ChatHub(ChatService chat, ConversationStore store) : Hub
 
     [HubMethodName(ChatEndpoints.HistoryMethod)]
     public async Task<ConversationHistory> GetHistoryAsync(Guid conversationId) =>
-        await store.GetHistoryAsync(conversationId, Context.ConnectionAborted)
+        (await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted)
+            ? await store.GetHistoryAsync(conversationId, Context.ConnectionAborted)
+            : null)
         ?? throw new HubException("conversation_not_found");
+
+    /// <summary>Deletes the caller's own conversation; anyone else's is "not found".</summary>
+    [HubMethodName("DeleteConversation")]
+    public async Task DeleteConversationAsync(Guid conversationId)
+    {
+        if (!await access.DeleteAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
+        {
+            throw new HubException("conversation_not_found");
+        }
+    }
 }

@@ -1,10 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Chatbot.Api.Limits;
 using Chatbot.Api.Persistence;
+using Chatbot.Api.Sites;
 using Chatbot.Data.Entities;
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Safety;
 using Dongyang.Chat.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Chat;
 
@@ -16,10 +19,12 @@ internal sealed partial class ChatService(
     ConversationStore store,
     IChatAnswerer answerer,
     PersonalDataMasker masker,
+    ConversationAccess access,
+    IOptions<RequestLimitOptions> limits,
     ILogger<ChatService> logger)
 {
     /// <summary>Validates and stores the question. Throws <see cref="ChatRequestException"/> for a request that cannot be taken.</summary>
-    public async Task<ChatTurn> BeginAsync(ChatRequest? request, CancellationToken cancellationToken)
+    public async Task<ChatTurn> BeginAsync(ChatRequest? request, SiteCaller caller, CancellationToken cancellationToken)
     {
         var message = request?.Message?.Trim();
         if (string.IsNullOrEmpty(message))
@@ -45,17 +50,32 @@ internal sealed partial class ChatService(
 
         if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)
         {
-            var answer = await store.FindCompleteAnswerAsync(earlier.Id, cancellationToken);
-            return new ChatTurn(earlier, answer);
+            // A replayed id only returns the original to its own caller, in its own conversation; anyone else learns nothing.
+            if ((request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)
+                || !await access.CanAccessAsync(earlier.ConversationId, caller, cancellationToken))
+            {
+                throw new ChatRequestException(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
+            }
+
+            return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken));
         }
 
-        if (request.ConversationId is { } conversationId && !await store.ConversationExistsAsync(conversationId, cancellationToken))
+        if (request.ConversationId is { } conversationId)
         {
-            throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+            if (!await access.CanAccessAsync(conversationId, caller, cancellationToken))
+            {
+                throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+            }
+
+            if (await access.CountMessagesAsync(conversationId, cancellationToken) + 2 > limits.Value.MaxMessagesPerConversation)
+            {
+                throw new ChatRequestException(StatusCodes.Status409Conflict, "conversation_full", $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages; start a new one.");
+            }
         }
 
-        var question = await store.AddQuestionAsync(request.ConversationId, masker.Mask(message), clientMessageId, cancellationToken);
-        return new ChatTurn(question, null);
+        var ownConversation = request.ConversationId ?? await access.StartAsync(caller, cancellationToken);
+        var (question, stored) = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
+        return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken));
     }
 
     /// <summary>Streams the answer to a stored question, storing it as it completes.</summary>
@@ -75,11 +95,27 @@ internal sealed partial class ChatService(
         var text = new StringBuilder();
         IReadOnlyList<Citation> citations = [];
         AnswerFinished? finished = null;
+        Exception? engineFailure = null;
         await using var updates = answerer.AnswerAsync(question.Content, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            while (await updates.MoveNextAsync())
+            while (true)
             {
+                // An engine that fails (the AI service down or gone mid-answer) ends the answer with a message for the
+                // customer, not a fault; the question stays stored and the partial answer is kept as interrupted.
+                try
+                {
+                    if (!await updates.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    engineFailure = e;
+                    break;
+                }
+
                 switch (updates.Current)
                 {
                     case AnswerDelta delta:
@@ -108,12 +144,21 @@ internal sealed partial class ChatService(
 
         if (finished is null)
         {
+            if (engineFailure is not null)
+            {
+                LogEngineFailed(logger, engineFailure, question.ConversationId);
+                yield return new ErrorEvent(ChatErrorMessages.AnswerUnavailable, ChatErrorMessages.ForCode(ChatErrorMessages.AnswerUnavailable));
+            }
+
             yield break;
         }
 
         var answer = await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Complete, finished.Grounded, citations, finished.Suggestions, CancellationToken.None);
         yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The answering engine failed in conversation {ConversationId}")]
+    private static partial void LogEngineFailed(ILogger logger, Exception exception, Guid conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answer in conversation {ConversationId} was interrupted after {Characters} characters")]
     private static partial void LogInterrupted(ILogger logger, Guid conversationId, int characters);

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Dongyang.Chat.Protocol;
 
 namespace Chatbot.Api.Chat;
@@ -9,8 +11,13 @@ internal static class ChatServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatService>();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = ReadableJson.Encoder);
         services.AddSignalR(options => options.MaximumReceiveMessageSize = 64 * 1024)
-            .AddJsonProtocol(options => options.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+            .AddJsonProtocol(options =>
+            {
+                options.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                options.PayloadSerializerOptions.Encoder = ReadableJson.Encoder;
+            });
         return services;
     }
 
@@ -19,4 +26,12 @@ internal static class ChatServiceCollectionExtensions
         endpoints.MapHub<ChatHub>(ChatEndpoints.HubPath);
         return endpoints;
     }
+}
+
+/// <summary>JSON that shows Korean as Korean (curl users read it), while still escaping HTML-sensitive characters.</summary>
+internal static class ReadableJson
+{
+    public static JavaScriptEncoder Encoder { get; } = JavaScriptEncoder.Create(UnicodeRanges.All);
+
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerOptions.Web) { Encoder = Encoder };
 }

@@ -1,4 +1,5 @@
 using Chatbot.Api.Persistence;
+using Chatbot.Api.Sites;
 
 namespace Chatbot.Api.Chat;
 
@@ -6,8 +7,8 @@ internal static class ConversationApi
 {
     public static IEndpointRouteBuilder MapConversationApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/conversations/{id:guid}/messages", async (Guid id, ConversationStore store, CancellationToken cancellationToken) =>
-            await store.GetHistoryAsync(id, cancellationToken) is { } history
+        endpoints.MapGet("/api/conversations/{id:guid}/messages", async (Guid id, HttpContext http, ConversationStore store, ConversationAccess access, CancellationToken cancellationToken) =>
+            await access.CanAccessAsync(id, http.GetSiteCaller(), cancellationToken) && await store.GetHistoryAsync(id, cancellationToken) is { } history
                 ? Results.Ok(history)
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound,

@@ -4,8 +4,10 @@ using Chatbot.Rag.Answering;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.VectorStores;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.VectorData;
 
 namespace Chatbot.Rag.Evaluation;
 
@@ -59,6 +61,15 @@ public static class RagEvaluator
         {
             var services = new ServiceCollection();
             configureServices?.Invoke(services);
+
+            // Always an embedded store in the temporary folder, whatever store the configuration names (it may be the
+            // server's PostgreSQL): an evaluation must never touch a live index. Registered first, so it is kept.
+            services.AddSingleton(sp => new EmbeddedVectorStoreCollection(
+                Path.Combine(dataDirectory, EmbeddedVectorStoreCollection.DefaultFileName),
+                sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()));
+            services.AddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+            services.AddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+            services.AddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
             services.AddChatbotRag(configuration);
             services.PostConfigure<RagOptions>(options =>
             {

@@ -1,0 +1,256 @@
+using System.Text.RegularExpressions;
+using Chatbot.Api.Limits;
+using Chatbot.Api.Sites;
+using Chatbot.Data;
+using Chatbot.Data.Sites;
+using Chatbot.Rag;
+using Chatbot.Rag.Ingestion;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Api.Admin;
+
+/// <summary>A new site or new origins, as the admin API takes them.</summary>
+internal sealed record SiteRequest(string? Name, IReadOnlyList<string>? Origins, string? PublicKey = null);
+
+/// <summary>A site as the admin API lists it; the secret only appears when it was just made.</summary>
+internal sealed record SiteView(string PublicKey, string Name, IReadOnlyList<string> Origins, bool Enabled, DateTime CreatedAtUtc, string? IdentitySecret)
+{
+    public static SiteView Of(PartnerSiteRecord site, bool withSecret) =>
+        new(site.PublicKey, site.Name, site.AllowedOrigins, site.Enabled, site.CreatedAtUtc, withSecret ? site.IdentitySecret : null);
+}
+
+/// <summary>Operator endpoints under /api/admin/, behind <see cref="AdminKeyMiddleware"/>.</summary>
+internal static partial class AdminApi
+{
+    private const int MaxExported = 1000;
+    private static readonly SemaphoreSlim IngestionGate = new(1, 1);
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/api/admin");
+
+        admin.MapGet("/sites", async (PartnerSiteCatalog catalog, CancellationToken ct) =>
+            Results.Ok((await catalog.ListAsync(ct)).Select(s => SiteView.Of(s, withSecret: false))));
+
+        admin.MapPost("/sites", async (SiteRequest? request, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
+        {
+            try
+            {
+                var site = await catalog.AddAsync(request?.Name ?? "", request?.Origins ?? [], string.IsNullOrWhiteSpace(request?.PublicKey) ? null : request.PublicKey, ct);
+                registry.Changed(site.PublicKey, disabled: false);
+                return Results.Created($"/api/admin/sites/{site.PublicKey}", SiteView.Of(site, withSecret: true));
+            }
+            catch (ArgumentException e)
+            {
+                return Invalid("invalid_site", e.Message);
+            }
+        });
+
+        admin.MapPost("/sites/{key}/rotate", (string key, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
+            Change(key, registry, disabled: false, withSecret: true, () => catalog.RotateSecretAsync(key, ct)));
+        admin.MapPost("/sites/{key}/disable", (string key, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
+            Change(key, registry, disabled: true, withSecret: false, () => catalog.SetEnabledAsync(key, enabled: false, ct)));
+        admin.MapPost("/sites/{key}/enable", (string key, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
+            Change(key, registry, disabled: false, withSecret: false, () => catalog.SetEnabledAsync(key, enabled: true, ct)));
+        admin.MapPut("/sites/{key}/origins", async (string key, SiteRequest? request, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
+        {
+            try
+            {
+                return await Change(key, registry, disabled: false, withSecret: false, () => catalog.SetOriginsAsync(key, request?.Origins ?? [], ct));
+            }
+            catch (ArgumentException e)
+            {
+                return Invalid("invalid_site", e.Message);
+            }
+        });
+
+        admin.MapGet("/conversations", ExportAsync);
+        admin.MapPost("/ingestion", IngestAsync);
+        admin.MapPost("/documents", UploadAsync);
+        admin.MapPost("/retention/sweep", async (Retention.RetentionSweep sweep, CancellationToken ct) => Results.Ok(await sweep.RunAsync(ct)));
+        return endpoints;
+    }
+
+    private static async Task<IResult> Change(string key, SiteRegistry registry, bool disabled, bool withSecret, Func<Task<PartnerSiteRecord?>> change)
+    {
+        var site = await change();
+        if (site is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "site not found", detail: "No site has this key.", extensions: new Dictionary<string, object?> { ["code"] = "site_not_found" });
+        }
+
+        registry.Changed(site.PublicKey, disabled);
+        return Results.Ok(SiteView.Of(site, withSecret));
+    }
+
+    /// <summary>Conversations with their messages, newest first, for a site and/or a period.</summary>
+    private static async Task<IResult> ExportAsync(
+        string? site, DateTimeOffset? since, DateTimeOffset? until, int? limit, IDbContextFactory<ChatDbContext> contexts, CancellationToken ct)
+    {
+        if (limit is < 1 or > MaxExported)
+        {
+            return Invalid("invalid_limit", $"limit must be between 1 and {MaxExported}.");
+        }
+
+        await using var context = contexts.CreateDbContext();
+        var query = context.Conversations.AsNoTracking();
+        if (site is not null)
+        {
+            query = query.Where(c => c.SiteKey == site);
+        }
+
+        if (since is { } from)
+        {
+            var fromUtc = from.UtcDateTime;
+            query = query.Where(c => c.UpdatedAtUtc >= fromUtc);
+        }
+
+        if (until is { } to)
+        {
+            var toUtc = to.UtcDateTime;
+            query = query.Where(c => c.CreatedAtUtc < toUtc);
+        }
+
+        var conversations = await query.OrderByDescending(c => c.UpdatedAtUtc).Take(limit ?? 100)
+            .Select(c => new
+            {
+                ConversationId = c.Id,
+                c.SiteKey,
+                c.UserId,
+                c.CreatedAtUtc,
+                c.UpdatedAtUtc,
+                Messages = c.Messages.OrderBy(m => m.Sequence).Select(m => new { m.Id, m.Sequence, Role = m.Role.ToString(), Status = m.Status.ToString(), m.Content, m.ClientMessageId, m.CreatedAtUtc }).ToList(),
+            })
+            .ToListAsync(ct);
+        return Results.Ok(conversations);
+    }
+
+    private static async Task<IResult> IngestAsync(KnowledgeIngestor ingestor, IOptions<RagOptions> rag, CancellationToken ct)
+    {
+        if (!await IngestionGate.WaitAsync(TimeSpan.Zero, ct))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "ingestion running", detail: "An ingestion is already running.", extensions: new Dictionary<string, object?> { ["code"] = "ingestion_running" });
+        }
+
+        try
+        {
+            Directory.CreateDirectory(rag.Value.KnowledgePath);
+            return Results.Ok(await ingestor.IngestDirectoryAsync(rag.Value.KnowledgePath, progress: null, ct));
+        }
+        finally
+        {
+            IngestionGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Adds one document to the knowledge folder (under uploads/) and ingests it. The name is checked before anything
+    /// is written, the size before the body is read, and a document the readers cannot parse is removed again.
+    /// </summary>
+    private static async Task<IResult> UploadAsync(HttpContext http, KnowledgeIngestor ingestor, IOptions<RagOptions> rag, IOptions<RequestLimitOptions> limits, CancellationToken ct)
+    {
+        var maxBytes = limits.Value.MaxUploadBytes;
+        if (http.Request.ContentLength > maxBytes + 16 * 1024)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = maxBytes + 16 * 1024;
+        }
+
+        if (!http.Request.HasFormContentType)
+        {
+            return Invalid("invalid_upload", "Send the document as multipart/form-data with a 'file' field.");
+        }
+
+        IFormFile? file;
+        try
+        {
+            var form = await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = maxBytes + 16 * 1024, ValueCountLimit = 16 }, ct);
+            file = form.Files.GetFile("file");
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? TooLarge(maxBytes)
+                : Invalid("invalid_upload", "The upload is not well-formed multipart/form-data.");
+        }
+
+        if (file is null)
+        {
+            return Invalid("invalid_upload", "The upload has no 'file' field.");
+        }
+
+        if (file.Length > maxBytes)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        if (file.Length == 0)
+        {
+            return Invalid("empty_document", "The document is empty.");
+        }
+
+        var name = file.FileName;
+        if (!SafeFileName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal) || !ingestor.SupportedExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
+        {
+            return Invalid("invalid_file_name", $"Name the document with letters, digits, spaces, '-', '_' or '.', ending in one of: {string.Join(", ", ingestor.SupportedExtensions.Order())}.");
+        }
+
+        if (!await IngestionGate.WaitAsync(TimeSpan.FromSeconds(30), ct))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "ingestion running", detail: "An ingestion is already running.", extensions: new Dictionary<string, object?> { ["code"] = "ingestion_running" });
+        }
+
+        try
+        {
+            var uploads = Path.Combine(rag.Value.KnowledgePath, "uploads");
+            Directory.CreateDirectory(uploads);
+            var path = Path.Combine(uploads, name);
+            if (!Path.GetFullPath(path).StartsWith(Path.GetFullPath(uploads) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                return Invalid("invalid_file_name", "The document name leaves the uploads folder.");
+            }
+
+            await using (var target = File.Create(path))
+            {
+                await file.CopyToAsync(target, ct);
+            }
+
+            var summary = await ingestor.IngestDirectoryAsync(rag.Value.KnowledgePath, progress: null, ct);
+            var relative = $"uploads/{name}";
+            if (summary.Failed.FirstOrDefault(f => f.Path == relative) is { } failure)
+            {
+                File.Delete(path);
+                await ingestor.IngestDirectoryAsync(rag.Value.KnowledgePath, progress: null, CancellationToken.None);
+                return Results.Problem(
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "unreadable document",
+                    detail: $"The document could not be read: {failure.Reason}",
+                    extensions: new Dictionary<string, object?> { ["code"] = "unreadable_document" });
+            }
+
+            return Results.Created($"/api/admin/documents/{Uri.EscapeDataString(name)}", new { document = KnowledgeIngestor.DocumentIdOf(relative), summary });
+        }
+        finally
+        {
+            IngestionGate.Release();
+        }
+    }
+
+    private static IResult TooLarge(long maxBytes) => Results.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "document too large",
+        detail: $"Documents may be at most {maxBytes:N0} bytes.",
+        extensions: new Dictionary<string, object?> { ["code"] = "document_too_large", ["maxBytes"] = maxBytes });
+
+    private static IResult Invalid(string code, string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: code.Replace('_', ' '), detail: detail, extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    [GeneratedRegex(@"^[\p{L}\p{N}][\p{L}\p{N} _.\-]{0,99}$")]
+    private static partial Regex SafeFileName();
+}

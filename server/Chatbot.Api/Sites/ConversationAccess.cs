@@ -1,0 +1,75 @@
+using Chatbot.Data;
+using Chatbot.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chatbot.Api.Sites;
+
+/// <summary>A verified customer's conversation, as listed in their history.</summary>
+internal sealed record ConversationSummary(Guid ConversationId, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, string? FirstQuestion, int MessageCount);
+
+/// <summary>
+/// Who may see a conversation: only callers with the site key it started on, and, when it belongs to a verified customer,
+/// only that customer. Anyone else is told it does not exist.
+/// </summary>
+internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock)
+{
+    /// <summary>Starts an empty conversation owned by the caller.</summary>
+    public async Task<Guid> StartAsync(SiteCaller caller, CancellationToken cancellationToken)
+    {
+        await using var context = contextFactory.CreateDbContext();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var conversation = new Conversation { Id = Guid.CreateVersion7(), SiteKey = caller.SiteKey, UserId = caller.UserId, CreatedAtUtc = now, UpdatedAtUtc = now };
+        context.Conversations.Add(conversation);
+        await context.SaveChangesAsync(cancellationToken);
+        return conversation.Id;
+    }
+
+    public async Task<bool> CanAccessAsync(Guid conversationId, SiteCaller caller, CancellationToken cancellationToken)
+    {
+        await using var context = contextFactory.CreateDbContext();
+        return await Owned(context, caller).AnyAsync(c => c.Id == conversationId, cancellationToken);
+    }
+
+    public async Task<int> CountMessagesAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        await using var context = contextFactory.CreateDbContext();
+        return await context.Messages.CountAsync(m => m.ConversationId == conversationId, cancellationToken);
+    }
+
+    /// <summary>Deletes the conversation with its messages (and what hangs off them) if the caller owns it.</summary>
+    public async Task<bool> DeleteAsync(Guid conversationId, SiteCaller caller, CancellationToken cancellationToken)
+    {
+        await using var context = contextFactory.CreateDbContext();
+        return await Owned(context, caller).Where(c => c.Id == conversationId).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>A verified customer's conversations on this site, newest first.</summary>
+    public async Task<IReadOnlyList<ConversationSummary>> ListForUserAsync(SiteCaller caller, int limit, CancellationToken cancellationToken)
+    {
+        if (caller.UserId is null)
+        {
+            return [];
+        }
+
+        await using var context = contextFactory.CreateDbContext();
+        var rows = await context.Conversations.AsNoTracking()
+            .Where(c => c.SiteKey == caller.SiteKey && c.UserId == caller.UserId)
+            .OrderByDescending(c => c.UpdatedAtUtc)
+            .Take(limit)
+            .Select(c => new
+            {
+                c.Id,
+                c.CreatedAtUtc,
+                c.UpdatedAtUtc,
+                First = c.Messages.Where(m => m.Role == MessageRole.User).OrderBy(m => m.Sequence).Select(m => m.Content).FirstOrDefault(),
+                Count = c.Messages.Count,
+            })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new ConversationSummary(r.Id, Utc(r.CreatedAtUtc), Utc(r.UpdatedAtUtc), r.First, r.Count))];
+    }
+
+    private static IQueryable<Conversation> Owned(ChatDbContext context, SiteCaller caller) =>
+        context.Conversations.Where(c => c.SiteKey == caller.SiteKey && (c.UserId == null || c.UserId == caller.UserId));
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

@@ -1,0 +1,30 @@
+namespace Chatbot.Api.Sites;
+
+/// <summary>What customers do with their own conversations: see a verified customer's history, delete a conversation.</summary>
+internal static class CustomerConversationApi
+{
+    public const int MaxListed = 100;
+
+    public static IEndpointRouteBuilder MapCustomerConversationApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/me/conversations", async (HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
+        {
+            var caller = http.GetSiteCaller();
+            return caller.IsVerifiedUser
+                ? Results.Ok(await access.ListForUserAsync(caller, MaxListed, cancellationToken))
+                : AccessProblem.Create(StatusCodes.Status401Unauthorized, "identity_required", "Only a verified customer (X-User-Id and X-User-Hash) has a history.");
+        });
+
+        endpoints.MapDelete("/api/conversations/{id:guid}", async (Guid id, HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
+            await access.DeleteAsync(id, http.GetSiteCaller(), cancellationToken)
+                ? Results.NoContent()
+                : NotFound(id));
+        return endpoints;
+    }
+
+    public static IResult NotFound(Guid id) => Results.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "conversation not found",
+        detail: $"Conversation {id} does not exist.",
+        extensions: new Dictionary<string, object?> { ["code"] = "conversation_not_found" });
+}

@@ -1,0 +1,14 @@
+namespace Chatbot.Api.Sites;
+
+/// <summary>Who is calling: the checked partner site key, and the customer's id when its identity hash verified.</summary>
+internal sealed record SiteCaller(string SiteKey, string? UserId)
+{
+    public bool IsVerifiedUser => UserId is not null;
+}
+
+internal static class SiteCallerHttpContextExtensions
+{
+    /// <summary>The caller that <see cref="SiteAccessMiddleware"/> admitted. Endpoints behind it can rely on it.</summary>
+    public static SiteCaller GetSiteCaller(this HttpContext http) =>
+        http.Features.Get<SiteCaller>() ?? throw new InvalidOperationException("The request did not pass the site access check.");
+}

@@ -1,0 +1,68 @@
+using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chatbot.Api.Sites;
+
+/// <summary>
+/// Carries the admitted <see cref="SiteCaller"/> into the hub and checks the key again on every invocation, so a key
+/// disabled while a connection is open is refused on its next call.
+/// </summary>
+internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections connections) : IHubFilter
+{
+    private const string CallerItem = "site-caller";
+
+    public static SiteCaller CallerOf(HubCallerContext context) =>
+        context.Items.TryGetValue(CallerItem, out var caller) && caller is SiteCaller known
+            ? known
+            : throw new HubException("site_key_missing");
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        var caller = context.Context.GetHttpContext()?.Features.Get<SiteCaller>() ?? throw new HubException("site_key_missing");
+        context.Context.Items[CallerItem] = caller;
+        connections.Add(caller.SiteKey, context.Context);
+        await next(context);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        if (context.Context.Items.TryGetValue(CallerItem, out var caller) && caller is SiteCaller known)
+        {
+            connections.Remove(known.SiteKey, context.Context);
+        }
+
+        await next(context, exception);
+    }
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var caller = CallerOf(invocationContext.Context);
+        if (await registry.FindAsync(caller.SiteKey, invocationContext.Context.ConnectionAborted) is not { Enabled: true })
+        {
+            connections.CloseAll(caller.SiteKey);
+            invocationContext.Context.Abort();
+            return Refuse(invocationContext, "site_key_disabled", AccessProblem.CustomerMessage("site_key_disabled"));
+        }
+
+        return await next(invocationContext);
+    }
+
+    /// <summary>A streaming method gets an <see cref="ErrorEvent"/> the customer can read; other methods a hub error.</summary>
+    public static object Refuse(HubInvocationContext invocation, string code, string message)
+    {
+        var returnType = invocation.HubMethod.ReturnType;
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>))
+        {
+            return Single(new ErrorEvent(code, message));
+        }
+
+        throw new HubException($"{code}: {message}");
+    }
+
+#pragma warning disable CS1998 // A one-event stream needs no await.
+    private static async IAsyncEnumerable<ChatStreamEvent> Single(ChatStreamEvent e)
+    {
+        yield return e;
+    }
+#pragma warning restore CS1998
+}

@@ -1,0 +1,39 @@
+using Chatbot.Data;
+using Chatbot.Data.Sites;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chatbot.Api.Sites;
+
+internal static class SiteServiceCollectionExtensions
+{
+    /// <summary>Partner-site keys, origins and identities; CORS derived from the same lists. Call after AddChatPersistence.</summary>
+    public static IServiceCollection AddSiteAccess(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SiteOptions>().Bind(configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var contexts = sp.GetRequiredService<IDbContextFactory<ChatDbContext>>();
+            return new PartnerSiteCatalog(contexts.CreateDbContext, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<SiteRegistry>();
+        services.AddSingleton<SiteConnections>();
+        services.AddSingleton<ConversationAccess>();
+        services.AddHostedService<LocalSiteSeeder>();
+        services.AddHostedService<OpenConnectionGuard>();
+        services.AddCors();
+        services.AddSingleton<ICorsPolicyProvider, SiteCorsPolicyProvider>();
+        services.Configure<HubOptions>(options => options.AddFilter<SiteHubFilter>());
+        services.AddSingleton<SiteHubFilter>();
+        return services;
+    }
+
+    /// <summary>CORS, then the site-key gate. Static files (the widget, the sample page) stay outside.</summary>
+    public static WebApplication UseSiteAccess(this WebApplication app)
+    {
+        app.UseCors();
+        app.UseMiddleware<SiteAccessMiddleware>();
+        return app;
+    }
+}
