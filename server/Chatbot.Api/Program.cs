@@ -20,6 +20,7 @@ app.UsePartnerSite();
 app.MapHealthApi();
 app.MapChatApi();
 app.MapConversationApi();
+app.MapFeedbackApi();
 app.MapChatHub();
 
 app.Run();

@@ -9,6 +9,7 @@ internal static class ChatServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatService>();
+        services.AddSingleton<FeedbackStore>();
         services.AddSignalR(options => options.MaximumReceiveMessageSize = 64 * 1024)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         return services;
