@@ -10,6 +10,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddChatPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
+builder.AddPartnerSite();
 
 var app = builder.Build();
 
@@ -22,5 +23,6 @@ app.MapChatApi();
 app.MapConversationApi();
 app.MapFeedbackApi();
 app.MapChatHub();
+app.MapPartnerSiteAssets();
 
 app.Run();
