@@ -31,7 +31,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         start.ArgumentList.Add("http://127.0.0.1:0");
         // As with 'dotnet run', the project folder is the content root, so wwwroot is served from source.
         start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"));
+        start.ArgumentList.Add(PublishedOutput ?? Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Storage__DataDirectory"] = dataDirectory;
         start.Environment["Logging__Console__FormatterName"] = "simple";
@@ -126,8 +126,16 @@ public sealed partial class ChatServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A published Chatbot.Api to run instead of the build output (set by the widget size report), or null.</summary>
+    private static string? PublishedOutput => Environment.GetEnvironmentVariable("CHATBOT_API_PUBLISHED") is { Length: > 0 } published ? Path.GetFullPath(published) : null;
+
     private static string FindApiOutput()
     {
+        if (PublishedOutput is not null)
+        {
+            return PublishedOutput;
+        }
+
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var apiOutput = Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api", "bin", configuration, "net10.0");
         return File.Exists(Path.Combine(apiOutput, "Chatbot.Api.dll"))
