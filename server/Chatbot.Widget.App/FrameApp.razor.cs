@@ -104,12 +104,13 @@ public sealed partial class FrameApp
         }
     }
 
-    // The host page learns that an answer arrived, never what it says: the conversation stays inside the frame.
+    // The host page learns that an answer arrived, never what it says nor the conversation's id (which would let it
+    // fetch the history): the conversation stays inside the frame.
     private async Task OnAnswerAsync(string answer)
     {
         if (frame is not null)
         {
-            await frame.InvokeVoidAsync("post", "message", new { role = "assistant", conversationId });
+            await frame.InvokeVoidAsync("post", "message", new { role = "assistant" });
         }
     }
 

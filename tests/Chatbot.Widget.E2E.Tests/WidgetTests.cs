@@ -211,6 +211,7 @@ public sealed class WidgetTests(WidgetBrowser browser)
             window.seen = [];
             const chat = document.querySelector('dongyang-chat');
             for (const type of ['ready', 'open', 'close', 'message', 'error']) chat.addEventListener(type, () => window.seen.push(type));
+            chat.addEventListener('message', (e) => window.messageDetail = JSON.stringify(e.detail));
             chat.send('" + ClaimQuestion + @"');
         }");
 
@@ -222,6 +223,8 @@ public sealed class WidgetTests(WidgetBrowser browser)
 
         var seen = await page.EvaluateAsync<string[]>("() => window.seen");
         Assert.Equal(["ready", "message", "open", "close"], seen);
+        // The host learns that an answer came, not what it said nor which conversation it belongs to.
+        Assert.Equal("{\"role\":\"assistant\"}", await page.EvaluateAsync<string>("() => window.messageDetail"));
     }
 
     [Fact]
