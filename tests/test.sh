@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command. It installs (by package name, on Debian or Ubuntu) and starts what the tests need —
-# PostgreSQL 17 with pgvector on loopback, nginx, the linters — then runs every test project with `dotnet test`.
+# PostgreSQL 17 with pgvector on loopback, nginx, Chromium, the linters — then runs every test project with `dotnet test`.
 # CI (.ci/run) calls exactly this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,8 @@ apt_install() {
 # docker-compose v1 as the compose validator, shellcheck, openssl and curl, and the Dockerfile linter from npm.
 # They fail, not skip, when a tool is missing.
 apt_install debootstrap nginx docker-compose shellcheck openssl curl
+# The widget's browser tests drive Debian's Chromium (never a downloaded browser).
+apt_install chromium
 command -v npm >/dev/null 2>&1 || apt_install npm
 command -v dockerfile-utils >/dev/null 2>&1 || as_root npm install -g --no-audit --no-fund dockerfile-utils@0.16.3 >/dev/null
 

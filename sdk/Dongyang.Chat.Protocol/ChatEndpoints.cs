@@ -12,6 +12,12 @@ public static class ChatEndpoints
     /// <summary>Hub method that returns the <see cref="ConversationHistory"/> of a conversation.</summary>
     public const string HistoryMethod = "GetHistory";
 
+    /// <summary>Hub method that stores a <see cref="FeedbackRequest"/>.</summary>
+    public const string FeedbackMethod = "SendFeedback";
+
+    /// <summary>Hub method that records a <see cref="HandoffRequest"/> and returns a <see cref="HandoffResponse"/>.</summary>
+    public const string HandoffMethod = "RequestHandoff";
+
     /// <summary>The header that carries a partner site's public key.</summary>
     public const string SiteKeyHeader = "X-Site-Key";
 }

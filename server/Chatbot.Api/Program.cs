@@ -27,6 +27,7 @@ builder.Services.AddSiteAccess(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddChatRateLimits(builder.Configuration);
 builder.Services.AddRetention(builder.Configuration);
+builder.AddPartnerSite();
 
 var app = builder.Build();
 
@@ -41,9 +42,11 @@ app.UseAdminApi();
 app.MapHealthApi();
 app.MapChatApi();
 app.MapConversationApi();
+app.MapFeedbackApi();
 app.MapChatHub();
 app.MapCustomerConversationApi();
 app.MapAdminApi();
+app.MapPartnerSiteAssets();
 
 await app.RunAsync();
 return 0;

@@ -15,6 +15,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Feedback> Feedback => Set<Feedback>();
 
     public DbSet<PartnerSite> PartnerSites => Set<PartnerSite>();
+    public DbSet<Handoff> Handoffs => Set<Handoff>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,6 +57,14 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             feedback.ToTable("feedback");
             feedback.Property(f => f.Comment).HasMaxLength(1000);
             feedback.HasOne(f => f.Message).WithMany().HasForeignKey(f => f.MessageId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Handoff>(handoff =>
+        {
+            handoff.ToTable("handoffs");
+            handoff.Property(h => h.SiteKey).HasMaxLength(100);
+            handoff.HasIndex(h => h.CreatedAtUtc);
+            handoff.HasOne(h => h.Conversation).WithMany().HasForeignKey(h => h.ConversationId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -85,14 +85,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <param name="settings">Environment variables, e.g. <c>Rag__DataDirectory</c>.</param>
     /// <param name="url">Where to listen; the default picks a free loopback port.</param>
     /// <param name="contentRoot">The content root, when not the output folder.</param>
+    /// <param name="outputDirectory">Where the assembly is, when not the build output (e.g. a Release publish).</param>
     public static async Task<ServerProcess> StartAsync(
         string project,
         string healthPath,
         IReadOnlyDictionary<string, string>? settings = null,
         string url = "http://127.0.0.1:0",
-        string? contentRoot = null)
+        string? contentRoot = null,
+        string? outputDirectory = null)
     {
-        var assembly = Path.Combine(OutputDirectory(project), project + ".dll");
+        var assembly = Path.Combine(outputDirectory ?? OutputDirectory(project), project + ".dll");
         var server = new ServerProcess(assembly, url, contentRoot, settings ?? new Dictionary<string, string>());
         server.process.Start();
         server.process.BeginOutputReadLine();

@@ -2,12 +2,19 @@ using System.Runtime.CompilerServices;
 using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Dongyang.Chat.Protocol;
+using Chatbot.Rag;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Chat;
 
 /// <summary>The real-time face of the chat. Errors a customer should see arrive as an <see cref="ErrorEvent"/>, never as a fault.</summary>
-internal sealed class ChatHub(ChatService chat, ConversationStore store, ConversationAccess access) : Hub
+internal sealed class ChatHub(
+    ChatService chat,
+    ConversationStore store,
+    ConversationAccess access,
+    FeedbackStore feedback,
+    IOptions<RagOptions> rag) : Hub
 {
     [HubMethodName(ChatEndpoints.AskMethod)]
     public async IAsyncEnumerable<ChatStreamEvent> AskAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -49,6 +56,39 @@ internal sealed class ChatHub(ChatService chat, ConversationStore store, Convers
         if (!await access.DeleteAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
         {
             throw new HubException("conversation_not_found");
+        }
+    }
+
+    [HubMethodName(ChatEndpoints.FeedbackMethod)]
+    public async Task SendFeedbackAsync(FeedbackRequest request)
+    {
+        try
+        {
+            await feedback.SaveFeedbackAsync(request, Context.ConnectionAborted);
+        }
+        catch (ChatRequestException e)
+        {
+            throw new HubException(e.Code);
+        }
+    }
+
+    [HubMethodName(ChatEndpoints.HandoffMethod)]
+    public async Task<HandoffResponse> RequestHandoffAsync(HandoffRequest request)
+    {
+        var caller = SiteHubFilter.CallerOf(Context);
+        if (request.ConversationId is { } conversationId && !await access.CanAccessAsync(conversationId, caller, Context.ConnectionAborted))
+        {
+            throw new HubException("conversation_not_found");
+        }
+
+        try
+        {
+            var id = await feedback.RecordHandoffAsync(request, caller.SiteKey, Context.ConnectionAborted);
+            return new HandoffResponse(id, rag.Value.CounsellorPhone, rag.Value.CounsellorHours);
+        }
+        catch (ChatRequestException e)
+        {
+            throw new HubException(e.Code);
         }
     }
 }

@@ -77,6 +77,31 @@ namespace Chatbot.Data.Migrations.Postgres
                     b.ToTable("feedback", (string)null);
                 });
 
+            modelBuilder.Entity("Chatbot.Data.Entities.Handoff", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SiteKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.ToTable("handoffs", (string)null);
+                });
+
             modelBuilder.Entity("Chatbot.Data.Entities.Message", b =>
                 {
                     b.Property<Guid>("Id")
@@ -187,6 +212,16 @@ namespace Chatbot.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Message");
+                });
+
+            modelBuilder.Entity("Chatbot.Data.Entities.Handoff", b =>
+                {
+                    b.HasOne("Chatbot.Data.Entities.Conversation", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Conversation");
                 });
 
             modelBuilder.Entity("Chatbot.Data.Entities.Message", b =>

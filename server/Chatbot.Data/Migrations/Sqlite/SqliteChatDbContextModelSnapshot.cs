@@ -72,6 +72,31 @@ namespace Chatbot.Data.Migrations.Sqlite
                     b.ToTable("feedback", (string)null);
                 });
 
+            modelBuilder.Entity("Chatbot.Data.Entities.Handoff", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SiteKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.ToTable("handoffs", (string)null);
+                });
+
             modelBuilder.Entity("Chatbot.Data.Entities.Message", b =>
                 {
                     b.Property<Guid>("Id")
@@ -182,6 +207,16 @@ namespace Chatbot.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Message");
+                });
+
+            modelBuilder.Entity("Chatbot.Data.Entities.Handoff", b =>
+                {
+                    b.HasOne("Chatbot.Data.Entities.Conversation", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Conversation");
                 });
 
             modelBuilder.Entity("Chatbot.Data.Entities.Message", b =>

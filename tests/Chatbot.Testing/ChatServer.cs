@@ -1,9 +1,8 @@
-using Chatbot.Testing;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Chatbot.Api.Tests;
+namespace Chatbot.Testing;
 
 /// <summary>
 /// The real Chatbot.Api process, started from its build output on a loopback port, with its own data folder.
@@ -31,7 +30,11 @@ public sealed class ChatServer : IAsyncDisposable
     public string Output => process.Output;
 
     /// <summary>The build output of Chatbot.Api that this test build was compiled beside.</summary>
-    public static string ApiOutputDirectory { get; } = ServerProcess.OutputDirectory("Chatbot.Api");
+    public static string ApiOutputDirectory { get; } = PublishedOutput ?? ServerProcess.OutputDirectory("Chatbot.Api");
+
+    /// <summary>A published Chatbot.Api to run instead of the build output (set by the widget size report), or null.</summary>
+    private static string? PublishedOutput =>
+        Environment.GetEnvironmentVariable("CHATBOT_API_PUBLISHED") is { Length: > 0 } published ? Path.GetFullPath(published) : null;
 
     public static async Task<ChatServer> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -51,7 +54,8 @@ public sealed class ChatServer : IAsyncDisposable
             "Chatbot.Api",
             "/api/health",
             environment,
-            contentRoot: Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"));
+            contentRoot: PublishedOutput ?? Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"),
+            outputDirectory: PublishedOutput);
         return new ChatServer(process, dataDirectory);
     }
 

@@ -1,0 +1,464 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dongyang.Chat.Client;
+
+/// <summary>
+/// The Dongyang Chat client over SignalR: streamed answers with citations, automatic reconnect with history resync,
+/// and idempotent resends.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var chat = new DongyangChatClient(new DongyangChatOptions { ServerUrl = new Uri("https://chat.example.com/") });
+/// await foreach (var e in chat.AskAsync("보험금 청구는 어떻게 하나요?"))
+/// {
+///     if (e is DeltaEvent delta) Console.Write(delta.Text);
+/// }
+/// </code>
+/// </example>
+public sealed partial class DongyangChatClient : IDongyangChat
+{
+    private readonly DongyangChatOptions options;
+    private readonly HubConnection connection;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource disposed = new();
+    private readonly SemaphoreSlim connectLock = new(1, 1);
+    private readonly Lock stateLock = new();
+    private TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ChatConnectionState state;
+    private Guid? conversationId;
+
+    /// <summary>Creates a client; it connects on <see cref="ConnectAsync"/> or the first question.</summary>
+    /// <param name="options">Where to connect. <see cref="DongyangChatOptions.ServerUrl"/> is required.</param>
+    /// <param name="loggerFactory">Logs connection changes; none when <see langword="null"/>.</param>
+    public DongyangChatClient(DongyangChatOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ServerUrl is null)
+        {
+            throw new ArgumentException("DongyangChatOptions.ServerUrl is required.", nameof(options));
+        }
+
+        this.options = options;
+        conversationId = options.ConversationId;
+        logger = loggerFactory?.CreateLogger<DongyangChatClient>() ?? NullLogger<DongyangChatClient>.Instance;
+        connection = BuildConnection(options, loggerFactory);
+        connection.Reconnecting += _ => OnReconnectingAsync();
+        connection.Reconnected += _ => OnReconnectedAsync();
+        connection.Closed += OnClosedAsync;
+    }
+
+    /// <inheritdoc />
+    public ChatConnectionState State
+    {
+        get
+        {
+            lock (stateLock)
+            {
+                return state;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Guid? ConversationId => conversationId;
+
+    /// <inheritdoc />
+    public event EventHandler<ChatConnectionStateChangedEventArgs>? StateChanged;
+
+    /// <inheritdoc />
+    public event EventHandler<ConversationResyncedEventArgs>? HistoryResynced;
+
+    /// <summary>A fresh client message id: unique, and short enough for the server's limit.</summary>
+    public static string NewClientMessageId() => Guid.CreateVersion7().ToString("N");
+
+    /// <inheritdoc />
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        if (State == ChatConnectionState.Connected)
+        {
+            return;
+        }
+
+        await connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (connection.State != HubConnectionState.Disconnected)
+            {
+                return;
+            }
+
+            var reconnecting = State == ChatConnectionState.Reconnecting;
+            SetState(reconnecting ? ChatConnectionState.Reconnecting : ChatConnectionState.Connecting);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await connection.StartAsync(linked.Token);
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException && !linked.IsCancellationRequested)
+                {
+                    LogConnectFailed(logger, attempt + 1, e.Message);
+                    await Task.Delay(DelayFor(attempt), linked.Token);
+                }
+            }
+
+            SetState(ChatConnectionState.Connected);
+            if (reconnecting)
+            {
+                await ResyncAsync();
+            }
+        }
+        finally
+        {
+            connectLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatStreamEvent> AskAsync(string message, string? clientMessageId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        clientMessageId ??= NewClientMessageId();
+
+        var shown = new StringBuilder();
+        var accepted = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            await WaitUntilConnectedAsync(cancellationToken);
+            var resend = attempt > 0;
+            var replay = new StringBuilder();
+            var catchingUp = resend && shown.Length > 0;
+            var request = new ChatRequest(message, conversationId, clientMessageId);
+            var stream = connection.StreamAsync<ChatStreamEvent>(ChatEndpoints.AskMethod, request, cancellationToken);
+            await using var events = stream.GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                var next = await TryMoveNextAsync(events, cancellationToken);
+                if (next == StreamStep.Lost)
+                {
+                    break;
+                }
+
+                if (next == StreamStep.Ended)
+                {
+                    // The server ended the stream without completing: the answer was cut short server-side.
+                    yield return new ErrorEvent("answer_interrupted", "The answer was interrupted. Please ask again.");
+                    yield break;
+                }
+
+                switch (events.Current)
+                {
+                    case AcceptedEvent acceptedEvent:
+                        conversationId = acceptedEvent.ConversationId;
+                        if (!accepted)
+                        {
+                            accepted = true;
+                            yield return acceptedEvent;
+                        }
+
+                        break;
+
+                    case DeltaEvent delta when catchingUp:
+                        // After a resend the answer streams again from its start: skip what the caller already has.
+                        replay.Append(delta.Text);
+                        var replayed = replay.ToString();
+                        var already = shown.ToString();
+                        if (replayed.Length <= already.Length && already.StartsWith(replayed, StringComparison.Ordinal))
+                        {
+                            break;
+                        }
+
+                        catchingUp = false;
+                        if (replayed.StartsWith(already, StringComparison.Ordinal))
+                        {
+                            var rest = replayed[already.Length..];
+                            shown.Append(rest);
+                            yield return new DeltaEvent(rest);
+                        }
+                        else
+                        {
+                            shown.Clear().Append(replayed);
+                            yield return new AnswerRestartedEvent();
+                            yield return new DeltaEvent(replayed);
+                        }
+
+                        break;
+
+                    case DeltaEvent delta:
+                        shown.Append(delta.Text);
+                        yield return delta;
+                        break;
+
+                    case CitationsEvent or CompletedEvent when catchingUp && replay.ToString() != shown.ToString():
+                        catchingUp = false;
+                        shown.Clear().Append(replay);
+                        yield return new AnswerRestartedEvent();
+                        if (replay.Length > 0)
+                        {
+                            yield return new DeltaEvent(replay.ToString());
+                        }
+
+                        yield return events.Current;
+                        if (events.Current is CompletedEvent)
+                        {
+                            yield break;
+                        }
+
+                        break;
+
+                    case CompletedEvent completed:
+                        conversationId = completed.ConversationId;
+                        yield return completed;
+                        yield break;
+
+                    case ErrorEvent error:
+                        yield return error;
+                        yield break;
+
+                    default:
+                        catchingUp = false;
+                        yield return events.Current;
+                        break;
+                }
+            }
+
+            if (attempt >= options.MaxResendAttempts)
+            {
+                yield return new ErrorEvent("connection_lost", "The connection was lost before the answer completed.");
+                yield break;
+            }
+
+            LogResending(logger, clientMessageId, attempt + 1);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ConversationHistory?> GetHistoryAsync(CancellationToken cancellationToken = default)
+    {
+        if (conversationId is not { } id)
+        {
+            return null;
+        }
+
+        await WaitUntilConnectedAsync(cancellationToken);
+        return await connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, id, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task SendFeedbackAsync(FeedbackRequest feedback, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        await WaitUntilConnectedAsync(cancellationToken);
+        await connection.InvokeAsync(ChatEndpoints.FeedbackMethod, feedback, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default)
+    {
+        await WaitUntilConnectedAsync(cancellationToken);
+        return await connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void UseConversation(Guid? conversationId) => this.conversationId = conversationId;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await disposed.CancelAsync();
+        await connection.DisposeAsync();
+        SetState(ChatConnectionState.Disconnected);
+        disposed.Dispose();
+        connectLock.Dispose();
+    }
+
+    private static HubConnection BuildConnection(DongyangChatOptions options, ILoggerFactory? loggerFactory)
+    {
+        var hubUrl = new Uri(options.ServerUrl!, ChatEndpoints.HubPath.TrimStart('/'));
+        if (!string.IsNullOrEmpty(options.SiteKey))
+        {
+            // Browsers cannot set headers on WebSockets, so the key also travels in the query string.
+            hubUrl = new UriBuilder(hubUrl) { Query = "site_key=" + Uri.EscapeDataString(options.SiteKey) }.Uri;
+        }
+
+        var builder = new HubConnectionBuilder()
+            .WithUrl(hubUrl, http =>
+            {
+                if (!string.IsNullOrEmpty(options.SiteKey) && !OperatingSystem.IsBrowser())
+                {
+                    http.Headers[ChatEndpoints.SiteKeyHeader] = options.SiteKey;
+                }
+
+                if (options.Transports is { } transports)
+                {
+                    http.Transports = transports;
+                }
+
+                if (options.HttpMessageHandlerFactory is { } factory)
+                {
+                    http.HttpMessageHandlerFactory = factory;
+                }
+            })
+            .WithAutomaticReconnect(new ForeverRetryPolicy(options.ReconnectDelays));
+        if (loggerFactory is not null)
+        {
+            builder.Services.AddSingleton(loggerFactory);
+        }
+
+        return builder.Build();
+    }
+
+    private static async Task<StreamStep> TryMoveNextAsync(IAsyncEnumerator<ChatStreamEvent> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await events.MoveNextAsync() ? StreamStep.Event : StreamStep.Ended;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not HubException)
+        {
+            // The connection closed under the stream; the question is asked again once it is back.
+            return StreamStep.Lost;
+        }
+    }
+
+    private TimeSpan DelayFor(int attempt)
+    {
+        var delays = options.ReconnectDelays;
+        return delays.Count == 0 ? TimeSpan.FromSeconds(2) : delays[Math.Min(attempt, delays.Count - 1)];
+    }
+
+    private async Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        while (connection.State != HubConnectionState.Connected)
+        {
+            if (State is ChatConnectionState.Disconnected)
+            {
+                await ConnectAsync(cancellationToken);
+                continue;
+            }
+
+            Task waitFor;
+            lock (stateLock)
+            {
+                waitFor = connected.Task;
+            }
+
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+            await waitFor.WaitAsync(TimeSpan.FromSeconds(1), linked.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            linked.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    private Task OnReconnectingAsync()
+    {
+        SetState(ChatConnectionState.Reconnecting);
+        return Task.CompletedTask;
+    }
+
+    private async Task OnReconnectedAsync()
+    {
+        SetState(ChatConnectionState.Connected);
+        await ResyncAsync();
+    }
+
+    private async Task OnClosedAsync(Exception? error)
+    {
+        if (disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Closed means SignalR gave up (or the server closed the connection): keep trying ourselves.
+        LogClosed(logger, error?.Message);
+        SetState(ChatConnectionState.Reconnecting);
+        try
+        {
+            await Task.Delay(DelayFor(0), disposed.Token);
+            await ConnectAsync(disposed.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ResyncAsync()
+    {
+        if (conversationId is not { } id || HistoryResynced is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var history = await connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, id, disposed.Token);
+            HistoryResynced?.Invoke(this, new ConversationResyncedEventArgs(history));
+        }
+        catch (Exception e) when (e is HubException or InvalidOperationException or OperationCanceledException)
+        {
+            LogResyncFailed(logger, id, e.Message);
+        }
+    }
+
+    private void SetState(ChatConnectionState next)
+    {
+        lock (stateLock)
+        {
+            if (state == next)
+            {
+                return;
+            }
+
+            state = next;
+            if (next == ChatConnectionState.Connected)
+            {
+                connected.TrySetResult();
+            }
+            else if (connected.Task.IsCompleted)
+            {
+                connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        StateChanged?.Invoke(this, new ChatConnectionStateChangedEventArgs(next));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connecting failed (attempt {Attempt}): {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resending question {ClientMessageId} after a lost connection (resend {Attempt})")]
+    private static partial void LogResending(ILogger logger, string clientMessageId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection closed: {Reason}")]
+    private static partial void LogClosed(ILogger logger, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "History of conversation {ConversationId} could not be resynced: {Reason}")]
+    private static partial void LogResyncFailed(ILogger logger, Guid conversationId, string reason);
+
+    private enum StreamStep
+    {
+        Event,
+        Ended,
+        Lost,
+    }
+
+    /// <summary>Retries at the configured delays, then at the last delay until the client is disposed.</summary>
+    private sealed class ForeverRetryPolicy(IReadOnlyList<TimeSpan> delays) : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            delays.Count == 0 ? TimeSpan.FromSeconds(2) : delays[(int)Math.Min(retryContext.PreviousRetryCount, delays.Count - 1)];
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.Connections;
+
+namespace Dongyang.Chat.Client;
+
+/// <summary>Where and how a <see cref="DongyangChatClient"/> connects.</summary>
+public sealed class DongyangChatOptions
+{
+    /// <summary>The chat server's base address, such as <c>https://chat.example.com/</c>. Required.</summary>
+    [Required]
+    public Uri? ServerUrl { get; set; }
+
+    /// <summary>The partner site's public key (<c>pk_...</c>), sent with every connection.</summary>
+    [MaxLength(100)]
+    public string? SiteKey { get; set; }
+
+    /// <summary>A conversation to continue, for example one restored after a reload; <see langword="null"/> starts a new one.</summary>
+    public Guid? ConversationId { get; set; }
+
+    /// <summary>
+    /// Waits between reconnect attempts. After the last one the client keeps trying at the last interval until it
+    /// is disposed, so a long network outage ends in a reconnect rather than a dead client.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> ReconnectDelays { get; set; } =
+        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
+
+    /// <summary>How many times an interrupted question is asked again, with the same client message id, once the connection is back.</summary>
+    [Range(0, 10)]
+    public int MaxResendAttempts { get; set; } = 3;
+
+    /// <summary>The transports to try; <see langword="null"/> lets SignalR negotiate (WebSockets first).</summary>
+    public HttpTransportType? Transports { get; set; }
+
+    /// <summary>Wraps the HTTP handler, for proxies, tests or custom certificates.</summary>
+    public Func<HttpMessageHandler, HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
+}

@@ -1,0 +1,45 @@
+using Dongyang.Chat.Protocol;
+
+namespace Dongyang.Chat.Client;
+
+/// <summary>A conversation with the Dongyang Chat server.</summary>
+public interface IDongyangChat : IAsyncDisposable
+{
+    /// <summary>The connection's current state.</summary>
+    ChatConnectionState State { get; }
+
+    /// <summary>The current conversation, known after the first answer was accepted; <see langword="null"/> before.</summary>
+    Guid? ConversationId { get; }
+
+    /// <summary>Raised when <see cref="State"/> changes.</summary>
+    event EventHandler<ChatConnectionStateChangedEventArgs>? StateChanged;
+
+    /// <summary>Raised after a reconnect, with the conversation as the server stores it, so a view can catch up.</summary>
+    event EventHandler<ConversationResyncedEventArgs>? HistoryResynced;
+
+    /// <summary>Connects, retrying until it succeeds or <paramref name="cancellationToken"/> is cancelled.</summary>
+    Task ConnectAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks a question and streams the answer: <see cref="AcceptedEvent"/>, <see cref="DeltaEvent"/>s,
+    /// <see cref="CitationsEvent"/>, then <see cref="CompletedEvent"/>; or an <see cref="ErrorEvent"/>.
+    /// While the connection is down the question waits; if the connection drops mid-answer the question is asked
+    /// again with the same client message id once it is back, so the server never stores it twice.
+    /// </summary>
+    /// <param name="message">The question.</param>
+    /// <param name="clientMessageId">The id that makes resends idempotent; one is generated when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops waiting and streaming.</param>
+    IAsyncEnumerable<ChatStreamEvent> AskAsync(string message, string? clientMessageId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The current conversation's stored messages, or <see langword="null"/> when there is no conversation yet.</summary>
+    Task<ConversationHistory?> GetHistoryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a rating of an answer, with an optional comment. Rating again replaces the earlier rating.</summary>
+    Task SendFeedbackAsync(FeedbackRequest feedback, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the customer asked for a human counsellor and returns the line and its hours.</summary>
+    Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Continues the given conversation, or starts a new one on the next question when <see langword="null"/>.</summary>
+    void UseConversation(Guid? conversationId);
+}

@@ -1,0 +1,46 @@
+using Dongyang.Chat.Protocol;
+
+namespace Dongyang.Chat.Widget;
+
+/// <summary>One line of the conversation as the component shows it.</summary>
+internal sealed class ChatEntry
+{
+    public required string Key { get; init; }
+
+    public required EntryKind Kind { get; init; }
+
+    public string Text { get; set; } = "";
+
+    public string? ClientMessageId { get; init; }
+
+    public EntryStatus Status { get; set; }
+
+    public Guid? MessageId { get; set; }
+
+    public IReadOnlyList<Citation> Citations { get; set; } = [];
+
+    public IReadOnlyList<string> Suggestions { get; set; } = [];
+
+    public int? Rating { get; set; }
+
+    public bool CommentOpen { get; set; }
+
+    public string Comment { get; set; } = "";
+
+    public bool FeedbackSent { get; set; }
+}
+
+internal enum EntryKind
+{
+    User,
+    Assistant,
+    Notice,
+}
+
+internal enum EntryStatus
+{
+    Done,
+    Queued,
+    Streaming,
+    Failed,
+}

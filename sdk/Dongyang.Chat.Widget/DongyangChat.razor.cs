@@ -1,0 +1,581 @@
+using System.Globalization;
+using Dongyang.Chat.Client;
+using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Dongyang.Chat.Widget;
+
+/// <summary>
+/// The Dongyang Chat conversation: streamed answers with citations, suggested questions, feedback, handoff to a
+/// counsellor, connection states and queued offline messages. Works in Blazor Server and WebAssembly.
+/// </summary>
+/// <remarks>
+/// With no <see cref="Client"/> the component creates and owns its own <see cref="DongyangChatClient"/>, for
+/// <see cref="ServerUrl"/> (or the registered <see cref="DongyangChatOptions"/>, or the app's own address), so several
+/// components on one page are independent.
+/// </remarks>
+public sealed partial class DongyangChat
+{
+    private readonly string id = "dc" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<ChatEntry> entries = [];
+    private readonly Queue<ChatEntry> outbox = new();
+    private readonly CancellationTokenSource disposed = new();
+    private IDongyangChat chat = null!;
+    private bool ownsClient;
+    private ElementReference input;
+    private ElementReference launcher;
+    private ElementReference messagesElement;
+    private string draft = "";
+    private bool sending;
+    private bool openedOnce;
+    private bool focusInput;
+    private ChatConnectionState connection = ChatConnectionState.Connecting;
+
+    [Inject]
+    private IServiceProvider Services { get; set; } = null!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = null!;
+
+    /// <summary>The partner site's public key (<c>pk_...</c>).</summary>
+    [Parameter]
+    public string? SiteKey { get; set; }
+
+    /// <summary>The chat server; defaults to the registered options or the app's own address.</summary>
+    [Parameter]
+    public Uri? ServerUrl { get; set; }
+
+    /// <summary>A client to use instead of creating one; the caller keeps ownership.</summary>
+    [Parameter]
+    public IDongyangChat? Client { get; set; }
+
+    /// <summary><c>ko</c> (default) or <c>en</c>.</summary>
+    [Parameter]
+    public string? Lang { get; set; }
+
+    /// <summary>The panel's title; a localised default when <see langword="null"/>.</summary>
+    [Parameter]
+    public string? Title { get; set; }
+
+    /// <summary>The first message shown; a localised default when <see langword="null"/>.</summary>
+    [Parameter]
+    public string? Greeting { get; set; }
+
+    /// <summary>The accent colour, any CSS colour; white text must stay readable on it.</summary>
+    [Parameter]
+    public string? PrimaryColor { get; set; }
+
+    /// <summary><c>bottom-right</c> (default) or <c>bottom-left</c>, for the floating launcher.</summary>
+    [Parameter]
+    public string Position { get; set; } = "bottom-right";
+
+    /// <summary>Fill the host (an iframe, a page region) with the panel only, without the floating launcher.</summary>
+    [Parameter]
+    public bool Embedded { get; set; }
+
+    /// <summary>Whether the floating panel is open.</summary>
+    [Parameter]
+    public bool Open { get; set; }
+
+    /// <summary>Raised when the panel opens or closes, and when <see cref="Embedded"/> asks to be closed (Esc, ✕).</summary>
+    [Parameter]
+    public EventCallback<bool> OpenChanged { get; set; }
+
+    /// <summary>The conversation to restore; bind it to keep the conversation across reloads.</summary>
+    [Parameter]
+    public Guid? ConversationId { get; set; }
+
+    /// <summary>Raised when a conversation starts, or with <see langword="null"/> after "new conversation".</summary>
+    [Parameter]
+    public EventCallback<Guid?> ConversationIdChanged { get; set; }
+
+    /// <summary>Raised with each completed answer's text.</summary>
+    [Parameter]
+    public EventCallback<string> OnAnswer { get; set; }
+
+    /// <summary>Raised with the customer-facing text of an error the component showed.</summary>
+    [Parameter]
+    public EventCallback<string> OnError { get; set; }
+
+    /// <summary>Whether the browser says it is offline; shown as 오프라인 while the connection is down.</summary>
+    [Parameter]
+    public bool BrowserOffline { get; set; }
+
+    /// <summary>Answers completed while the panel was closed.</summary>
+    public int Unread { get; private set; }
+
+    private bool IsOpen => Embedded || Open;
+
+    private ChatStrings Strings => ChatStrings.For(Lang);
+
+    private string ConnectionLabel => StatusText is null ? "connected" : connection switch
+    {
+        ChatConnectionState.Connecting => "connecting",
+        ChatConnectionState.Reconnecting when !BrowserOffline => "reconnecting",
+        _ => "offline",
+    };
+
+    private string? StatusText => connection switch
+    {
+        ChatConnectionState.Connected => null,
+        ChatConnectionState.Connecting when !BrowserOffline => Strings.Connecting,
+        ChatConnectionState.Reconnecting when !BrowserOffline => Strings.Reconnecting,
+        _ => Strings.Offline,
+    };
+
+    private string RootStyle => string.IsNullOrWhiteSpace(PrimaryColor) || PrimaryColor.IndexOfAny([';', '{', '}', '"', '\'', '<', '>']) >= 0
+        ? ""
+        : $"--dc-primary: {PrimaryColor}";
+
+    private IReadOnlyList<string> CurrentSuggestions
+    {
+        get
+        {
+            if (sending || outbox.Count > 0)
+            {
+                return [];
+            }
+
+            if (entries.Count == 0)
+            {
+                return Strings.StarterQuestions;
+            }
+
+            return entries[^1] is { Kind: EntryKind.Assistant, Status: EntryStatus.Done } last ? [.. last.Suggestions.Take(3)] : [];
+        }
+    }
+
+    /// <summary>Sends a question as if the customer typed it; it waits in order while offline.</summary>
+    /// <param name="text">The question.</param>
+    public Task SendAsync(string text)
+    {
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (text.Length > ChatLimits.MaxMessageLength)
+        {
+            text = text[..ChatLimits.MaxMessageLength];
+        }
+
+        var question = new ChatEntry
+        {
+            Key = DongyangChatClient.NewClientMessageId(),
+            Kind = EntryKind.User,
+            Text = text,
+            Status = EntryStatus.Queued,
+        };
+        entries.Add(question);
+        outbox.Enqueue(question);
+        StateHasChanged();
+        return DrainOutboxAsync();
+    }
+
+    /// <summary>Forgets the conversation on this device and starts a new one.</summary>
+    public async Task NewConversationAsync()
+    {
+        entries.Clear();
+        outbox.Clear();
+        chat.UseConversation(null);
+        ConversationId = null;
+        await ConversationIdChanged.InvokeAsync(null);
+        focusInput = true;
+        StateHasChanged();
+    }
+
+    /// <summary>Opens the floating panel and moves focus into it.</summary>
+    public Task OpenAsync() => SetOpenAsync(true);
+
+    /// <summary>Closes the panel (or, when embedded, asks the host to) and returns focus to the launcher.</summary>
+    public Task CloseAsync() => SetOpenAsync(false);
+
+    /// <summary>Moves keyboard focus to the message box.</summary>
+    public async Task FocusInputAsync()
+    {
+        try
+        {
+            await input.FocusAsync();
+        }
+        catch (Exception e) when (e is InvalidOperationException or Microsoft.JSInterop.JSException)
+        {
+            // Not rendered yet; the next render focuses it.
+            focusInput = true;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await disposed.CancelAsync();
+        if (chat is not null)
+        {
+            chat.StateChanged -= OnStateChanged;
+            chat.HistoryResynced -= OnHistoryResynced;
+            if (ownsClient)
+            {
+                await chat.DisposeAsync();
+            }
+        }
+
+        disposed.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnInitializedAsync()
+    {
+        if (Client is not null)
+        {
+            chat = Client;
+        }
+        else
+        {
+            var options = Services.GetService<IOptions<DongyangChatOptions>>()?.Value;
+            chat = new DongyangChatClient(new DongyangChatOptions
+            {
+                ServerUrl = ServerUrl ?? options?.ServerUrl ?? new Uri(Navigation.BaseUri),
+                SiteKey = SiteKey ?? options?.SiteKey,
+                ReconnectDelays = options?.ReconnectDelays ?? new DongyangChatOptions().ReconnectDelays,
+            });
+            ownsClient = true;
+        }
+
+        connection = chat.State == ChatConnectionState.Disconnected ? ChatConnectionState.Connecting : chat.State;
+        chat.StateChanged += OnStateChanged;
+        chat.HistoryResynced += OnHistoryResynced;
+        if (ConversationId is { } conversationId)
+        {
+            chat.UseConversation(conversationId);
+        }
+
+        if (IsOpen)
+        {
+            openedOnce = true;
+            await StartAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnParametersSetAsync()
+    {
+        if (IsOpen && !openedOnce)
+        {
+            openedOnce = true;
+            await StartAsync();
+        }
+
+        if (IsOpen)
+        {
+            Unread = 0;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (focusInput && IsOpen)
+        {
+            focusInput = false;
+            await FocusInputAsync();
+        }
+    }
+
+    private static string KindClass(EntryKind kind) => kind switch
+    {
+        EntryKind.User => "dc-user",
+        EntryKind.Notice => "dc-bot dc-system",
+        _ => "dc-bot",
+    };
+
+    private async Task StartAsync()
+    {
+        try
+        {
+            await chat.ConnectAsync(disposed.Token);
+            connection = chat.State;
+            if (chat.ConversationId is not null && entries.Count == 0)
+            {
+                var history = await chat.GetHistoryAsync(disposed.Token);
+                if (history is not null)
+                {
+                    ShowHistory(history);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException)
+        {
+            // The stored conversation is gone (for example the server's data was reset): start afresh.
+            chat.UseConversation(null);
+            await ConversationIdChanged.InvokeAsync(null);
+        }
+
+        await DrainOutboxAsync();
+    }
+
+    private void ShowHistory(ConversationHistory history)
+    {
+        var pending = entries.Where(e => e.Status is EntryStatus.Queued or EntryStatus.Streaming).ToList();
+        entries.Clear();
+        foreach (var message in history.Messages)
+        {
+            entries.Add(new ChatEntry
+            {
+                Key = message.Id.ToString("N"),
+                Kind = message.Role == "user" ? EntryKind.User : EntryKind.Assistant,
+                Text = message.Content,
+                ClientMessageId = message.ClientMessageId,
+                MessageId = message.Role == "user" ? null : message.Id,
+                Citations = message.Citations,
+                Status = EntryStatus.Done,
+            });
+        }
+
+        // What is still on its way stays, unless the server already has it.
+        foreach (var entry in pending)
+        {
+            var known = entry.Kind == EntryKind.User && history.Messages.Any(m => m.ClientMessageId == entry.Key);
+            if (!known || entry.Status == EntryStatus.Streaming)
+            {
+                entries.Add(entry);
+            }
+        }
+    }
+
+    private async Task DrainOutboxAsync()
+    {
+        if (sending)
+        {
+            return;
+        }
+
+        if (!openedOnce)
+        {
+            // A question sent before the panel ever opened (the JS API's send): connect first; StartAsync drains.
+            openedOnce = true;
+            await StartAsync();
+            return;
+        }
+
+        sending = true;
+        try
+        {
+            while (outbox.TryPeek(out var question))
+            {
+                await AskAsync(question);
+                outbox.Dequeue();
+            }
+        }
+        finally
+        {
+            sending = false;
+        }
+
+        StateHasChanged();
+    }
+
+    private async Task AskAsync(ChatEntry question)
+    {
+        var answer = new ChatEntry { Key = question.Key + "-a", Kind = EntryKind.Assistant, Status = EntryStatus.Queued };
+        entries.Insert(entries.IndexOf(question) + 1, answer);
+        StateHasChanged();
+        string? error = null;
+        try
+        {
+            await foreach (var update in chat.AskAsync(question.Text, question.Key, disposed.Token))
+            {
+                switch (update)
+                {
+                    case AcceptedEvent accepted:
+                        question.Status = EntryStatus.Done;
+                        answer.Status = EntryStatus.Streaming;
+                        if (ConversationId != accepted.ConversationId)
+                        {
+                            ConversationId = accepted.ConversationId;
+                            await ConversationIdChanged.InvokeAsync(accepted.ConversationId);
+                        }
+
+                        break;
+                    case AnswerRestartedEvent:
+                        answer.Text = "";
+                        break;
+                    case DeltaEvent delta:
+                        answer.Text += delta.Text;
+                        break;
+                    case CitationsEvent citations:
+                        answer.Citations = citations.Citations;
+                        break;
+                    case CompletedEvent completed:
+                        answer.MessageId = completed.MessageId;
+                        answer.Suggestions = completed.Suggestions;
+                        answer.Status = EntryStatus.Done;
+                        break;
+                    case ErrorEvent failure:
+                        error = Strings.ForError(failure.Code);
+                        if (failure.Code == "conversation_not_found")
+                        {
+                            chat.UseConversation(null);
+                            await ConversationIdChanged.InvokeAsync(null);
+                        }
+
+                        break;
+                }
+
+                StateHasChanged();
+            }
+        }
+        catch (OperationCanceledException) when (disposed.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            error = Strings.ErrorGeneric;
+        }
+
+        if (error is not null || answer.Status != EntryStatus.Done)
+        {
+            error ??= Strings.ErrorGeneric;
+            question.Status = EntryStatus.Done;
+            answer.Status = EntryStatus.Failed;
+            answer.Text = error;
+            await OnError.InvokeAsync(error);
+        }
+        else
+        {
+            if (!IsOpen)
+            {
+                Unread++;
+            }
+
+            await OnAnswer.InvokeAsync(answer.Text);
+        }
+
+        StateHasChanged();
+    }
+
+    private async Task SubmitAsync()
+    {
+        var text = draft;
+        draft = "";
+        await SendAsync(text);
+    }
+
+    private async Task RateAsync(ChatEntry entry, int rating)
+    {
+        entry.Rating = rating;
+        entry.CommentOpen = true;
+        await SendFeedbackAsync(entry);
+    }
+
+    private Task SendCommentAsync(ChatEntry entry)
+    {
+        entry.CommentOpen = false;
+        return SendFeedbackAsync(entry);
+    }
+
+    private async Task SendFeedbackAsync(ChatEntry entry)
+    {
+        if (entry is not { MessageId: { } messageId, Rating: { } rating })
+        {
+            return;
+        }
+
+        try
+        {
+            await chat.SendFeedbackAsync(new FeedbackRequest(messageId, rating, entry.Comment), disposed.Token);
+            entry.FeedbackSent = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await OnError.InvokeAsync(Strings.ErrorGeneric);
+        }
+    }
+
+    private async Task RequestHandoffAsync()
+    {
+        string text;
+        try
+        {
+            var handoff = await chat.RequestHandoffAsync(disposed.Token);
+            text = string.Format(CultureInfo.InvariantCulture, Strings.HandoffAnswer, handoff.Phone, handoff.Hours);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            text = Strings.HandoffFailed;
+        }
+
+        entries.Add(new ChatEntry { Key = Guid.NewGuid().ToString("N"), Kind = EntryKind.Notice, Text = text });
+    }
+
+    private async Task ToggleAsync() => await SetOpenAsync(!Open);
+
+    private async Task SetOpenAsync(bool open)
+    {
+        if (!Embedded)
+        {
+            Open = open;
+        }
+
+        if (open)
+        {
+            Unread = 0;
+            focusInput = true;
+            if (!openedOnce)
+            {
+                openedOnce = true;
+                _ = StartAsync();
+            }
+        }
+
+        await OpenChanged.InvokeAsync(open);
+        StateHasChanged();
+        if (!open && !Embedded)
+        {
+            try
+            {
+                await launcher.FocusAsync();
+            }
+            catch (Exception e) when (e is InvalidOperationException or Microsoft.JSInterop.JSException)
+            {
+            }
+        }
+    }
+
+    private async Task OnPanelKeyDownAsync(KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape")
+        {
+            await CloseAsync();
+        }
+    }
+
+    private void OnStateChanged(object? sender, ChatConnectionStateChangedEventArgs e) =>
+        _ = InvokeAsync(async () =>
+        {
+            connection = e.State;
+            StateHasChanged();
+            if (e.State == ChatConnectionState.Connected)
+            {
+                await DrainOutboxAsync();
+            }
+        });
+
+    private void OnHistoryResynced(object? sender, ConversationResyncedEventArgs e) =>
+        _ = InvokeAsync(() =>
+        {
+            if (!sending)
+            {
+                ShowHistory(e.History);
+            }
+
+            StateHasChanged();
+        });
+}

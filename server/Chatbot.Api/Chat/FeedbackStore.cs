@@ -1,0 +1,65 @@
+using Chatbot.Data;
+using Chatbot.Data.Entities;
+using Dongyang.Chat.Protocol;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chatbot.Api.Chat;
+
+/// <summary>What customers tell us about answers (👍/👎) and their requests for a human counsellor.</summary>
+internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock)
+{
+    /// <summary>Stores a rating of an answer; a second rating of the same answer replaces the first.</summary>
+    public async Task SaveFeedbackAsync(FeedbackRequest? request, CancellationToken cancellationToken)
+    {
+        if (request is null || request.Rating is not (1 or -1))
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_rating", "The rating must be 1 or -1.");
+        }
+
+        var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim();
+        if (comment is { Length: > FeedbackLimits.MaxCommentLength })
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, "comment_too_long", $"The comment is longer than {FeedbackLimits.MaxCommentLength} characters.");
+        }
+
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var isAnswer = await context.Messages.AnyAsync(m => m.Id == request.MessageId && m.Role == MessageRole.Assistant, cancellationToken);
+        if (!isAnswer)
+        {
+            throw new ChatRequestException(StatusCodes.Status404NotFound, "message_not_found", $"Answer {request.MessageId} does not exist.");
+        }
+
+        var feedback = await context.Feedback.Where(f => f.MessageId == request.MessageId).OrderBy(f => f.CreatedAtUtc).FirstOrDefaultAsync(cancellationToken);
+        if (feedback is null)
+        {
+            feedback = new Feedback { Id = Guid.CreateVersion7(), MessageId = request.MessageId };
+            context.Feedback.Add(feedback);
+        }
+
+        feedback.Rating = request.Rating;
+        feedback.Comment = comment;
+        feedback.CreatedAtUtc = clock.GetUtcNow().UtcDateTime;
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Records a handoff request; an unknown conversation is a bad request, no conversation at all is fine.</summary>
+    public async Task<Guid> RecordHandoffAsync(HandoffRequest? request, string? siteKey, CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (request?.ConversationId is { } conversationId && !await context.Conversations.AnyAsync(c => c.Id == conversationId, cancellationToken))
+        {
+            throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+        }
+
+        var handoff = new Handoff
+        {
+            Id = Guid.CreateVersion7(),
+            ConversationId = request?.ConversationId,
+            SiteKey = siteKey is { Length: > 100 } ? siteKey[..100] : siteKey,
+            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+        };
+        context.Handoffs.Add(handoff);
+        await context.SaveChangesAsync(cancellationToken);
+        return handoff.Id;
+    }
+}

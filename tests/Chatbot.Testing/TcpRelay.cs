@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Chatbot.Testing;
+
+/// <summary>
+/// A loopback TCP relay in front of a server, so a test can cut the network the way a train tunnel does: open
+/// connections drop and new ones are refused until <see cref="Restore"/>. Bytes pass through unchanged.
+/// </summary>
+public sealed class TcpRelay : IAsyncDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint target;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new();
+    private readonly List<TcpClient> open = [];
+    private readonly Task accepting;
+    private byte[]? cutAfterServerSends;
+    private volatile bool cut;
+
+    public TcpRelay(Uri server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        target = new IPEndPoint(IPAddress.Parse(server.Host), server.Port);
+        listener.Start();
+        BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+        accepting = AcceptAsync();
+    }
+
+    /// <summary>The relay's address; talk to it instead of the server.</summary>
+    public Uri BaseAddress { get; }
+
+    public bool IsCut => cut;
+
+    /// <summary>Drops every open connection and refuses new ones.</summary>
+    public void Cut()
+    {
+        cut = true;
+        lock (gate)
+        {
+            foreach (var client in open)
+            {
+                client.Client.Close(0);
+            }
+
+            open.Clear();
+        }
+    }
+
+    /// <summary>Cuts the network as soon as the server sends <paramref name="marker"/> (once), dropping that chunk.</summary>
+    public void CutWhenServerSends(string marker) => cutAfterServerSends = Encoding.UTF8.GetBytes(marker);
+
+    /// <summary>Lets connections through again.</summary>
+    public void Restore() => cut = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        listener.Stop();
+        Cut();
+        try
+        {
+            await accepting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        stopping.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            TcpClient inbound;
+            try
+            {
+                inbound = await listener.AcceptTcpClientAsync(stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (cut)
+            {
+                inbound.Client.Close(0);
+                inbound.Dispose();
+                continue;
+            }
+
+            _ = RelayAsync(inbound);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient inbound)
+    {
+        using var outbound = new TcpClient();
+        try
+        {
+            await outbound.ConnectAsync(target, stopping.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            inbound.Dispose();
+            return;
+        }
+
+        lock (gate)
+        {
+            open.Add(inbound);
+            open.Add(outbound);
+        }
+
+        using (inbound)
+        {
+            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), watch: false);
+            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), watch: true);
+            await Task.WhenAny(up, down);
+            inbound.Client.Close(0);
+            outbound.Client.Close(0);
+            lock (gate)
+            {
+                open.Remove(inbound);
+                open.Remove(outbound);
+            }
+        }
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool watch)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReadAsync(buffer, stopping.Token);
+                if (read == 0 || cut)
+                {
+                    return;
+                }
+
+                if (watch && cutAfterServerSends is { } marker && buffer.AsSpan(0, read).IndexOf(marker) >= 0)
+                {
+                    cutAfterServerSends = null;
+                    Cut();
+                    return;
+                }
+
+                await to.WriteAsync(buffer.AsMemory(0, read), stopping.Token);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+    }
+}
