@@ -83,6 +83,25 @@ public sealed class EvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_evaluation_store_stays_isolated_even_when_the_configuration_names_postgres()
+    {
+        var corpus = _directory.Combine("corpus");
+        _directory.Write("corpus/claims.md", "# 보험금 청구\n\n## 방법\n\n보험금 청구는 모바일 앱으로 하실 수 있습니다.\n");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Rag:VectorStore"] = "Postgres",
+            // Nothing listens on port 1: touching this store would fail the run.
+            ["ConnectionStrings:Chatbot"] = "Host=127.0.0.1;Port=1;Database=live;Username=nobody;Password=x;Timeout=1",
+        }).Build();
+        EvaluationQuestion[] questions = [new("q1", "보험금 청구 어떻게 해요?", "claims", ["모바일 앱"])];
+
+        var report = await RagEvaluator.RunAsync(corpus, questions, configuration);
+
+        Assert.Equal(1, report.Ingestion.Files);
+        Assert.Equal(1, report.Metrics.RecallAt1);
+    }
+
+    [Fact]
     public async Task A_malformed_questions_file_is_rejected_with_the_line()
     {
         var path = _directory.Write("questions.jsonl", """

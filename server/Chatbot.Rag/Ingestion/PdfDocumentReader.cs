@@ -169,7 +169,8 @@ public sealed partial class PdfDocumentReader : IDocumentReader
             .OrderDescending()
             .ToList();
 
-        string? title = string.IsNullOrWhiteSpace(metadataTitle) ? null : metadataTitle.Trim();
+        // Producers often leave a file name or "Microsoft Word - x.docx" as the title: the page's own title is better then.
+        string? title = string.IsNullOrWhiteSpace(metadataTitle) || JunkTitle().IsMatch(metadataTitle) ? null : metadataTitle.Trim();
         var titleSize = headingSizes.Count > 0 ? headingSizes[0] : double.NaN;
         var headings = new List<string>();
         var blocks = new List<DocumentBlock>();
@@ -296,6 +297,9 @@ public sealed partial class PdfDocumentReader : IDocumentReader
     // Clause marks, numbered items, bullets and article headers start a new line of their own.
     [GeneratedRegex(@"^(?:[①-⑳]|\d{1,3}[.)]\s|[-•·]\s|제\s?\d+\s?조)")]
     private static partial Regex StartsNewItem();
+
+    [GeneratedRegex(@"\.(?:docx?|pdf|hwpx?|txt|rtf|odt)\s*$|^microsoft\s+word\s*-|^untitled|^제목\s*없음", RegexOptions.IgnoreCase)]
+    private static partial Regex JunkTitle();
 
     [GeneratedRegex(@"^(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$|^\d{1,4}\s*페이지$|^page\s*\d+", RegexOptions.IgnoreCase)]
     private static partial Regex PageNumber();
