@@ -94,12 +94,16 @@ public sealed class DeployScriptTests : IAsyncLifetime
 
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
         Assert.True(failures.Count == 0, $"{failures.Count} failed requests of {succeeded + failures.Count}:\n{string.Join('\n', failures.Take(20))}\n{deploy}");
-        Assert.True(succeeded > 50, $"only {succeeded} requests ran during the switch");
+        // The loop really spanned the switch: nginx's log shows requests answered by the old api and by the new one.
+        var access = await File.ReadAllLinesAsync(Path.Combine(nginx.Prefix, "logs", "access.log"));
+        var byOld = access.Count(l => l.EndsWith($"upstream=127.0.0.1:{oldApi.BaseAddress.Port}", StringComparison.Ordinal));
+        var byNew = access.Count(l => l.EndsWith($"upstream=127.0.0.1:{newPort}", StringComparison.Ordinal));
+        Assert.True(byOld > 0 && byNew > 0, $"answered by the old api: {byOld}, by the new one: {byNew}");
         Assert.True(oldApi.HasExited, "the old api was not stopped");
         Assert.Equal([newPort.ToString(CultureInfo.InvariantCulture)], Directory.EnumerateFiles(state, "*.pid").Select(Path.GetFileNameWithoutExtension));
         Assert.Contains($"127.0.0.1:{newPort}", await File.ReadAllTextAsync(nginx.UpstreamFile), StringComparison.Ordinal);
         Assert.Contains("api: done", deploy.Error, StringComparison.Ordinal);
-        Console.WriteLine($"deploy.sh api: {succeeded} requests through nginx during the switch, {failures.Count} failed");
+        Console.WriteLine($"deploy.sh api: {succeeded} requests through nginx ({byOld} by the old api, {byNew} by the new), {failures.Count} failed");
     }
 
     /// <summary>Health probes at about 20 per second and a chat question every half second, until stopped.</summary>
