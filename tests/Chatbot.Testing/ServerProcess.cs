@@ -38,6 +38,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        // A developer's own key must not turn the offline tests into calls to a model.
+        start.Environment.Remove("OPENAI_API_KEY");
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
