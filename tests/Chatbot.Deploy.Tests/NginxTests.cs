@@ -17,6 +17,7 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
         Assert.True(test.ExitCode == 0, test.ToString());
         Assert.Contains("syntax is ok", test.Error, StringComparison.Ordinal);
         Assert.Contains("test is successful", test.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("[warn]", test.Error, StringComparison.Ordinal);
     }
 
     [Fact]
