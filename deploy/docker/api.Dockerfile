@@ -2,20 +2,20 @@
 # Chatbot.Api: the chat web host (REST, SignalR hub). Build from the repository root:
 #   docker build -f deploy/docker/api.Dockerfile -t chatbot-api .
 
+# Restore first, from the project files only, so that layer stays cached until a dependency changes. The
+# 'projects' stage keeps just those files (whatever projects the solution grows), with their folders.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
+WORKDIR /src
+COPY . .
+RUN find . -type f ! \( -name '*.csproj' -o -name 'Directory.Build.props' -o -name 'Directory.Packages.props' \
+      -o -name 'global.json' -o -name 'nuget.config' \) -delete \
+ && find . -type d -empty -delete
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# Restore first, from the project files only, so this layer stays cached until a dependency changes.
-COPY global.json nuget.config Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY sdk/Dongyang.Chat.Protocol/Dongyang.Chat.Protocol.csproj sdk/Dongyang.Chat.Protocol/
-COPY server/Chatbot.Rag/Chatbot.Rag.csproj server/Chatbot.Rag/
-COPY server/Chatbot.Data/Chatbot.Data.csproj server/Chatbot.Data/
-COPY server/Chatbot.Ai.Contracts/Chatbot.Ai.Contracts.csproj server/Chatbot.Ai.Contracts/
-COPY server/Chatbot.Hosting/Chatbot.Hosting.csproj server/Chatbot.Hosting/
-COPY server/Chatbot.Api/Chatbot.Api.csproj server/Chatbot.Api/
+COPY --from=projects /src/ ./
 RUN dotnet restore server/Chatbot.Api/Chatbot.Api.csproj
-COPY sdk/ sdk/
-COPY server/ server/
-COPY samples/ samples/
+COPY . .
 RUN dotnet publish server/Chatbot.Api/Chatbot.Api.csproj --no-restore -c Release -o /app/publish -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

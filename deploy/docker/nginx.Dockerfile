@@ -3,20 +3,20 @@
 # precompressed for gzip_static). Build from the repository root:
 #   docker build -f deploy/docker/nginx.Dockerfile -t chatbot-nginx .
 
+# Restore first, from the project files only, so that layer stays cached until a dependency changes. The
+# 'projects' stage keeps just those files (whatever projects the solution grows), with their folders.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
+WORKDIR /src
+COPY . .
+RUN find . -type f ! \( -name '*.csproj' -o -name 'Directory.Build.props' -o -name 'Directory.Packages.props' \
+      -o -name 'global.json' -o -name 'nuget.config' \) -delete \
+ && find . -type d -empty -delete
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-COPY global.json nuget.config Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY sdk/Dongyang.Chat.Protocol/Dongyang.Chat.Protocol.csproj sdk/Dongyang.Chat.Protocol/
-COPY server/Chatbot.Rag/Chatbot.Rag.csproj server/Chatbot.Rag/
-COPY server/Chatbot.Data/Chatbot.Data.csproj server/Chatbot.Data/
-COPY server/Chatbot.Ai.Contracts/Chatbot.Ai.Contracts.csproj server/Chatbot.Ai.Contracts/
-COPY server/Chatbot.Hosting/Chatbot.Hosting.csproj server/Chatbot.Hosting/
-COPY server/Chatbot.Api/Chatbot.Api.csproj server/Chatbot.Api/
+COPY --from=projects /src/ ./
 RUN dotnet restore server/Chatbot.Api/Chatbot.Api.csproj
-COPY sdk/ sdk/
-COPY server/ server/
-COPY samples/ samples/
-COPY deploy/scripts/build-static-site.sh deploy/scripts/
+COPY . .
 # The publish output holds wwwroot (the widget, with the Blazor build's _framework files and their .gz/.br).
 RUN dotnet publish server/Chatbot.Api/Chatbot.Api.csproj --no-restore -c Release -o /app/publish -p:UseAppHost=false \
  && bash deploy/scripts/build-static-site.sh --site /app/publish/samples/site --wwwroot /app/publish/wwwroot --out /site

@@ -75,7 +75,17 @@ fi
 # shellcheck source=lib/compose-runtime.sh
 . "$RUNTIME"
 
-is_healthy() { [[ "$(rt_health "$1")" == healthy ]]; }
+# Healthy: success. A container that has failed its healthcheck or died will not come right: stop waiting for it.
+is_healthy() {
+  local health
+  health="$(rt_health "$1" || echo unknown)"
+  case "$health" in
+    healthy) return 0 ;;
+    unhealthy | exited | dead) GAVE_UP="$health"; return 0 ;;
+    *) return 1 ;;
+  esac
+}
+GAVE_UP=''
 
 # Start a new instance beside the old ones, switch to it and drain the old ones.
 roll() {
@@ -91,7 +101,7 @@ roll() {
 
   new="$(rt_start_new "$service" "${#old[@]}")" || die "$service: could not start a new container"
   log "$service: started $new; waiting until it is healthy (at most ${HEALTH_TIMEOUT}s)"
-  if ! wait_until "$HEALTH_TIMEOUT" "$service $new to be healthy" is_healthy "$new"; then
+  if ! wait_until "$HEALTH_TIMEOUT" "$service $new to be healthy" is_healthy "$new" || [[ -n "$GAVE_UP" ]]; then
     log "$service: $new is $(rt_health "$new" || true); removing it, the old container keeps serving"
     rt_stop "$new" 5 || true
     rt_remove "$new" || true

@@ -21,7 +21,7 @@ public sealed class AiFaultTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         connectionString = await TestPostgres.CreateDatabaseAsync("aifault");
-        ai = await Services.StartAiAsync(aiData, streamDelayMilliseconds: 300);
+        ai = await Services.StartAiAsync(aiData, streamDelayMilliseconds: 500);
         api = await Services.StartApiAsync(connectionString, ai.BaseAddress, apiData);
     }
 

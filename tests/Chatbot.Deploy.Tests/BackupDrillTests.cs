@@ -61,10 +61,19 @@ public sealed class BackupDrillTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await TestPostgres.DropDatabaseAsync(connectionString);
-        foreach (var folder in new[] { apiData, backups, tools })
+        try
         {
-            Directory.Delete(folder, recursive: true);
+            if (connectionString.Length > 0)
+            {
+                await TestPostgres.DropDatabaseAsync(connectionString);
+            }
+        }
+        finally
+        {
+            foreach (var folder in new[] { apiData, backups, tools })
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 

@@ -104,8 +104,9 @@ public sealed partial class DeployAssetTests
         {
             Assert.Contains("USER app", text, StringComparison.Ordinal);
             Assert.Contains("--healthcheck", text, StringComparison.Ordinal);
-            // The restore layer comes before the sources are copied, so it stays cached.
-            Assert.True(text.IndexOf("dotnet restore", StringComparison.Ordinal) < text.IndexOf("COPY server/ server/", StringComparison.Ordinal));
+            // The restore layer comes from the project files only, before the sources are copied, so it stays cached.
+            Assert.Contains("COPY --from=projects", text, StringComparison.Ordinal);
+            Assert.True(text.IndexOf("dotnet restore", StringComparison.Ordinal) < text.LastIndexOf("COPY . .", StringComparison.Ordinal));
         }
     }
 

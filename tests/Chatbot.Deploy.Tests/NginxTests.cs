@@ -17,6 +17,7 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
         Assert.True(test.ExitCode == 0, test.ToString());
         Assert.Contains("syntax is ok", test.Error, StringComparison.Ordinal);
         Assert.Contains("test is successful", test.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("[warn]", test.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,6 +153,23 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Contains(HttpStatusCode.BadRequest, statuses);
+    }
+
+    [Fact]
+    public async Task Container_healthcheck_probe_exits_0_for_a_healthy_service_and_1_for_a_dead_one()
+    {
+        // The images' HEALTHCHECK runs the app itself with --healthcheck (they have no curl).
+        async Task<ToolResult> ProbeAsync(string project, IReadOnlyDictionary<string, string> environment) =>
+            await Tool.RunAsync("dotnet", [Path.Combine(Chatbot.Testing.ServerProcess.OutputDirectory(project), project + ".dll"), "--healthcheck"], environment);
+
+        var api = await ProbeAsync("Chatbot.Api", new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://+:{stack.Api.BaseAddress.Port}" });
+        var ai = await ProbeAsync("Chatbot.Ai", new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = stack.Ai.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var dead = await ProbeAsync("Chatbot.Api", new Dictionary<string, string> { ["HEALTHCHECK_URL"] = $"http://127.0.0.1:{Tool.FreePort()}/api/health" });
+
+        Assert.True(api.ExitCode == 0, api.ToString());
+        Assert.Contains("/api/health -> 200", api.Output, StringComparison.Ordinal);
+        Assert.True(ai.ExitCode == 0, ai.ToString());
+        Assert.Equal(1, dead.ExitCode);
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -23,6 +23,7 @@ rt_start_new() {
 }
 
 rt_health() {
+  if ! kill -0 "$(cat "$LOCAL_STATE/$1.pid")" 2>/dev/null; then echo exited; return; fi
   if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/api/health"; then echo healthy; else echo starting; fi
 }
 

@@ -29,7 +29,9 @@ write_upstream() {
   shift 2
   local tmp="${file}.tmp.$$" server
   {
-    printf '# Written by %s at %s. At rest this names the compose service.\n' "${PROG:-deploy}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    # The same header as the shipped file, so that at rest the file equals the committed one (git stays clean).
+    printf '# The Api instances nginx sends /api/ and /hubs/ to. deploy.sh and blue-green.sh rewrite the server line during a\n'
+    printf '# rolling or blue-green switch and reload nginx; at rest it names the compose service.\n'
     printf 'upstream %s {\n' "$name"
     for server in "$@"; do
       printf '    server %s max_fails=3 fail_timeout=10s;\n' "$server"

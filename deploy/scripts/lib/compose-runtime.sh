@@ -44,14 +44,18 @@ rt_remove() { docker rm -f "$1" >/dev/null; }
 # rt_recreate SERVICE: replace the service's container (used where a second instance makes no sense).
 rt_recreate() { compose up -d --no-deps "$1" >&2; }
 
-# rt_gate SERVICE: the health gate after a step, through the public entry point where there is one.
+# rt_gate SERVICE: the health gate after a step. (docker exec by id: after a rolling update the remaining container
+# is no longer the service's first, which 'compose exec' would pick.)
 rt_gate() {
+  local id
+  id="$(rt_containers "$1" | head -n 1)"
+  [[ -n "$id" ]] || return 1
   case "$1" in
-    api) compose exec -T nginx wget -q -O /dev/null http://127.0.0.1/nginx-health \
-           && compose exec -T api dotnet /app/Chatbot.Api.dll --healthcheck >/dev/null \
-           && compose exec -T -e HEALTHCHECK_URL=http://127.0.0.1:8080/api/health/ready api dotnet /app/Chatbot.Api.dll --healthcheck >/dev/null ;;
-    ai) compose exec -T ai dotnet /app/Chatbot.Ai.dll --healthcheck >/dev/null ;;
-    nginx) compose exec -T nginx wget -q -O /dev/null http://127.0.0.1/nginx-health ;;
+    api) rt_gate nginx \
+           && docker exec "$id" dotnet /app/Chatbot.Api.dll --healthcheck >/dev/null \
+           && docker exec -e HEALTHCHECK_URL=http://127.0.0.1:8080/api/health/ready "$id" dotnet /app/Chatbot.Api.dll --healthcheck >/dev/null ;;
+    ai) docker exec "$id" dotnet /app/Chatbot.Ai.dll --healthcheck >/dev/null ;;
+    nginx) docker exec "$id" wget -q -O /dev/null http://127.0.0.1/nginx-health ;;
     *) return 0 ;;
   esac
 }
