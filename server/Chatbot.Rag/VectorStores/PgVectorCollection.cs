@@ -68,6 +68,7 @@ public sealed class PgVectorCollection
     private volatile bool _knownToExist;
     private volatile KeywordStatistics? _statistics;
     private long _writeVersion;
+    private int _refreshing;
 
     /// <summary>Opens the collection on <paramref name="connectionString"/> with its own data source.</summary>
     public PgVectorCollection(
@@ -862,11 +863,47 @@ public sealed class PgVectorCollection
     {
         var version = Interlocked.Read(ref _writeVersion);
         var statistics = _statistics;
-        if (statistics is not null && statistics.Version == version && DateTime.UtcNow - statistics.LoadedAtUtc < StatisticsMaxAge)
+        if (statistics is not null && statistics.Version == version)
         {
+            if (DateTime.UtcNow - statistics.LoadedAtUtc >= StatisticsMaxAge)
+            {
+                // Other servers' writes are picked up in the background; this query uses what is cached.
+                RefreshStatisticsInBackground();
+            }
+
             return statistics;
         }
 
+        // This instance wrote since the statistics were read: read them again before ranking with them.
+        return await ReloadStatisticsAsync(async, cancellationToken);
+    }
+
+    private void RefreshStatisticsInBackground()
+    {
+        if (Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ReloadStatisticsAsync(async: true, CancellationToken.None, force: true);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+            {
+                _logger.LogWarning(ex, "Could not refresh the keyword statistics of {Table}; the cached ones stay in use", TableName);
+            }
+            finally
+            {
+                Volatile.Write(ref _refreshing, 0);
+            }
+        });
+    }
+
+    private async ValueTask<KeywordStatistics> ReloadStatisticsAsync(bool async, CancellationToken cancellationToken, bool force = false)
+    {
         if (async)
         {
             await _statisticsGate.WaitAsync(cancellationToken);
@@ -878,9 +915,9 @@ public sealed class PgVectorCollection
 
         try
         {
-            version = Interlocked.Read(ref _writeVersion);
-            statistics = _statistics;
-            if (statistics is not null && statistics.Version == version && DateTime.UtcNow - statistics.LoadedAtUtc < StatisticsMaxAge)
+            var version = Interlocked.Read(ref _writeVersion);
+            var statistics = _statistics;
+            if (statistics is not null && statistics.Version == version && (!force || DateTime.UtcNow - statistics.LoadedAtUtc < StatisticsMaxAge))
             {
                 return statistics;
             }
