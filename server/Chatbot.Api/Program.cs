@@ -5,6 +5,7 @@ using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
 using Chatbot.Api.Persistence;
 using Chatbot.Api.RateLimiting;
+using Chatbot.Api.Resilience;
 using Chatbot.Api.Retention;
 using Chatbot.Api.Sites;
 
@@ -18,6 +19,7 @@ builder.Services.AddSiteAccess(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddChatRateLimits(builder.Configuration);
 builder.Services.AddRetention(builder.Configuration);
+builder.Services.AddChatResilience(builder.Configuration);
 
 var app = builder.Build();
 

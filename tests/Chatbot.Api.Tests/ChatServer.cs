@@ -146,6 +146,16 @@ public sealed partial class ChatServer : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL: the process dies mid-work, with no graceful shutdown, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
