@@ -46,6 +46,10 @@ public sealed partial class ChatServer : IAsyncDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["Admin__ApiKey"] = AdminKey;
+
+        // Every test talks from 127.0.0.1, so the per-IP budget would be shared by a whole test class; the rate-limit
+        // tests set their own small budgets.
+        start.Environment["RateLimits__PerIp"] = "100000";
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
