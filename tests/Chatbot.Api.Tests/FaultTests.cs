@@ -212,7 +212,7 @@ public sealed class ServerKillTests
 /// The database restarts (a real PostgreSQL stop and start, data kept) while a customer is mid-conversation, on a
 /// throwaway instance of its own — never the shared test server.
 /// </summary>
-public sealed class DatabaseRestartTests
+public sealed class DatabaseRestartTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_database_restart_mid_conversation_loses_no_acknowledged_message_and_duplicates_none()
@@ -244,17 +244,23 @@ public sealed class DatabaseRestartTests
                 }
             });
             await accepted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await using var hub = server.CreateHubConnection();
+            await hub.StartAsync();
             await StopStartAsync("stop", port);
             var clock = Stopwatch.StartNew();
             using var askedWhileDown = http.PostAsJsonAsync("/api/chat", whileDown);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            var hubWhileDown = SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(hub, new ChatRequest("고객센터 상담 시간이 어떻게 되나요?", ClientMessageId: $"db-4-{Guid.NewGuid():N}"));
+            await Task.Delay(TimeSpan.FromSeconds(6));
             await StopStartAsync("start", port);
 
             // Both customers get a clear outcome in bounded time: an answer, or a 503 that says to retry.
             var (_, streamEnded) = await stream.WaitAsync(TimeSpan.FromSeconds(90));
             using var downResponse = await askedWhileDown.WaitAsync(TimeSpan.FromSeconds(90));
             Assert.True(downResponse.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{downResponse.StatusCode}: {await downResponse.Content.ReadAsStringAsync()}");
+            var hubEvents = await hubWhileDown.WaitAsync(TimeSpan.FromSeconds(90));
+            Assert.True(hubEvents[^1] is CompletedEvent or ErrorEvent { Code: "storage_unavailable" }, $"hub ended with {hubEvents[^1]}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90));
+            output.WriteLine($"database down ~6 s: streaming answer ended normally={streamEnded}; HTTP asked while down -> {(int)downResponse.StatusCode}; hub asked while down -> {hubEvents[^1].GetType().Name}; all settled {clock.Elapsed.TotalSeconds:F1} s after the stop");
 
             foreach (var request in new[] { first, streaming, whileDown })
             {
@@ -267,11 +273,11 @@ public sealed class DatabaseRestartTests
             var history = await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{opened.ConversationId}/messages", JsonSerializerOptions.Web);
             Assert.Equal(3, history!.Messages.Count(m => m.Role == "user"));
             Assert.Equal(history.Messages.Select(m => m.CreatedAt).Order(), history.Messages.Select(m => m.CreatedAt));
-            _ = streamEnded;
         }
         finally
         {
             await RunAsync("bash", [Path.Combine(RepositoryPaths.Root, "deploy", "scripts", "postgres-test-server.sh"), "stop", "--port", $"{port}"], ("CHATBOT_PG_DATA", $"/tmp/chatbot-trust-pg-{port}"));
+            File.Delete($"/tmp/dongyang-chat-pg17-{port}.lock");
             Directory.Delete(dataDirectory, recursive: true);
         }
     }

@@ -22,6 +22,10 @@ internal sealed class ChatHub(ChatService chat, ConversationStore store, Convers
         {
             error = new ErrorEvent(e.Code, ChatErrorMessages.ForCode(e.Code));
         }
+        catch (Exception e) when (Resilience.DatabaseUnavailableHandler.IsUnavailable(e))
+        {
+            error = new ErrorEvent(Resilience.DatabaseUnavailableHandler.Code, Resilience.DatabaseUnavailableHandler.CustomerMessage);
+        }
 
         if (turn is null)
         {

@@ -12,7 +12,7 @@ internal sealed partial class DatabaseUnavailableHandler(ILogger<DatabaseUnavail
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (DbException or RetryLimitExceededException or TimeoutException) && exception.InnerException is not DbException)
+        if (!IsUnavailable(exception))
         {
             return false;
         }
@@ -30,11 +30,19 @@ internal sealed partial class DatabaseUnavailableHandler(ILogger<DatabaseUnavail
             detail: "The conversation store is unavailable; nothing was lost. Retry with the same clientMessageId.",
             extensions: new Dictionary<string, object?>
             {
-                ["code"] = "storage_unavailable",
-                ["message"] = "일시적으로 상담을 저장할 수 없습니다. 잠시 후 다시 시도해 주세요. (Chat is briefly unavailable; please try again shortly.)",
+                ["code"] = Code,
+                ["message"] = CustomerMessage,
             }).ExecuteAsync(httpContext);
         return true;
     }
+
+    public const string Code = "storage_unavailable";
+
+    public const string CustomerMessage = "일시적으로 상담을 저장할 수 없습니다. 잠시 후 다시 시도해 주세요. (Chat is briefly unavailable; please try again shortly.)";
+
+    /// <summary>The store is down or unreachable past its retries (as opposed to a bug).</summary>
+    public static bool IsUnavailable(Exception exception) =>
+        exception is DbException or RetryLimitExceededException or TimeoutException || exception.InnerException is DbException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation store unavailable ({Error}); answered 503")]
     private static partial void LogUnavailable(ILogger logger, string error);
