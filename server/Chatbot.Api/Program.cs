@@ -5,6 +5,7 @@ using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
 using Chatbot.Api.Persistence;
 using Chatbot.Api.RateLimiting;
+using Chatbot.Api.Resilience;
 using Chatbot.Api.Retention;
 using Chatbot.Api.Sites;
 using Chatbot.Hosting;
@@ -27,6 +28,7 @@ builder.Services.AddSiteAccess(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddChatRateLimits(builder.Configuration);
 builder.Services.AddRetention(builder.Configuration);
+builder.Services.AddChatResilience(builder.Configuration);
 builder.AddPartnerSite();
 
 var app = builder.Build();

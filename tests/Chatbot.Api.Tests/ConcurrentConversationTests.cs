@@ -8,7 +8,7 @@ namespace Chatbot.Api.Tests;
 /// Many customers at once against the real server on PostgreSQL: every message is stored exactly once and each
 /// conversation's history keeps its order.
 /// </summary>
-public sealed class ConcurrentConversationTests(ManyCustomersPostgresChatServerFixture fixture) : IClassFixture<ManyCustomersPostgresChatServerFixture>
+public sealed class ConcurrentConversationTests(PostgresChatServerFixture fixture) : IClassFixture<PostgresChatServerFixture>
 {
     private static readonly string[] Questions = ["보험금 청구 서류는 뭐예요?", "암보험 면책기간이 뭔가요?", "보험계약대출 이자는 어떻게 되나요?"];
 

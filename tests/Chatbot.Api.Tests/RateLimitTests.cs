@@ -12,6 +12,7 @@ public sealed class RateLimitedServerFixture : ChatServerFixture
     public const int PerSite = 10;
     public const int HubPerConnection = 3;
     public const int HubPerSite = 5;
+    public const int MaxMessagesPerConversation = 4;
 
     protected override Task<IReadOnlyDictionary<string, string>> PrepareStorageAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
@@ -21,6 +22,7 @@ public sealed class RateLimitedServerFixture : ChatServerFixture
             ["RateLimits__PerSite"] = $"{PerSite}",
             ["RateLimits__HubPerConnection"] = $"{HubPerConnection}",
             ["RateLimits__HubPerSite"] = $"{HubPerSite}",
+            ["Limits__MaxMessagesPerConversation"] = $"{MaxMessagesPerConversation}",
         });
 }
 
@@ -105,6 +107,23 @@ public sealed class RateLimitTests(RateLimitedServerFixture fixture) : IClassFix
 
         await using var elsewhere = await ConnectAsync(other.PublicKey, "10.3.0.3");
         Assert.IsType<CompletedEvent>((await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(elsewhere, new ChatRequest("해지환급금이 뭐예요?")))[^1]);
+    }
+
+    [Fact]
+    public async Task A_full_conversation_asks_the_customer_to_start_a_new_one_and_keeps_what_it_holds()
+    {
+        using var http = Client(ChatServer.LocalSiteKey, "10.4.0.1");
+        var first = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(http, new ChatRequest("보험금 청구 방법"));
+        await SiteAccessTests<SqliteChatServerFixture>.AskAsync(http, new ChatRequest("해지환급금은요?", first.ConversationId));
+
+        using var full = await http.PostAsJsonAsync("/api/chat", new ChatRequest("하나 더", first.ConversationId));
+
+        Assert.Equal(HttpStatusCode.Conflict, full.StatusCode);
+        Assert.Equal("conversation_full", (await SiteAccessTests<SqliteChatServerFixture>.ProblemAsync(full)).GetProperty("code").GetString());
+        var history = await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{first.ConversationId}/messages", System.Text.Json.JsonSerializerOptions.Web);
+        Assert.Equal(RateLimitedServerFixture.MaxMessagesPerConversation, history!.Messages.Count);
+        using var fresh = await http.PostAsJsonAsync("/api/chat", new ChatRequest("하나 더"));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
     }
 
     private HttpClient Client(string siteKey, string ip)

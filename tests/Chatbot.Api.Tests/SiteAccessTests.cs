@@ -68,6 +68,17 @@ public abstract class SiteAccessTests<TFixture>(TFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_servers_own_pages_may_use_a_valid_key_from_their_own_origin()
+    {
+        var partner = await TestSites.CreateAsync(Server, "https://partner-own.example");
+        using var http = Server.CreateHttpClient(partner.PublicKey);
+
+        using var sameOrigin = await SendWithOriginAsync(http, Server.BaseAddress.GetLeftPart(UriPartial.Authority));
+
+        Assert.Equal(HttpStatusCode.OK, sameOrigin.StatusCode);
+    }
+
+    [Fact]
     public async Task Cors_preflight_is_granted_only_to_origins_a_site_lists()
     {
         using var http = Server.CreateHttpClient(siteKey: null);

@@ -43,6 +43,10 @@ public sealed class ChatServer : IAsyncDisposable
         {
             ["Storage__DataDirectory"] = dataDirectory,
             ["Admin__ApiKey"] = AdminKey,
+
+            // Every test talks from 127.0.0.1, so the per-IP budget would be shared by a whole test class; the
+            // rate-limit tests set their own small budgets.
+            ["RateLimits__PerIp"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

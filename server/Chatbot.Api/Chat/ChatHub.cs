@@ -29,6 +29,10 @@ internal sealed class ChatHub(
         {
             error = new ErrorEvent(e.Code, ChatErrorMessages.ForCode(e.Code));
         }
+        catch (Exception e) when (Resilience.DatabaseUnavailableHandler.IsUnavailable(e))
+        {
+            error = new ErrorEvent(Resilience.DatabaseUnavailableHandler.Code, Resilience.DatabaseUnavailableHandler.CustomerMessage);
+        }
 
         if (turn is null)
         {

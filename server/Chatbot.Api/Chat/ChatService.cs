@@ -26,7 +26,12 @@ internal sealed partial class ChatService(
     /// <summary>Validates and stores the question. Throws <see cref="ChatRequestException"/> for a request that cannot be taken.</summary>
     public async Task<ChatTurn> BeginAsync(ChatRequest? request, SiteCaller caller, CancellationToken cancellationToken)
     {
-        var message = request?.Message?.Trim();
+        var message = request?.Message is { } text ? ChatText.Clean(text)?.Trim() : null;
+        if (request?.Message is not null && message is null)
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_text", "The message is not valid Unicode text.");
+        }
+
         if (string.IsNullOrEmpty(message))
         {
             throw new ChatRequestException(StatusCodes.Status400BadRequest, "empty_message", "The message is empty.");
@@ -46,6 +51,11 @@ internal sealed partial class ChatService(
         if (clientMessageId is { Length: > ChatLimits.MaxClientMessageIdLength })
         {
             throw new ChatRequestException(StatusCodes.Status400BadRequest, "client_message_id_too_long", $"The client message id is longer than {ChatLimits.MaxClientMessageIdLength} characters.");
+        }
+
+        if (clientMessageId is not null && !ChatText.IsValidClientMessageId(clientMessageId))
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_client_message_id", "The client message id must be printable ASCII without spaces.");
         }
 
         if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)

@@ -46,7 +46,7 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
             return;
         }
 
-        if (http.Request.Headers.Origin is { Count: > 0 } origin && !IsAllowedOrigin(site, origin))
+        if (http.Request.Headers.Origin is { Count: > 0 } origin && !IsAllowedOrigin(site, origin) && !IsSameOrigin(http.Request, origin))
         {
             await AccessProblem.WriteAsync(http, StatusCodes.Status403Forbidden, "origin_not_allowed", "This origin is not allowed for the site key.");
             return;
@@ -79,6 +79,13 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
 
     private static bool IsAllowedOrigin(SiteSnapshot site, StringValues origin) =>
         origin.Count == 1 && SiteOrigins.Normalize(origin[0]) is { } normalized && site.Origins.Contains(normalized);
+
+    /// <summary>The server's own pages (the sample page, the widget demo) may use any valid key: they are not a partner's.</summary>
+    private static bool IsSameOrigin(HttpRequest request, StringValues origin) =>
+        origin.Count == 1
+        && SiteOrigins.Normalize(origin[0]) is { } normalized
+        && SiteOrigins.Normalize($"{request.Scheme}://{request.Host}") is { } own
+        && string.Equals(normalized, own, StringComparison.Ordinal);
 
     private static string? ReadSiteKey(HttpRequest request)
     {

@@ -32,9 +32,17 @@ internal sealed class SiteRegistry(PartnerSiteCatalog catalog, TimeProvider cloc
         }
 
         SiteSnapshot? site = null;
-        if (SiteKeyFormat.IsWellFormed(publicKey) && await catalog.FindAsync(publicKey, cancellationToken) is { } record)
+        try
         {
-            site = new SiteSnapshot(record.PublicKey, record.Enabled, record.AllowedOrigins.ToHashSet(StringComparer.Ordinal), Encoding.UTF8.GetBytes(record.IdentitySecret));
+            if (SiteKeyFormat.IsWellFormed(publicKey) && await catalog.FindAsync(publicKey, cancellationToken) is { } record)
+            {
+                site = new SiteSnapshot(record.PublicKey, record.Enabled, record.AllowedOrigins.ToHashSet(StringComparer.Ordinal), Encoding.UTF8.GetBytes(record.IdentitySecret));
+            }
+        }
+        catch (Exception e) when (cached.Expires != default && Resilience.DatabaseUnavailableHandler.IsUnavailable(e))
+        {
+            // While the database restarts, keys keep their last known state rather than locking every customer out.
+            return cached.Site;
         }
 
         if (sites.Count >= MaxCachedKeys)

@@ -1,0 +1,26 @@
+namespace Chatbot.Api.Tests;
+
+/// <summary>Bad access, limit and retention settings stop the server at start with a message naming the setting.</summary>
+public sealed class OptionsValidationTests
+{
+    [Theory]
+    [InlineData("Admin__ApiKey", "too-short", "Admin:ApiKey")]
+    [InlineData("Retention__Days", "0", "Days")]
+    [InlineData("RateLimits__PerIp", "0", "PerIp")]
+    [InlineData("Limits__MaxMessagesPerConversation", "1", "MaxMessagesPerConversation")]
+    [InlineData("Sites__CacheSeconds", "0", "CacheSeconds")]
+    public async Task An_invalid_setting_stops_the_server_at_start(string setting, string value, string named)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("chatbot-options-").FullName;
+        try
+        {
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ChatServer.StartAsync(dataDirectory, new Dictionary<string, string> { [setting] = value }));
+
+            Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}
