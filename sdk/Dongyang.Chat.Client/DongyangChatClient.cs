@@ -291,7 +291,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         if (!string.IsNullOrEmpty(options.SiteKey))
         {
             // Browsers cannot set headers on WebSockets, so the key also travels in the query string.
-            hubUrl = new UriBuilder(hubUrl) { Query = "site_key=" + Uri.EscapeDataString(options.SiteKey) }.Uri;
+            hubUrl = new UriBuilder(hubUrl) { Query = ChatEndpoints.SiteKeyQueryParameter + "=" + Uri.EscapeDataString(options.SiteKey) }.Uri;
         }
 
         var builder = new HubConnectionBuilder()

@@ -20,4 +20,7 @@ public static class ChatEndpoints
 
     /// <summary>The header that carries a partner site's public key.</summary>
     public const string SiteKeyHeader = "X-Site-Key";
+
+    /// <summary>The query parameter that carries the key where a browser cannot set headers (WebSockets, EventSource).</summary>
+    public const string SiteKeyQueryParameter = "siteKey";
 }

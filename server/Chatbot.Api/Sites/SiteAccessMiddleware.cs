@@ -1,3 +1,4 @@
+using Dongyang.Chat.Protocol;
 using Chatbot.Data.Sites;
 using Microsoft.Extensions.Primitives;
 
@@ -11,7 +12,7 @@ namespace Chatbot.Api.Sites;
 internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry registry)
 {
     /// <summary>Query parameters for clients that cannot set headers (browser WebSockets and EventSource).</summary>
-    public const string SiteKeyQuery = "siteKey";
+    public const string SiteKeyQuery = ChatEndpoints.SiteKeyQueryParameter;
     public const string AccessTokenQuery = "access_token";
     public const string UserIdHeader = "X-User-Id";
     public const string UserHashHeader = "X-User-Hash";
