@@ -6,4 +6,4 @@ cd "$(dirname "$0")/../.."
 out="$PWD/artifacts/size-report/api"
 dotnet publish server/Chatbot.Api -c Release -o "$out" -v quiet -nologo >/dev/null
 CHATBOT_API_PUBLISHED="$out" dotnet test tests/Chatbot.Widget.E2E.Tests --filter "FullyQualifiedName~SizeReport" \
-  --logger "console;verbosity=detailed" 2>&1 | awk '/widget size report/ { show = 1 } show && /xUnit|Passed|Failed/ { exit } show'
+  --logger "console;verbosity=detailed" 2>&1 | awk '/widget size report/ && !done { show = 1 } show && /xUnit|Passed|Failed/ { show = 0; done = 1 } show'
