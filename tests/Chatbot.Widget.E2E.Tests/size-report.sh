@@ -3,7 +3,7 @@
 # loader bytes (raw, gzip, brotli) and bytes Chromium fetches before and after the first open.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=artifacts/size-report/api
+out="$PWD/artifacts/size-report/api"
 dotnet publish server/Chatbot.Api -c Release -o "$out" -v quiet -nologo >/dev/null
 CHATBOT_API_PUBLISHED="$out" dotnet test tests/Chatbot.Widget.E2E.Tests --filter "FullyQualifiedName~SizeReport" \
-  --logger "console;verbosity=detailed" 2>&1 | sed -n '/Dongyang Chat widget size report/,/^\s*$/p' | head -n 20
+  --logger "console;verbosity=detailed" 2>&1 | awk '/widget size report/ && !done { show = 1 } show && /xUnit|Passed|Failed/ { show = 0; done = 1 } show'
