@@ -195,7 +195,7 @@ docker_start() {
     --shm-size=256m \
     "$DOCKER_IMAGE" \
     -c max_connections=300 -c shared_buffers=128MB -c maintenance_work_mem=256MB \
-    >/dev/null 9>&-
+    >/dev/null 9>&- || die "docker run $DOCKER_IMAGE failed (can the engine pull or find the image?)"
   printf 'backend=docker\ncontainer=%s\n' "$CONTAINER_NAME" >"$STATE_FILE"
 
   # The image's init runs a socket-only server first, so probe over TCP inside
@@ -627,13 +627,13 @@ EOF
   if ! as_postgres pg_ctl start -D "$DATA_IN_ROOT/pgdata" -l "$DATA_IN_ROOT/server.log" \
          -w -t "$START_TIMEOUT" -s 9>&- >&2; then
     server_log_tail
-    stop_instance || true
+    (stop_instance) || true
     rm -f "$STATE_FILE"
     die "PostgreSQL failed to start within ${START_TIMEOUT}s"
   fi
   if ! wait_ready $(( START_TIMEOUT - (SECONDS - t_start) > 5 ? START_TIMEOUT - (SECONDS - t_start) : 5 )); then
     server_log_tail
-    stop_instance || true
+    (stop_instance) || true
     rm -f "$STATE_FILE"
     die "PostgreSQL does not answer on 127.0.0.1:$PORT within ${START_TIMEOUT}s"
   fi

@@ -8,10 +8,19 @@ using Chatbot.Api.RateLimiting;
 using Chatbot.Api.Resilience;
 using Chatbot.Api.Retention;
 using Chatbot.Api.Sites;
+using Chatbot.Hosting;
+
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync("/api/health", defaultPort: 8080);
+}
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddContainerSecrets();
 
 builder.Services.AddProblemDetails();
+builder.Services.AddReverseProxySupport(builder.Configuration);
+builder.Services.AddHealth();
 builder.Services.AddChatPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
@@ -23,8 +32,7 @@ builder.Services.AddChatResilience(builder.Configuration);
 
 var app = builder.Build();
 
-app.UseClientAddress();
-
+app.UseReverseProxySupport();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePartnerSite();
@@ -39,4 +47,5 @@ app.MapChatHub();
 app.MapCustomerConversationApi();
 app.MapAdminApi();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Chatbot.Rag.VectorStores;
 
 namespace Chatbot.Rag;
 
@@ -20,6 +21,12 @@ public sealed class RagOptions
     /// </summary>
     [Required]
     public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>
+    /// The chunk store: <see cref="VectorStoreKind.Embedded"/> (default) or <see cref="VectorStoreKind.Postgres"/>,
+    /// which uses the connection string <c>ConnectionStrings:Chatbot</c>.
+    /// </summary>
+    public VectorStoreKind VectorStore { get; set; } = VectorStoreKind.Embedded;
 
     /// <summary>The corpus directory ingested by <see cref="Ingestion.KnowledgeIngestor"/>; relative paths as for <see cref="DataDirectory"/>.</summary>
     [Required]

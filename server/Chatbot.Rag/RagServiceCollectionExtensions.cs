@@ -1,6 +1,7 @@
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Embeddings;
 using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.Safety;
 using Chatbot.Rag.VectorStores;
@@ -17,13 +18,19 @@ namespace Chatbot.Rag;
 /// <summary>Registers the RAG engine.</summary>
 public static class RagServiceCollectionExtensions
 {
+    /// <summary>The connection string <see cref="VectorStoreKind.Postgres"/> uses: <c>ConnectionStrings:Chatbot</c>, shared with the relational store.</summary>
+    public const string ConnectionStringName = "Chatbot";
+
     /// <summary>
     /// Adds the offline RAG engine: <see cref="RagOptions"/> from the "Rag" section (validated at start), the hashing
-    /// embedding generator, the embedded vector store (as <see cref="VectorStoreCollection{TKey,TRecord}"/>,
-    /// <see cref="IKeywordHybridSearchable{TRecord}"/> and <see cref="IDocumentChunkStore"/>), the Markdown and text
-    /// readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
+    /// embedding generator, the chunk store chosen by <c>Rag:VectorStore</c> (embedded by default, or pgvector on
+    /// <c>ConnectionStrings:Chatbot</c>; as <see cref="VectorStoreCollection{TKey,TRecord}"/>,
+    /// <see cref="IKeywordHybridSearchable{TRecord}"/> and <see cref="IDocumentChunkStore"/>), the Markdown, text, PDF,
+    /// DOCX and HTML readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
     /// <see cref="PersonalDataMasker"/> and <see cref="IChatAnswerer"/> = <see cref="ExtractiveAnswerer"/>.
     /// Services registered before this call (e.g. another embedding generator or vector store) are kept.
+    /// When "Ai:OpenAI" (or <c>OPENAI_API_KEY</c>) is configured, answers and embeddings come from the model instead;
+    /// see <see cref="OpenAiServiceCollectionExtensions.AddChatbotOpenAi"/>.
     /// </summary>
     public static IServiceCollection AddChatbotRag(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,23 +42,48 @@ public static class RagServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // The model path, when configured, registers its chat client, embeddings and answerer first; the offline
+        // defaults below then fill only what it left out.
+        services.AddChatbotOpenAi(configuration);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
 
-        services.TryAddSingleton(sp =>
+        switch (ReadVectorStoreKind(configuration))
         {
-            var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
-            var path = Path.Combine(Path.GetFullPath(options.DataDirectory), EmbeddedVectorStoreCollection.DefaultFileName);
-            return new EmbeddedVectorStoreCollection(
-                path,
-                sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-                sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
-        });
-        services.TryAddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
-        services.TryAddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
-        services.TryAddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+            case VectorStoreKind.Postgres:
+                var connectionString = configuration.GetConnectionString(ConnectionStringName);
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new OptionsValidationException(
+                        RagOptions.SectionName,
+                        typeof(RagOptions),
+                        [$"Rag:VectorStore is Postgres, so ConnectionStrings:{ConnectionStringName} (ConnectionStrings__{ConnectionStringName}) must be set."]);
+                }
+
+                services.TryAddSingleton(sp => new PgVectorCollection(
+                    connectionString,
+                    sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                    sp.GetService<ILogger<PgVectorCollection>>()));
+                AddChunkStore<PgVectorCollection>(services);
+                break;
+            default:
+                services.TryAddSingleton(sp =>
+                {
+                    var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
+                    var path = Path.Combine(Path.GetFullPath(options.DataDirectory), EmbeddedVectorStoreCollection.DefaultFileName);
+                    return new EmbeddedVectorStoreCollection(
+                        path,
+                        sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                        sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
+                });
+                AddChunkStore<EmbeddedVectorStoreCollection>(services);
+                break;
+        }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, MarkdownDocumentReader>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PlainTextDocumentReader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PdfDocumentReader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, DocxDocumentReader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, HtmlDocumentReader>());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
@@ -68,5 +100,29 @@ public static class RagServiceCollectionExtensions
         services.TryAddSingleton<ExtractiveAnswerer>();
         services.TryAddSingleton<IChatAnswerer>(sp => sp.GetRequiredService<ExtractiveAnswerer>());
         return services;
+    }
+
+    private static VectorStoreKind ReadVectorStoreKind(IConfiguration configuration)
+    {
+        var value = configuration.GetSection(RagOptions.SectionName)[nameof(RagOptions.VectorStore)];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return VectorStoreKind.Embedded;
+        }
+
+        return Enum.TryParse<VectorStoreKind>(value, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new OptionsValidationException(
+                RagOptions.SectionName,
+                typeof(RagOptions),
+                [$"Rag:VectorStore '{value}' is not a vector store. Use Embedded or Postgres."]);
+    }
+
+    private static void AddChunkStore<TStore>(IServiceCollection services)
+        where TStore : VectorStoreCollection<string, IngestedChunk>, IKeywordHybridSearchable<IngestedChunk>, IDocumentChunkStore
+    {
+        services.TryAddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<TStore>());
+        services.TryAddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<TStore>());
+        services.TryAddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<TStore>());
     }
 }

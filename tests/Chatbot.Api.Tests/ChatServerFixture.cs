@@ -30,19 +30,36 @@ public sealed class SqliteChatServerFixture : ChatServerFixture
 }
 
 /// <summary>Production storage: a fresh database on the real PostgreSQL 17 + pgvector test server.</summary>
-public sealed class PostgresChatServerFixture : ChatServerFixture
+public class PostgresChatServerFixture : ChatServerFixture
 {
     private string connectionString = "";
 
     protected override async Task<IReadOnlyDictionary<string, string>> PrepareStorageAsync()
     {
         connectionString = await TestPostgres.CreateDatabaseAsync("chat");
-        return new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Chatbot"] = connectionString,
+            ["Rag__VectorStore"] = "Postgres",
         };
+        AddSettings(settings);
+        return settings;
+    }
+
+    /// <summary>Lets a derived fixture tune the server beyond its storage.</summary>
+    protected virtual void AddSettings(IDictionary<string, string> settings)
+    {
     }
 
     protected override Task ReleaseStorageAsync() => TestPostgres.DropDatabaseAsync(connectionString);
+}
+
+/// <summary>
+/// PostgreSQL storage for tests that play many customers at once. They all call from loopback, where real customers
+/// come from many addresses, so the per-address limit is lifted; the per-site limits stay.
+/// </summary>
+public sealed class ManyCustomersPostgresChatServerFixture : PostgresChatServerFixture
+{
+    protected override void AddSettings(IDictionary<string, string> settings) => settings["RateLimits__PerIp"] = "100000";
 }

@@ -20,6 +20,32 @@ public sealed class KoreanTextTests
         Assert.Equal(expected, KoreanText.NormalizeQuery(query));
 
     [Theory]
+    [InlineData("보험금 언제 들어와요?", "보험금 들어오")]
+    [InlineData("주소 어떻게 바꿔여", "주소 변경")]
+    [InlineData("실효된 보험 다시 살릴수 있어요?", "실효된 보험 다시 부활")]
+    [InlineData("보험료가 두번 빠져나갔어요 ㅠㅠ", "보험료 중복 출금")]
+    [InlineData("엄마가 대신 청구해도 되나여?", "가족 대신 청구")]
+    [InlineData("출산 입원비도 실비 되요?", "출산 입원의료비 실손")]
+    [InlineData("보험대출 안갚으면 어떻게돼요", "보험계약대출 상환")]
+    public void Colloquial_questions_are_normalised_to_document_wording(string query, string expected) =>
+        Assert.Equal(expected, KoreanText.NormalizeQuery(query));
+
+    [Fact]
+    public void Index_aware_tokens_drop_colloquial_endings_but_keep_unknown_topics_and_products()
+    {
+        // The documents know these bigrams; anything else is unknown to them.
+        var known = new HashSet<string>(["보험", "험금", "들어", "청구", "암보", "화재", "동차", "자동"]);
+
+        var colloquial = KoreanText.QueryTokens("보험금 청구할래", known.Contains);
+        var product = KoreanText.QueryTokens("화재보험 청구", known.Contains);
+        var offTopic = KoreanText.QueryTokens("비트코인 시세", known.Contains);
+
+        Assert.Equal(["보험", "험금", "청구"], colloquial);
+        Assert.Contains("재보", product);
+        Assert.Equal(["비트", "트코", "코인", "시세"], offTopic);
+    }
+
+    [Theory]
     [InlineData("보험금을", "보험금")]
     [InlineData("보험금은", "보험금")]
     [InlineData("보험금이", "보험금")]

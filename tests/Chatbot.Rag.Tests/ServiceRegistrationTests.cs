@@ -59,4 +59,44 @@ public sealed class ServiceRegistrationTests : IDisposable
 
         Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RagOptions>>().Value);
     }
+
+    [Fact]
+    public async Task Rag_VectorStore_Postgres_wires_the_pgvector_store_on_the_shared_connection_string()
+    {
+        var connectionString = await Chatbot.Testing.TestPostgres.CreateDatabaseAsync("registration");
+        try
+        {
+            _directory.Write("knowledge/claims.md", "# 보험금 청구 안내\n\n## 1. 청구 방법\n\n보험금 청구는 모바일 앱이나 홈페이지에서 하실 수 있습니다.\n");
+            await using var services = Build(new()
+            {
+                ["Rag:VectorStore"] = "Postgres",
+                ["ConnectionStrings:Chatbot"] = connectionString,
+                ["Rag:DataDirectory"] = _directory.Combine("data"),
+                ["Rag:KnowledgePath"] = _directory.Combine("knowledge"),
+            });
+
+            var store = services.GetRequiredService<PgVectorCollection>();
+            Assert.Same(store, services.GetRequiredService<VectorStoreCollection<string, IngestedChunk>>());
+            Assert.Same(store, services.GetRequiredService<IKeywordHybridSearchable<IngestedChunk>>());
+            Assert.Same(store, services.GetRequiredService<IDocumentChunkStore>());
+            Assert.Equal(1, (await services.GetRequiredService<KnowledgeIngestor>().IngestDirectoryAsync()).Files);
+            var answer = await services.GetRequiredService<IChatAnswerer>().AnswerAsync("보험금 청구는 어떻게 하나요?").ToListAsync();
+            Assert.True(((AnswerFinished)answer[^1]).Grounded);
+            Assert.False(File.Exists(Path.Combine(_directory.Combine("data"), EmbeddedVectorStoreCollection.DefaultFileName)));
+        }
+        finally
+        {
+            await Chatbot.Testing.TestPostgres.DropDatabaseAsync(connectionString);
+        }
+    }
+
+    [Fact]
+    public void A_postgres_vector_store_without_a_connection_string_or_an_unknown_store_fails_clearly()
+    {
+        var missing = Assert.Throws<OptionsValidationException>(() => Build(new() { ["Rag:VectorStore"] = "Postgres" }));
+        Assert.Contains("ConnectionStrings:Chatbot", missing.Message, StringComparison.Ordinal);
+
+        var unknown = Assert.Throws<OptionsValidationException>(() => Build(new() { ["Rag:VectorStore"] = "Pinecone" }));
+        Assert.Contains("Embedded or Postgres", unknown.Message, StringComparison.Ordinal);
+    }
 }

@@ -3,6 +3,9 @@ namespace Chatbot.Api.Chat;
 /// <summary>What a customer reads when a request cannot be taken.</summary>
 internal static class ChatErrorMessages
 {
+    /// <summary>The answering engine (the AI service) failed or could not be reached; the question is stored.</summary>
+    public const string AnswerUnavailable = "answer_unavailable";
+
     public static string ForCode(string code) => code switch
     {
         "empty_message" => "메시지를 입력해 주세요.",
@@ -10,6 +13,7 @@ internal static class ChatErrorMessages
         "client_message_id_too_long" or "invalid_client_message_id" => "요청 형식이 올바르지 않습니다.",
         "invalid_text" => "메시지에 읽을 수 없는 문자가 있습니다. 다시 입력해 주세요.",
         "conversation_not_found" => "대화를 찾을 수 없습니다. 새 대화를 시작해 주세요.",
+        AnswerUnavailable => "답변 서버에 일시적인 문제가 있어 지금은 답변을 드리기 어렵습니다. 질문은 저장되었으니 잠시 후 다시 시도해 주세요. 급하신 경우 고객센터 1588-0000(평일 09:00~18:00)으로 연락해 주세요.",
         "conversation_full" => "대화가 너무 길어졌습니다. 새 대화를 시작해 주세요.",
         "client_message_id_conflict" => "이미 처리된 요청과 겹칩니다. 새로 고친 뒤 다시 보내 주세요.",
         _ => "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",

@@ -67,8 +67,7 @@ internal sealed partial class ChatService(
                 throw new ChatRequestException(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
             }
 
-            var answer = await store.FindCompleteAnswerAsync(earlier.Id, cancellationToken);
-            return new ChatTurn(earlier, answer);
+            return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken));
         }
 
         if (request.ConversationId is { } conversationId)
@@ -85,8 +84,8 @@ internal sealed partial class ChatService(
         }
 
         var ownConversation = request.ConversationId ?? await access.StartAsync(caller, cancellationToken);
-        var question = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
-        return new ChatTurn(question, null);
+        var (question, stored) = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
+        return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken));
     }
 
     /// <summary>Streams the answer to a stored question, storing it as it completes.</summary>
@@ -106,11 +105,27 @@ internal sealed partial class ChatService(
         var text = new StringBuilder();
         IReadOnlyList<Citation> citations = [];
         AnswerFinished? finished = null;
+        Exception? engineFailure = null;
         await using var updates = answerer.AnswerAsync(question.Content, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            while (await updates.MoveNextAsync())
+            while (true)
             {
+                // An engine that fails (the AI service down or gone mid-answer) ends the answer with a message for the
+                // customer, not a fault; the question stays stored and the partial answer is kept as interrupted.
+                try
+                {
+                    if (!await updates.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    engineFailure = e;
+                    break;
+                }
+
                 switch (updates.Current)
                 {
                     case AnswerDelta delta:
@@ -139,12 +154,21 @@ internal sealed partial class ChatService(
 
         if (finished is null)
         {
+            if (engineFailure is not null)
+            {
+                LogEngineFailed(logger, engineFailure, question.ConversationId);
+                yield return new ErrorEvent(ChatErrorMessages.AnswerUnavailable, ChatErrorMessages.ForCode(ChatErrorMessages.AnswerUnavailable));
+            }
+
             yield break;
         }
 
         var answer = await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Complete, finished.Grounded, citations, finished.Suggestions, CancellationToken.None);
         yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The answering engine failed in conversation {ConversationId}")]
+    private static partial void LogEngineFailed(ILogger logger, Exception exception, Guid conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answer in conversation {ConversationId} was interrupted after {Characters} characters")]
     private static partial void LogInterrupted(ILogger logger, Guid conversationId, int characters);

@@ -1,16 +1,37 @@
 using Chatbot.Api.Persistence;
 using Chatbot.Rag;
+using Chatbot.Rag.Answering;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace Chatbot.Api.Engine;
 
 internal static class EngineServiceCollectionExtensions
 {
+    /// <summary>The named HttpClient for idempotent calls to the AI service (readiness, search), which may be retried.</summary>
+    public const string IdempotentClientName = "ai-idempotent";
+
     /// <summary>
-    /// The answering engine, in-process. Its index lives in the same data folder as the database, and the sample
-    /// knowledge base that ships with the build is ingested on start.
+    /// The answering engine: the AI service over HTTP when <c>AI_SERVER_URL</c> or <c>Ai:BaseUrl</c> is set, else
+    /// in-process with its index in the same data folder as the database and the sample knowledge ingested on start.
     /// </summary>
     public static IServiceCollection AddChatEngine(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        var ai = AiServiceOptions.Read(configuration);
+        services.AddOptions<AiServiceOptions>()
+            .Bind(configuration.GetSection(AiServiceOptions.SectionName))
+            .PostConfigure(o => o.BaseUrl = ai.BaseUrl)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        if (ai.IsRemote)
+        {
+            // The engine's services stay registered (the chat masks personal data with it) but nothing is ingested here.
+            services.AddRemoteAnswerer(ai);
+            services.AddChatbotRag(configuration);
+            return services;
+        }
+
         services.AddChatbotRag(configuration);
         services.PostConfigure<RagOptions>(options =>
         {
@@ -23,4 +44,51 @@ internal static class EngineServiceCollectionExtensions
         services.AddHostedService<KnowledgeBootstrapper>();
         return services;
     }
+
+    private static void AddRemoteAnswerer(this IServiceCollection services, AiServiceOptions ai)
+    {
+        var baseAddress = new Uri(ai.BaseUrl!.TrimEnd('/') + "/");
+
+        // The answer stream: the pipeline ends at the response headers (ResponseHeadersRead), so it can never retry an
+        // answer whose bytes have started to arrive. It retries only a connection that was never made — the request
+        // did not reach the service — and a circuit breaker answers at once while the service keeps failing.
+        services.AddHttpClient<IChatAnswerer, RemoteChatAnswerer>(http =>
+            {
+                http.BaseAddress = baseAddress;
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddResilienceHandler("ai-answer-stream", pipeline =>
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    BackoffType = DelayBackoffType.Exponential,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    ShouldHandle = args => ValueTask.FromResult(IsConnectionNeverMade(args.Outcome.Exception)),
+                });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 4,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(ai.ConnectTimeoutSeconds));
+            });
+
+        // Idempotent calls: the standard pipeline (total timeout, retries with backoff, circuit breaker, attempt timeout).
+        services.AddHttpClient(IdempotentClientName, http => http.BaseAddress = baseAddress)
+            .AddStandardResilienceHandler(options =>
+            {
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(ai.RequestTimeoutSeconds);
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(Math.Min(ai.ConnectTimeoutSeconds, ai.RequestTimeoutSeconds));
+                options.Retry.MaxRetryAttempts = 2;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, 2 * options.AttemptTimeout.Timeout.TotalSeconds));
+                options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds);
+            });
+    }
+
+    private static bool IsConnectionNeverMade(Exception? exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 }

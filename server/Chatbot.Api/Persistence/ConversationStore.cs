@@ -11,6 +11,9 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
 {
     private const int MaxSequenceAttempts = 5;
 
+    /// <summary>How long after a question was stored a resend waits for the first request's answer.</summary>
+    public static readonly TimeSpan InFlightAnswerWait = TimeSpan.FromSeconds(30);
+
     /// <summary>The stored question with this client id, with its conversation, or null.</summary>
     public async Task<Message?> FindQuestionAsync(string clientMessageId, CancellationToken cancellationToken)
     {
@@ -29,6 +32,39 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             .FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The complete answer to a question that may still be being answered by a concurrent request with the same
+    /// client id: waits (up to <see cref="InFlightAnswerWait"/> after the question was stored) for that answer, so a
+    /// resend never answers twice. Null when there is none to wait for: the earlier answer was interrupted, or the
+    /// question is older than the wait and still unanswered; the caller then answers it.
+    /// </summary>
+    public async Task<Message?> FindOrAwaitAnswerAsync(Message question, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.SpecifyKind(question.CreatedAtUtc, DateTimeKind.Utc) + InFlightAnswerWait;
+        while (true)
+        {
+            // One read, so an answer committed in between cannot look "interrupted".
+            await using (var context = contextFactory.CreateDbContext())
+            {
+                var answers = await context.Messages.AsNoTracking()
+                    .Where(m => m.ReplyToId == question.Id)
+                    .OrderByDescending(m => m.Sequence)
+                    .ToListAsync(cancellationToken);
+                if (answers.FirstOrDefault(m => m.Status == MessageStatus.Complete) is { } answer)
+                {
+                    return answer;
+                }
+
+                if (answers.Count > 0 || clock.GetUtcNow().UtcDateTime >= deadline)
+                {
+                    return null;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+        }
+    }
+
     public async Task<bool> ConversationExistsAsync(Guid conversationId, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
@@ -37,9 +73,9 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
 
     /// <summary>
     /// Stores a question durably, creating the conversation when <paramref name="conversationId"/> is null.
-    /// A concurrent resend of the same client id returns the question stored first.
+    /// A concurrent resend of the same client id returns the question stored first, with <c>Stored</c> false.
     /// </summary>
-    public async Task<Message> AddQuestionAsync(Guid? conversationId, string content, string? clientMessageId, CancellationToken cancellationToken)
+    public async Task<(Message Question, bool Stored)> AddQuestionAsync(Guid? conversationId, string content, string? clientMessageId, CancellationToken cancellationToken)
     {
         var id = conversationId ?? Guid.CreateVersion7();
         if (conversationId is null)
@@ -52,7 +88,7 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
 
         try
         {
-            return await AppendAsync(id, new Message
+            return (await AppendAsync(id, new Message
             {
                 Id = Guid.CreateVersion7(),
                 ConversationId = id,
@@ -60,11 +96,11 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
                 Content = content,
                 Status = MessageStatus.Complete,
                 ClientMessageId = clientMessageId,
-            }, cancellationToken);
+            }, cancellationToken), true);
         }
         catch (DbUpdateException) when (clientMessageId is not null)
         {
-            return await FindQuestionAsync(clientMessageId, CancellationToken.None) ?? throw new InvalidOperationException("The question could not be stored.");
+            return (await FindQuestionAsync(clientMessageId, CancellationToken.None) ?? throw new InvalidOperationException("The question could not be stored."), false);
         }
     }
 
@@ -120,29 +156,37 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         ReadCitations(message));
 
     /// <summary>
-    /// Appends at the next sequence number. Two writers may pick the same number; the unique index rejects one,
-    /// which then retries, so order within a conversation is total and nothing is lost.
+    /// Appends at the next sequence number. The conversation row is written first inside the transaction, which
+    /// takes its lock (a row lock on PostgreSQL, the write lock on SQLite): concurrent appends to one conversation
+    /// queue there and each reads the sequence its predecessor committed. The unique (conversation, sequence) index
+    /// stays as the backstop; a writer it rejects retries.
     /// </summary>
     private async Task<Message> AppendAsync(Guid conversationId, Message message, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var context = contextFactory.CreateDbContext();
-            var last = await context.Messages.Where(m => m.ConversationId == conversationId).MaxAsync(m => (int?)m.Sequence, cancellationToken) ?? 0;
-            var now = clock.GetUtcNow().UtcDateTime;
-            message.Sequence = last + 1;
-            message.CreatedAtUtc = now;
-            context.Messages.Add(message);
-            await context.Conversations.Where(c => c.Id == conversationId)
-                .ExecuteUpdateAsync(c => c.SetProperty(x => x.UpdatedAtUtc, now), cancellationToken);
             try
             {
-                await context.SaveChangesAsync(cancellationToken);
-                return message;
+                // A retrying execution strategy (Npgsql's) must own the whole transaction so it can replay it.
+                return await context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+                {
+                    await using var attemptContext = contextFactory.CreateDbContext();
+                    await using var transaction = await attemptContext.Database.BeginTransactionAsync(cancellationToken);
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    await attemptContext.Conversations.Where(c => c.Id == conversationId)
+                        .ExecuteUpdateAsync(c => c.SetProperty(x => x.UpdatedAtUtc, now), cancellationToken);
+                    var last = await attemptContext.Messages.Where(m => m.ConversationId == conversationId).MaxAsync(m => (int?)m.Sequence, cancellationToken) ?? 0;
+                    message.Sequence = last + 1;
+                    message.CreatedAtUtc = now;
+                    attemptContext.Messages.Add(message);
+                    await attemptContext.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    return message;
+                });
             }
             catch (DbUpdateException) when (attempt < MaxSequenceAttempts)
             {
-                context.ChangeTracker.Clear();
                 if (message.ClientMessageId is not null && await context.Messages.AnyAsync(m => m.ClientMessageId == message.ClientMessageId, cancellationToken))
                 {
                     // A concurrent resend won the race; the caller returns the question stored first.

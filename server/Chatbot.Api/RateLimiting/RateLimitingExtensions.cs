@@ -19,9 +19,7 @@ internal static class RateLimitingExtensions
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
-        // Behind the reverse proxy (loopback by default) the client IP comes from X-Forwarded-For.
-        services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders |= ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
-
+        // Behind the reverse proxy the client IP comes from X-Forwarded-For: AddReverseProxySupport configures which proxies are trusted.
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -56,13 +54,6 @@ internal static class RateLimitingExtensions
     public static WebApplication UseChatRateLimits(this WebApplication app)
     {
         app.UseRateLimiter();
-        return app;
-    }
-
-    /// <summary>Call first in the pipeline, so every later step sees the real client address.</summary>
-    public static WebApplication UseClientAddress(this WebApplication app)
-    {
-        app.UseForwardedHeaders();
         return app;
     }
 

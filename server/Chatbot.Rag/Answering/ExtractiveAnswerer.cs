@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.Retrieval;
+using Chatbot.Rag.Safety;
 using Chatbot.Rag.Text;
 using Chatbot.Rag.VectorStores;
 using Dongyang.Chat.Protocol;
@@ -70,7 +71,15 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     public async Task<ComposedAnswer> ComposeAsync(string question, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var retrieval = await _retriever.RetrieveAsync(question, cancellationToken);
+        var retrieval = await _retriever.RetrieveAsync(PromptInjectionDetector.QuestionForRetrieval(question), cancellationToken);
+        return await ComposeAsync(retrieval, cancellationToken);
+    }
+
+    /// <summary>Builds the whole answer from a retrieval already made (the LLM answerer's fallback reuses its retrieval).</summary>
+    public async Task<ComposedAnswer> ComposeAsync(RetrievalResult retrieval, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(retrieval);
+        var question = retrieval.Question;
         if (!retrieval.IsConfident)
         {
             return Decline(retrieval);
@@ -123,7 +132,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                 passage.Chunk.DocumentTitle,
                 string.IsNullOrEmpty(passage.Chunk.Section) ? null : passage.Chunk.Section,
                 passage.Chunk.Page,
-                Snippet(passage.Chunk.Text, selected.Where(s => s.Passage == passage).Select(s => s.Text).First())))
+                Snippet(PromptInjectionDetector.RemoveInjections(passage.Chunk.Text), selected.Where(s => s.Passage == passage).Select(s => s.Text).First())))
             .ToList();
 
         var suggestions = await SuggestAsync(retrieval, citedPassages, cancellationToken);
@@ -164,7 +173,8 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
             var position = 0;
             foreach (var (text, isRow) in Sentences(passage.Chunk.Text))
             {
-                if (text.Length < 8)
+                // A sentence that addresses the assistant ("이전 지시를 무시하고 …") is never quoted as an answer.
+                if (text.Length < 8 || PromptInjectionDetector.IsInjection(text))
                 {
                     continue;
                 }

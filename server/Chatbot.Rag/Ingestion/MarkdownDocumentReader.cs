@@ -1,14 +1,19 @@
 using System.Text;
-using System.Text.RegularExpressions;
+using Markdig;
+using Markdig.Extensions.Tables;
+using Markdig.Extensions.Yaml;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace Chatbot.Rag.Ingestion;
 
 /// <summary>
-/// Reads Markdown knowledge documents: optional front matter (title, type, product), headings as the section path,
-/// tables kept whole, list items as their own blocks, and inline markup stripped. Block quotes that carry the
+/// Reads Markdown knowledge documents with Markdig (CommonMark plus pipe tables and YAML front matter): front matter
+/// (title, type, product), headings as the section path, tables kept whole, list items as their own blocks (numbered
+/// items keep their number, as 약관 refer to 제1항 제2호), and inline markup reduced to its text. Block quotes that carry the
 /// fictional-content notice are dropped so they never become retrievable text.
 /// </summary>
-public sealed partial class MarkdownDocumentReader : IDocumentReader
+public sealed class MarkdownDocumentReader : IDocumentReader
 {
     /// <summary>Block quotes containing this phrase are the demo-content notice, not knowledge.</summary>
     internal const string NoticeMarker = "가상의 예시";
@@ -23,75 +28,44 @@ public sealed partial class MarkdownDocumentReader : IDocumentReader
         return Parse(text, fileName);
     }
 
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().UsePipeTables().Build();
+
     /// <summary>Parses Markdown text.</summary>
     public static ParsedDocument Parse(string markdown, string fileName)
     {
         ArgumentNullException.ThrowIfNull(markdown);
-        var lines = markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
-        var index = 0;
-        var front = ReadFrontMatter(lines, ref index);
-
+        var document = Markdown.Parse(markdown.Replace("\r\n", "\n", StringComparison.Ordinal), Pipeline);
+        var front = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         string? firstHeading = null;
         var headings = new List<string>();
         var blocks = new List<DocumentBlock>();
-        var paragraph = new List<string>();
-        var inFence = false;
 
-        void FlushParagraph()
+        void Add(DocumentBlockKind kind, string text)
         {
-            if (paragraph.Count > 0)
+            if (text.Length > 0)
             {
-                blocks.Add(new DocumentBlock(headings.ToArray(), DocumentBlockKind.Paragraph, string.Join('\n', paragraph)));
-                paragraph.Clear();
+                blocks.Add(new DocumentBlock(headings.ToArray(), kind, text));
             }
         }
 
-        while (index < lines.Length)
+        void Visit(Block block)
         {
-            var line = lines[index].TrimEnd();
-            var trimmed = line.TrimStart();
-
-            if (trimmed.StartsWith("```", StringComparison.Ordinal) || trimmed.StartsWith("~~~", StringComparison.Ordinal))
+            switch (block)
             {
-                FlushParagraph();
-                inFence = !inFence;
-                index++;
-                continue;
-            }
+                case YamlFrontMatterBlock yaml:
+                    ReadFrontMatter(yaml.Lines.ToString(), front);
+                    break;
+                case HeadingBlock heading:
+                    var title = InlineText(heading.Inline).Replace('\n', ' ').Trim();
+                    if (heading.Level == 1)
+                    {
+                        firstHeading ??= title;
+                        headings.Clear();
+                        break;
+                    }
 
-            if (inFence)
-            {
-                if (trimmed.Length > 0)
-                {
-                    paragraph.Add(trimmed);
-                }
-
-                index++;
-                continue;
-            }
-
-            if (trimmed.Length == 0 || HorizontalRule().IsMatch(trimmed))
-            {
-                FlushParagraph();
-                index++;
-                continue;
-            }
-
-            var heading = Heading().Match(trimmed);
-            if (heading.Success)
-            {
-                FlushParagraph();
-                var level = heading.Groups[1].Length;
-                var title = StripInline(heading.Groups[2].Value.TrimEnd('#', ' '));
-                if (level == 1)
-                {
-                    firstHeading ??= title;
-                    headings.Clear();
-                }
-                else
-                {
                     // Level 2 is the first entry of the path; deeper levels nest under it.
-                    var depth = level - 2;
+                    var depth = heading.Level - 2;
                     if (headings.Count > depth)
                     {
                         headings.RemoveRange(depth, headings.Count - depth);
@@ -103,83 +77,59 @@ public sealed partial class MarkdownDocumentReader : IDocumentReader
                     }
 
                     headings.Add(title);
-                }
-
-                index++;
-                continue;
-            }
-
-            if (trimmed.StartsWith('>'))
-            {
-                FlushParagraph();
-                var quote = new List<string>();
-                while (index < lines.Length && lines[index].TrimStart().StartsWith('>'))
-                {
-                    var inner = lines[index].TrimStart().TrimStart('>').Trim();
-                    if (inner.Length > 0)
+                    break;
+                case ParagraphBlock paragraph:
+                    Add(DocumentBlockKind.Paragraph, InlineText(paragraph.Inline));
+                    break;
+                case QuoteBlock quote:
+                    var quoted = string.Join('\n', quote.Descendants<ParagraphBlock>().Select(p => InlineText(p.Inline)).Where(t => t.Length > 0));
+                    if (!quoted.Contains(NoticeMarker, StringComparison.Ordinal))
                     {
-                        quote.Add(StripInline(inner));
+                        Add(DocumentBlockKind.Paragraph, quoted);
                     }
 
-                    index++;
-                }
-
-                if (quote.Count > 0 && !quote.Any(q => q.Contains(NoticeMarker, StringComparison.Ordinal)))
-                {
-                    blocks.Add(new DocumentBlock(headings.ToArray(), DocumentBlockKind.Paragraph, string.Join('\n', quote)));
-                }
-
-                continue;
-            }
-
-            if (trimmed.StartsWith('|'))
-            {
-                FlushParagraph();
-                var rows = new List<string>();
-                while (index < lines.Length && lines[index].TrimStart().StartsWith('|'))
-                {
-                    var row = lines[index].Trim();
-                    index++;
-                    if (TableSeparator().IsMatch(row))
+                    break;
+                case ListBlock list:
+                    foreach (var item in list.OfType<ListItemBlock>())
                     {
-                        continue;
+                        var text = string.Join(' ', item.OfType<ParagraphBlock>().Select(p => InlineText(p.Inline).Replace('\n', ' ')));
+                        if (list.IsOrdered && text.Length > 0)
+                        {
+                            text = $"{item.Order}{list.OrderedDelimiter} {text}";
+                        }
+
+                        Add(DocumentBlockKind.ListItem, text);
+                        foreach (var nested in item.OfType<ListBlock>())
+                        {
+                            Visit(nested);
+                        }
                     }
 
-                    var cells = row.Trim('|').Split('|').Select(c => StripInline(c.Trim()));
-                    rows.Add(string.Join(" | ", cells));
-                }
+                    break;
+                case Table table:
+                    var rows = table.OfType<TableRow>()
+                        .Select(row => string.Join(" | ", row.OfType<TableCell>().Select(cell =>
+                            string.Join(' ', cell.Descendants<ParagraphBlock>().Select(p => InlineText(p.Inline).Replace('\n', ' '))))))
+                        .ToList();
+                    Add(DocumentBlockKind.Table, string.Join('\n', rows));
+                    break;
+                case CodeBlock code:
+                    Add(DocumentBlockKind.Paragraph, string.Join('\n', code.Lines.Lines.Take(code.Lines.Count).Select(l => l.ToString().Trim()).Where(l => l.Length > 0)));
+                    break;
+                case ContainerBlock container:
+                    foreach (var child in container)
+                    {
+                        Visit(child);
+                    }
 
-                if (rows.Count > 0)
-                {
-                    blocks.Add(new DocumentBlock(headings.ToArray(), DocumentBlockKind.Table, string.Join('\n', rows)));
-                }
-
-                continue;
+                    break;
             }
-
-            var bullet = Bullet().Match(trimmed);
-            if (bullet.Success)
-            {
-                FlushParagraph();
-                blocks.Add(new DocumentBlock(headings.ToArray(), DocumentBlockKind.ListItem, StripInline(bullet.Groups[1].Value)));
-                index++;
-                continue;
-            }
-
-            if (OrderedItem().IsMatch(trimmed))
-            {
-                // Numbered items keep their number: 약관 refer to them as 제1항 제2호.
-                FlushParagraph();
-                blocks.Add(new DocumentBlock(headings.ToArray(), DocumentBlockKind.ListItem, StripInline(trimmed)));
-                index++;
-                continue;
-            }
-
-            paragraph.Add(StripInline(trimmed));
-            index++;
         }
 
-        FlushParagraph();
+        foreach (var block in document)
+        {
+            Visit(block);
+        }
 
         var titleFromFront = front.GetValueOrDefault("title");
         var documentTitle = !string.IsNullOrWhiteSpace(titleFromFront) ? titleFromFront
@@ -192,74 +142,74 @@ public sealed partial class MarkdownDocumentReader : IDocumentReader
             blocks);
     }
 
-    private static Dictionary<string, string> ReadFrontMatter(string[] lines, ref int index)
+    private static void ReadFrontMatter(string yaml, Dictionary<string, string> values)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        while (index < lines.Length && lines[index].Trim().Length == 0)
+        foreach (var line in yaml.Split('\n'))
         {
-            index++;
-        }
-
-        if (index >= lines.Length || lines[index].Trim() != "---")
-        {
-            return values;
-        }
-
-        var end = Array.FindIndex(lines, index + 1, l => l.Trim() is "---" or "...");
-        if (end < 0)
-        {
-            return values;
-        }
-
-        for (var i = index + 1; i < end; i++)
-        {
-            var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || line.TrimStart().StartsWith('#'))
             {
                 continue;
             }
 
-            var key = lines[i][..colon].Trim();
-            var value = lines[i][(colon + 1)..].Trim().Trim('"', '\'');
-            values[key] = value;
+            var key = line[..colon].Trim();
+            var value = line[(colon + 1)..];
+            var comment = value.IndexOf(" #", StringComparison.Ordinal);
+            if (comment >= 0)
+            {
+                value = value[..comment];
+            }
+
+            values[key] = value.Trim().Trim('"', '\'');
+        }
+    }
+
+    /// <summary>The text of inline Markdown: emphasis and code ticks dropped, link and image text kept, soft line breaks as new lines.</summary>
+    private static string InlineText(ContainerInline? inline)
+    {
+        if (inline is null)
+        {
+            return "";
         }
 
-        index = end + 1;
-        return values;
+        var text = new StringBuilder();
+        void Append(Inline node)
+        {
+            switch (node)
+            {
+                case LiteralInline literal:
+                    text.Append(literal.Content.ToString());
+                    break;
+                case CodeInline code:
+                    text.Append(code.Content);
+                    break;
+                case AutolinkInline link:
+                    text.Append(link.Url);
+                    break;
+                case LineBreakInline:
+                    text.Append('\n');
+                    break;
+                case HtmlEntityInline entity:
+                    text.Append(entity.Transcoded.ToString());
+                    break;
+                case HtmlInline html:
+                    if (html.Tag.StartsWith("<br", StringComparison.OrdinalIgnoreCase))
+                    {
+                        text.Append(' ');
+                    }
+
+                    break;
+                case ContainerInline container:
+                    foreach (var child in container)
+                    {
+                        Append(child);
+                    }
+
+                    break;
+            }
+        }
+
+        Append(inline);
+        return string.Join('\n', text.ToString().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
     }
-
-    /// <summary>Removes inline Markdown: emphasis, code ticks, links and images (keeping link text).</summary>
-    internal static string StripInline(string text)
-    {
-        var result = Image().Replace(text, "$1");
-        result = Link().Replace(result, "$1");
-        result = Emphasis().Replace(result, "$2");
-        result = result.Replace("`", "", StringComparison.Ordinal);
-        result = result.Replace("<br>", " ", StringComparison.OrdinalIgnoreCase).Replace("<br/>", " ", StringComparison.OrdinalIgnoreCase);
-        return result.Trim();
-    }
-
-    [GeneratedRegex(@"^(#{1,6})\s+(.*)$")]
-    private static partial Regex Heading();
-
-    [GeneratedRegex(@"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")]
-    private static partial Regex TableSeparator();
-
-    [GeneratedRegex(@"^(?:-{3,}|\*{3,}|_{3,})$")]
-    private static partial Regex HorizontalRule();
-
-    [GeneratedRegex(@"^[-*+]\s+(.*)$")]
-    private static partial Regex Bullet();
-
-    [GeneratedRegex(@"^\d{1,3}[.)]\s+\S")]
-    private static partial Regex OrderedItem();
-
-    [GeneratedRegex(@"!\[([^\]]*)\]\([^)]*\)")]
-    private static partial Regex Image();
-
-    [GeneratedRegex(@"\[([^\]]+)\]\([^)]*\)")]
-    private static partial Regex Link();
-
-    [GeneratedRegex(@"(\*\*|__|\*|~~)(\S(?:.*?\S)?)\1")]
-    private static partial Regex Emphasis();
 }

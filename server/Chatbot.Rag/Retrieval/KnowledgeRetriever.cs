@@ -51,6 +51,9 @@ public sealed class KnowledgeRetriever
     private const double SectionMatchWeight = 0.2;
     private const double FusionWeight = 0.15;
 
+    // How much a native verb or adjective counts against a noun of the same rarity.
+    private const double PredicateWeight = 0.5;
+
     private readonly VectorStoreCollection<string, IngestedChunk> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly IKeywordStatistics? _statistics;
@@ -87,17 +90,18 @@ public sealed class KnowledgeRetriever
         ArgumentNullException.ThrowIfNull(question);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         var normalized = KoreanText.NormalizeQuery(question);
-        var queryTokens = KoreanText.QueryTokens(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
+        var groups = KoreanText.QueryTokenGroups(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
+        var queryTokens = groups.SelectMany(g => g.Tokens).ToList();
         var searchText = normalized.Length > 0 ? normalized : KoreanText.Normalize(question);
         var queryVector = await EmbedAsync(searchText, cancellationToken);
-        var weights = queryTokens.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
+        var weights = WordBalancedWeights(groups);
         if (queryTokens.Count == 0 || !await _collection.CollectionExistsAsync(cancellationToken))
         {
             return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, [], 0, false);
         }
 
         // Fetch more than needed so re-ranking by relevance can promote a passage fusion placed lower.
-        var fetch = Math.Max(top * 2, 12);
+        var fetch = Math.Max(top * 4, 32);
         var hits = new List<VectorSearchResult<IngestedChunk>>();
         if (_collection is IKeywordHybridSearchable<IngestedChunk> hybrid)
         {
@@ -138,6 +142,27 @@ public sealed class KnowledgeRetriever
         return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confidence >= _options.DeclineThreshold);
     }
 
+    /// <summary>
+    /// Token weights such that each question word weighs as much as its rarest token, shared among its tokens in
+    /// proportion to their inverse document frequency. Without this a long compound ("실손의료보험", five bigrams)
+    /// would outweigh a short word, and a question about something the documents never mention ("동양생명 주가")
+    /// would look covered because the company name alone has several bigrams. A native verb ("들어오", "갚") weighs
+    /// half: it shapes the question more than it names the topic.
+    /// </summary>
+    private List<double> WordBalancedWeights(IReadOnlyList<QueryWordTokens> groups)
+    {
+        var weights = new List<double>();
+        foreach (var group in groups)
+        {
+            var idf = group.Tokens.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
+            var sum = idf.Sum();
+            var scale = sum > 0 ? idf.Max() / sum * (group.IsPredicate ? PredicateWeight : 1) : 0;
+            weights.AddRange(idf.Select(w => w * scale));
+        }
+
+        return weights;
+    }
+
     /// <summary>Embeds a text with the configured generator.</summary>
     public async Task<ReadOnlyMemory<float>> EmbedAsync(string text, CancellationToken cancellationToken = default)
     {
@@ -171,7 +196,7 @@ public sealed class KnowledgeRetriever
     }
 
     /// <summary>Dice overlap between the question's topic tokens and those of the section's last heading (0–1).</summary>
-    private static double SectionMatch(IReadOnlyList<string> queryTokens, string section)
+    private static double SectionMatch(List<string> queryTokens, string section)
     {
         if (section.Length == 0 || queryTokens.Count == 0)
         {

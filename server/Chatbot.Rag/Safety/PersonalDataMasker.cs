@@ -26,7 +26,10 @@ public sealed record PersonalDataMatch(PersonalDataKind Kind, int Index, int Len
 /// Masks Korean personal data in free text before it is stored, logged or searched: resident and foreigner
 /// registration numbers, phone numbers, card numbers (Luhn-checked), bank account numbers, e-mail addresses,
 /// passport and driver-licence numbers. Each is replaced by a bracketed Korean label such as [전화번호].
-/// Dates (2024-01-15), amounts (1,000,000원), policy numbers (2024-0012345) and company hotlines (1588-0000) are left alone.
+/// Full-width digits and dashes (０１０－…), spaced separators and partly hidden registration numbers (900101-1******)
+/// are recognised. Dates (2024-01-15), amounts (1,000,000원), the insurer's reference numbers after 증권번호/접수번호
+/// and the like (2024-0012345-01) and company hotlines (1588-0000) are left alone. The corpus of cases lives in
+/// tests/Chatbot.Rag.Tests/Safety/personal-data-corpus.tsv.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "An injectable service; rules may become configurable per deployment.")]
 public sealed partial class PersonalDataMasker
@@ -111,9 +114,20 @@ public sealed partial class PersonalDataMasker
             Take(kind, m.Index, m.Length);
         }
 
+        foreach (Match m in HiddenRegistrationNumber().Matches(folded))
+        {
+            Take(PersonalDataKind.ResidentRegistrationNumber, m.Index, m.Length);
+        }
+
         foreach (Match m in DriverLicense().Matches(folded))
         {
             Take(PersonalDataKind.DriverLicenseNumber, m.Index, m.Length);
+        }
+
+        foreach (Match m in DriverLicenseAfterKeyword().Matches(folded))
+        {
+            var number = m.Groups["number"];
+            Take(PersonalDataKind.DriverLicenseNumber, number.Index, number.Length);
         }
 
         foreach (Match m in InternationalPhone().Matches(folded))
@@ -129,6 +143,17 @@ public sealed partial class PersonalDataMasker
         foreach (Match m in LandlinePhone().Matches(folded))
         {
             Take(PersonalDataKind.PhoneNumber, m.Index, m.Length);
+        }
+
+        // The insurer's own reference numbers (증권번호 2024-0012345-01, 접수번호 …) look like account numbers but
+        // identify a contract, not a person's money: they stay, so the customer can be helped with them.
+        foreach (Match m in ReferenceNumber().Matches(folded))
+        {
+            var number = m.Groups["number"];
+            if (!taken.AsSpan(number.Index, number.Length).Contains(true))
+            {
+                Array.Fill(taken, true, number.Index, number.Length);
+            }
         }
 
         foreach (Match m in CardNumber().Matches(folded))
@@ -201,6 +226,7 @@ public sealed partial class PersonalDataMasker
                 '－' or '‐' or '‑' or '‒' or '–' or '—' or '−' => '-',
                 '＋' => '+',
                 '．' => '.',
+                '＊' => '*',
                 '\u3000' => ' ',
                 _ => chars[i],
             };
@@ -234,11 +260,12 @@ public sealed partial class PersonalDataMasker
     [GeneratedRegex(@"\+\s?82[\s-]?(?:\(0\)\s?)?(?:1[016789]|[2-6]\d?|70)[\s-]?\d{3,4}[\s-]?\d{4}(?!\d)")]
     private static partial Regex InternationalPhone();
 
-    [GeneratedRegex(@"(?<![\d-])01[016789][\s.-]?\d{3,4}[\s.-]?\d{4}(?![\d-])")]
+    // Separators may be a dash or dot with spaces around it ("010 - 1234 - 5678") or a single space.
+    [GeneratedRegex(@"(?<![\d-])01[016789](?:\s*[.-]\s*|\s)?\d{3,4}(?:\s*[.-]\s*|\s)?\d{4}(?![\d-])")]
     private static partial Regex MobilePhone();
 
     // Area codes 02, 031–064 and 070; the separator is required so long digit runs are left to the account rules.
-    [GeneratedRegex(@"(?<![\d-])(?:\(0(?:2|[3-6][1-5]|70)\)\s?|0(?:2|[3-6][1-5]|70)[\s.-])\d{3,4}[\s.-]\d{4}(?![\d-])")]
+    [GeneratedRegex(@"(?<![\d-])(?:\(0(?:2|[3-6][1-5]|70)\)\s?|0(?:2|[3-6][1-5]|70)(?:\s*[.-]\s*|\s))\d{3,4}(?:\s*[.-]\s*|\s)\d{4}(?![\d-])")]
     private static partial Regex LandlinePhone();
 
     [GeneratedRegex(@"(?<![\d-])\d(?:[\s-]?\d){12,18}(?![\d-])")]
@@ -256,4 +283,15 @@ public sealed partial class PersonalDataMasker
 
     [GeneratedRegex(@"^\d{4}[-.]\d{1,2}[-.]\d{1,2}$")]
     private static partial Regex DateLike();
+
+    // A registration number with its last six digits hidden still gives away birth date and sex: 900101-1******.
+    [GeneratedRegex(@"(?<![\d-])\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\s*-\s*[1-8][*xX●]{6}")]
+    private static partial Regex HiddenRegistrationNumber();
+
+    // Twelve digits without dashes, when the customer says it is a licence number.
+    [GeneratedRegex(@"(?:운전\s*)?면허(?:증)?\s*(?:번호)?\s*(?:는|은|:)?\s*(?<number>\d{12})(?!\d)")]
+    private static partial Regex DriverLicenseAfterKeyword();
+
+    [GeneratedRegex(@"(?:증권|계약|접수|청구|고객|사고|보험|상품|신청)\s*번호\s*(?:는|은|가|이|:|=)?\s*(?<number>[A-Za-z]?\d[\d\s-]*\d)")]
+    private static partial Regex ReferenceNumber();
 }

@@ -31,11 +31,11 @@ public sealed class EmbeddedVectorStoreCollection
     public const string DefaultFileName = "chunks.index.json";
 
     /// <summary>The constant k of reciprocal rank fusion.</summary>
-    public const int RrfK = 60;
+    public const int RrfK = HybridRanking.RrfK;
 
     private const int FormatVersion = 1;
-    private const double Bm25K1 = 1.2;
-    private const double Bm25B = 0.75;
+    private const double Bm25K1 = HybridRanking.Bm25K1;
+    private const double Bm25B = HybridRanking.Bm25B;
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -312,8 +312,8 @@ public sealed class EmbeddedVectorStoreCollection
 
     /// <summary>
     /// Ranks by cosine similarity to <paramref name="searchValue"/> and, separately, by BM25 over the Korean bigram
-    /// tokens of the keywords against each chunk's section and text, then fuses both rankings with reciprocal rank
-    /// fusion (k = 60). The result score is the fused score; <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/>
+    /// tokens of the keywords against each chunk's section and text, then fuses the first
+    /// <see cref="HybridRanking.CandidateWindow"/> of each ranking with reciprocal rank fusion (k = 60). The result score is the fused score; <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/>
     /// applies to it.
     /// </summary>
     public async IAsyncEnumerable<VectorSearchResult<IngestedChunk>> HybridSearchAsync<TInput>(
@@ -337,11 +337,13 @@ public sealed class EmbeddedVectorStoreCollection
         var snapshot = _snapshot;
         var candidates = Filter(snapshot, options.Filter).ToList();
 
+        var window = HybridRanking.CandidateWindow(options.Skip, top);
         var vectorRanking = candidates
             .Select(e => (Entry: e, Score: Cosine(query.Span, e.Record.Vector.Span)))
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Entry.Record.Key, StringComparer.Ordinal)
-            .Select(r => r.Entry)
+            .Take(window)
+            .Select(r => r.Entry.Record.Key)
             .ToList();
 
         var queryTokens = keywords.SelectMany(KoreanText.Tokenize).Distinct(StringComparer.Ordinal).ToList();
@@ -350,19 +352,15 @@ public sealed class EmbeddedVectorStoreCollection
             .Where(r => r.Score > 0)
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Entry.Record.Key, StringComparer.Ordinal)
-            .Select(r => r.Entry)
+            .Take(window)
+            .Select(r => r.Entry.Record.Key)
             .ToList();
 
-        var fused = new Dictionary<Entry, double>(ReferenceEqualityComparer.Instance);
-        AddRanks(fused, vectorRanking);
-        AddRanks(fused, lexicalRanking);
-
-        var results = fused
+        var results = HybridRanking.Fuse(vectorRanking, lexicalRanking)
             .Where(r => options.ScoreThreshold is not { } threshold || r.Value >= threshold)
-            .OrderByDescending(r => r.Value)
-            .ThenBy(r => r.Key.Record.Key, StringComparer.Ordinal)
             .Skip(options.Skip)
-            .Take(top);
+            .Take(top)
+            .Select(r => (Entry: snapshot.Entries[r.Key], Score: r.Value));
 
         foreach (var (entry, score) in results)
         {
@@ -402,14 +400,6 @@ public sealed class EmbeddedVectorStoreCollection
         base.Dispose(disposing);
     }
 
-    private static void AddRanks(Dictionary<Entry, double> fused, List<Entry> ranking)
-    {
-        for (var rank = 0; rank < ranking.Count; rank++)
-        {
-            fused[ranking[rank]] = fused.GetValueOrDefault(ranking[rank]) + 1.0 / (RrfK + rank + 1);
-        }
-    }
-
     private static IEnumerable<Entry> Filter(Snapshot snapshot, Expression<Func<IngestedChunk, bool>>? filter)
     {
         if (filter is null)
@@ -427,28 +417,8 @@ public sealed class EmbeddedVectorStoreCollection
         return (body as MemberExpression)?.Member.Name;
     }
 
-    private async Task<ReadOnlyMemory<float>> ToVectorAsync<TInput>(TInput searchValue, CancellationToken cancellationToken)
-    {
-        ReadOnlyMemory<float> vector = searchValue switch
-        {
-            string text => (await _embeddingGenerator.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector,
-            ReadOnlyMemory<float> memory => memory,
-            float[] array => array,
-            Embedding<float> embedding => embedding.Vector,
-            null => throw new ArgumentNullException(nameof(searchValue)),
-            _ => throw new NotSupportedException(
-                $"The embedded store searches by string, ReadOnlyMemory<float>, float[] or Embedding<float>, not {typeof(TInput).Name}."),
-        };
-
-        if (vector.Length != IngestedChunk.VectorDimensions)
-        {
-            throw new ArgumentException(
-                $"The search vector has {vector.Length} dimensions; the collection stores {IngestedChunk.VectorDimensions}.",
-                nameof(searchValue));
-        }
-
-        return vector;
-    }
+    private Task<ReadOnlyMemory<float>> ToVectorAsync<TInput>(TInput searchValue, CancellationToken cancellationToken) =>
+        HybridRanking.ToVectorAsync(searchValue, _embeddingGenerator, IngestedChunk.VectorDimensions, "embedded", cancellationToken);
 
     private static double Cosine(ReadOnlySpan<float> query, ReadOnlySpan<float> vector)
     {
@@ -629,7 +599,7 @@ public sealed class EmbeddedVectorStoreCollection
 
         public int DocumentFrequency(string token) => _statistics.Value.DocumentFrequencies.GetValueOrDefault(token);
 
-        private static double Idf(int n, int df) => Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
+        private static double Idf(int n, int df) => HybridRanking.InverseDocumentFrequency(n, df);
     }
 
     /// <summary>Orders property values of mixed types; nulls first, then by IComparable.</summary>

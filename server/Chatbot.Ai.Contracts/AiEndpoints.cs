@@ -1,0 +1,29 @@
+namespace Chatbot.Ai.Contracts;
+
+/// <summary>The AI service's paths. The OpenAPI document at <see cref="OpenApiDocument"/> describes them.</summary>
+public static class AiEndpoints
+{
+    /// <summary>The port the AI service listens on in the deployed stack.</summary>
+    public const int DefaultPort = 8000;
+
+    /// <summary><c>GET</c>: liveness, <c>200 {"status":"healthy","service":"AI Server"}</c> once the knowledge is ingested.</summary>
+    public const string Health = "/";
+
+    /// <summary><c>POST</c> an <see cref="AnswerRequest"/>: the answer as NDJSON, one <see cref="AnswerStreamEvent"/> per line.</summary>
+    public const string AnswerStream = "/v1/answers/stream";
+
+    /// <summary><c>POST</c> a <see cref="SearchRequest"/>: the passages retrieval finds, as a <see cref="SearchResponse"/>.</summary>
+    public const string Search = "/v1/search";
+
+    /// <summary><c>POST</c>: re-ingests the knowledge folder; answers an <see cref="IngestionReport"/>.</summary>
+    public const string Ingestion = "/v1/ingestion";
+
+    /// <summary><c>PUT</c> (Markdown or text body) or <c>DELETE</c> one document of the knowledge folder, then re-ingest.</summary>
+    public const string Documents = "/v1/documents";
+
+    /// <summary>The OpenAPI document.</summary>
+    public const string OpenApiDocument = "/openapi/v1.json";
+
+    /// <summary>The media type of the answer stream.</summary>
+    public const string NdjsonMediaType = "application/x-ndjson";
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chatbot.Ai;
+
+/// <summary>Settings of the AI service host, bound from the "Ai" section.</summary>
+public sealed class AiOptions
+{
+    public const string SectionName = "Ai";
+
+    /// <summary>
+    /// Copied into an empty or missing knowledge folder on first start, so a fresh volume answers from the sample
+    /// documents. Relative to the app's base directory; empty to start with no documents.
+    /// </summary>
+    public string SeedKnowledgePath { get; set; } = "samples/knowledge";
+
+    /// <summary>A pause between streamed deltas, for demos and fault drills (kill the service mid-answer). 0 in production.</summary>
+    [Range(0, 5000)]
+    public int StreamDelayMilliseconds { get; set; }
+
+    /// <summary>The longest question accepted, in characters.</summary>
+    [Range(1, 100_000)]
+    public int MaxQuestionLength { get; set; } = 4000;
+}

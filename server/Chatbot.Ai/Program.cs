@@ -1,0 +1,26 @@
+using Chatbot.Ai;
+using Chatbot.Ai.Contracts;
+using Chatbot.Hosting;
+
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(AiEndpoints.Health, AiEndpoints.DefaultPort);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddContainerSecrets();
+
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddAiEngine(builder.Configuration, builder.Environment);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapAiApi();
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Chatbot.Testing;
+
+namespace Chatbot.Cli.Tests;
+
+public sealed class EvalCommandTests : IDisposable
+{
+    private static readonly string[] ContractFields =
+        ["questions", "recall_at_1", "recall_at_5", "mrr_at_10", "answer_contains_expected", "decline_accuracy", "citation_precision", "seconds"];
+
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("chatbot-cli-tests-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    private static string Samples(params string[] parts) => Path.Combine([RepositoryPaths.Root, "samples", .. parts]);
+
+    [Fact]
+    public async Task Eval_prints_its_table_and_ends_with_the_contract_json_line()
+    {
+        var questions = File.ReadLines(Samples("eval", "questions.jsonl")).Count(l => l.Trim().Length > 0);
+
+        var result = await ChatbotCommand.RunAsync(
+            _work.FullName, "eval", "--corpus", Samples("knowledge"), "--questions", Samples("eval", "questions.jsonl"), "--top", "10", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("recall@5", result.Output, StringComparison.Ordinal);
+        Assert.Contains("decline accuracy", result.Output, StringComparison.Ordinal);
+        var last = result.Output.TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        Assert.Equal(ContractFields, json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(questions, json.RootElement.GetProperty("questions").GetInt32());
+        Assert.True(json.RootElement.GetProperty("recall_at_5").GetDouble() >= 0.95, last);
+        Assert.True(json.RootElement.GetProperty("decline_accuracy").GetDouble() >= 0.95, last);
+        Assert.True(json.RootElement.GetProperty("citation_precision").GetDouble() >= 0.95, last);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_work.FullName));
+    }
+
+    [Fact]
+    public async Task Eval_without_json_prints_no_json_line()
+    {
+        var questions = Path.Combine(_work.FullName, "few.jsonl");
+        await File.WriteAllLinesAsync(questions, File.ReadLines(Samples("eval", "questions.jsonl")).Take(3));
+
+        var result = await ChatbotCommand.RunAsync(_work.FullName, "eval", "--corpus", Samples("knowledge"), "--questions", questions);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("citation precision", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("{\"questions\"", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_questions_file_or_corpus_is_a_clear_error()
+    {
+        var noQuestions = await ChatbotCommand.RunAsync(_work.FullName, "eval", "--corpus", Samples("knowledge"), "--questions", "nope.jsonl");
+        var noCorpus = await ChatbotCommand.RunAsync(_work.FullName, "eval", "--corpus", "nope", "--questions", Samples("eval", "questions.jsonl"));
+
+        Assert.Equal(2, noQuestions.ExitCode);
+        Assert.Contains("does not exist", noQuestions.Output, StringComparison.Ordinal);
+        Assert.Equal(2, noCorpus.ExitCode);
+        Assert.Contains("does not exist", noCorpus.Output, StringComparison.Ordinal);
+    }
+}

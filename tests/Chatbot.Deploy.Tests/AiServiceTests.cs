@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Chatbot.Ai.Contracts;
+using Chatbot.Testing;
+
+namespace Chatbot.Deploy.Tests;
+
+public sealed class AiServiceFixture : IAsyncLifetime
+{
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("chatbot-ai-").FullName;
+
+    public string DataDirectory => dataDirectory;
+
+    public ServerProcess Ai { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Ai = await Services.StartAiAsync(dataDirectory);
+
+    public async Task DisposeAsync()
+    {
+        await Ai.DisposeAsync();
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
+
+/// <summary>The AI service on its own, through its HTTP contract.</summary>
+public sealed class AiServiceTests(AiServiceFixture fixture) : IClassFixture<AiServiceFixture>
+{
+    [Fact]
+    public async Task Root_says_healthy_AI_Server()
+    {
+        using var http = fixture.Ai.CreateHttpClient();
+
+        using var response = await http.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"healthy","service":"AI Server"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Answer_streams_as_ndjson_deltas_then_citations_then_finished()
+    {
+        using var http = fixture.Ai.CreateHttpClient();
+
+        using var response = await http.PostAsJsonAsync(AiEndpoints.AnswerStream, new AnswerRequest("보험금 청구할 때 필요한 서류는 뭐예요?"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(AiEndpoints.NdjsonMediaType, response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var events = lines.Select(l => JsonSerializer.Deserialize<AnswerStreamEvent>(l, JsonSerializerOptions.Web)!).ToList();
+        Assert.True(events.Count >= 3);
+        Assert.All(events[..^2], e => Assert.IsType<AnswerDeltaEvent>(e));
+        var citations = Assert.IsType<AnswerCitationsEvent>(events[^2]);
+        var finished = Assert.IsType<AnswerFinishedEvent>(events[^1]);
+        Assert.True(finished.Grounded);
+        Assert.Contains(citations.Citations, c => c.DocumentId is "claims-procedure" or "terms-claim-payment");
+    }
+
+    [Fact]
+    public async Task Search_finds_the_passage_and_an_uploaded_document_is_searchable_until_deleted()
+    {
+        using var http = fixture.Ai.CreateHttpClient();
+
+        var claims = await SearchAsync(http, "보험계약대출 한도");
+        Assert.True(claims.IsConfident);
+        Assert.Equal("policy-loan-guide", claims.Hits[0].DocumentId);
+
+        using var upload = new StringContent("# 반려동물 안내\n\n## 반려견 동반 방문\n\n고객센터 지점에는 반려견 동반 방문이 가능합니다. 안내견은 언제나 환영합니다.\n", Encoding.UTF8, "text/markdown");
+        using var put = await http.PutAsync(new Uri(AiEndpoints.Documents + "/extra/pets.md", UriKind.Relative), upload);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(1, (await put.Content.ReadFromJsonAsync<IngestionReport>(JsonSerializerOptions.Web))!.Files);
+        Assert.Equal("extra/pets", (await SearchAsync(http, "반려견 동반 방문")).Hits[0].DocumentId);
+
+        using var delete = await http.DeleteAsync(new Uri(AiEndpoints.Documents + "/extra/pets.md", UriKind.Relative));
+        Assert.Equal(1, (await delete.Content.ReadFromJsonAsync<IngestionReport>(JsonSerializerOptions.Web))!.Removed);
+        Assert.DoesNotContain((await SearchAsync(http, "반려견 동반 방문")).Hits, h => h.DocumentId == "extra/pets");
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_400_and_documents_cannot_be_written_outside_the_knowledge_folder()
+    {
+        using var http = fixture.Ai.CreateHttpClient();
+
+        using var empty = await http.PostAsJsonAsync(AiEndpoints.AnswerStream, new AnswerRequest("  "));
+        using var noQuery = await http.PostAsJsonAsync(AiEndpoints.Search, new SearchRequest(""));
+        using var body = new StringContent("x");
+        using var escape = await http.PutAsync(new Uri(AiEndpoints.Documents + "/..%2F..%2Fescape.md", UriKind.Relative), body);
+        using var binary = await http.PutAsync(new Uri(AiEndpoints.Documents + "/tool.exe", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noQuery.StatusCode);
+        // An encoded "../" stays part of one file name inside the knowledge folder; nothing is written outside it.
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(fixture.DataDirectory)!, "escape.md")));
+        Assert.False(File.Exists(Path.Combine(fixture.DataDirectory, "escape.md")));
+        Assert.Equal(HttpStatusCode.BadRequest, binary.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_every_endpoint()
+    {
+        using var http = fixture.Ai.CreateHttpClient();
+
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(AiEndpoints.OpenApiDocument, UriKind.Relative)));
+
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains(AiEndpoints.Health, paths);
+        Assert.Contains(AiEndpoints.AnswerStream, paths);
+        Assert.Contains(AiEndpoints.Search, paths);
+        Assert.Contains(AiEndpoints.Ingestion, paths);
+        Assert.Contains(paths, p => p.StartsWith(AiEndpoints.Documents, StringComparison.Ordinal));
+    }
+
+    private static async Task<SearchResponse> SearchAsync(HttpClient http, string query)
+    {
+        using var response = await http.PostAsJsonAsync(AiEndpoints.Search, new SearchRequest(query));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<SearchResponse>(JsonSerializerOptions.Web))!;
+    }
+}

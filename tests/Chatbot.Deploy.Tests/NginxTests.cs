@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dongyang.Chat.Protocol;
+
+namespace Chatbot.Deploy.Tests;
+
+/// <summary>The production nginx configuration, for real, in front of the real Api and AI processes.</summary>
+public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
+{
+    [Fact]
+    public async Task Production_config_passes_nginx_t()
+    {
+        var test = await stack.Nginx.RunAsync("-t");
+
+        Assert.True(test.ExitCode == 0, test.ToString());
+        Assert.Contains("syntax is ok", test.Error, StringComparison.Ordinal);
+        Assert.Contains("test is successful", test.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chat_over_SignalR_WebSockets_through_the_proxy_is_answered_by_the_ai_service()
+    {
+        await using var connection = await Services.ConnectHubAsync(stack.Nginx.HttpsBase);
+
+        var events = await Services.AskAsync(connection, new ChatRequest("보험금 청구할 때 필요한 서류는 뭐예요?"));
+
+        Assert.IsType<AcceptedEvent>(events[0]);
+        Assert.True(Assert.IsType<CompletedEvent>(events[^1]).Grounded, Services.Text(events));
+        Assert.NotEmpty(Assert.Single(events.OfType<CitationsEvent>()).Citations);
+        // nginx logs the upgraded request when the WebSocket closes.
+        await connection.StopAsync();
+        var access = "";
+        for (var attempt = 0; attempt < 50 && !access.Contains("\"GET /hubs/chat HTTP/1.1\" 101", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            access = await File.ReadAllTextAsync(Path.Combine(stack.Nginx.Prefix, "logs", "access.log"));
+        }
+
+        Assert.True(access.Contains("\"GET /hubs/chat HTTP/1.1\" 101", StringComparison.Ordinal), access);
+    }
+
+    [Fact]
+    public async Task Streamed_answer_passes_through_as_server_sent_events()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/chat/stream") { Content = JsonContent.Create(new ChatRequest("해지환급금이 뭐예요?")) };
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("event: delta", body, StringComparison.Ordinal);
+        Assert.Contains("event: completed", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Widget_loader_is_revalidated_precompressed_and_embeddable_cross_origin()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "widget/dongyang-chat.js");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        request.Headers.Add("Origin", "https://partner.example");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+        Assert.Equal("*", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Equal("strict-origin-when-cross-origin", Header(response, "Referrer-Policy"));
+    }
+
+    [Fact]
+    public async Task Fingerprinted_framework_file_is_immutable_wasm_precompressed_and_cross_origin()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+        using var request = new HttpRequestMessage(HttpMethod.Get, StackFixture.FingerprintedWasm);
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+
+        using var response = await http.SendAsync(request);
+        using var plain = await http.GetAsync(new Uri(StackFixture.FingerprintedWasm, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/wasm", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+        Assert.Equal("*", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Equal([0x00, 0x61, 0x73, 0x6d], (await plain.Content.ReadAsByteArrayAsync())[..4]);
+    }
+
+    [Fact]
+    public async Task Sample_partner_page_is_served_at_the_root_with_security_headers()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+
+        using var response = await http.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/widget/dongyang-chat.js", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("SAMEORIGIN", Header(response, "X-Frame-Options"));
+        Assert.StartsWith("max-age=", Header(response, "Strict-Transport-Security"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plain_http_serves_acme_challenges_and_redirects_everything_else_to_https()
+    {
+        await File.WriteAllTextAsync(Path.Combine(stack.Nginx.CertbotRoot, ".well-known", "acme-challenge", "token-1"), "token-1.key");
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpBase);
+
+        using var challenge = await http.GetAsync(new Uri("/.well-known/acme-challenge/token-1", UriKind.Relative));
+        using var page = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
+
+        Assert.Equal("token-1.key", await challenge.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.MovedPermanently, page.StatusCode);
+        Assert.Equal("https", page.Headers.Location?.Scheme);
+    }
+
+    [Fact]
+    public async Task Health_and_readiness_through_the_proxy_report_database_and_ai_up()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+
+        var health = await http.GetStringAsync(new Uri("/api/health", UriKind.Relative));
+        using var ready = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/health/ready", UriKind.Relative)));
+
+        Assert.Equal("""{"status":"UP"}""", health);
+        Assert.Equal("UP", ready.RootElement.GetProperty("status").GetString());
+        Assert.Equal("UP", ready.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("UP", ready.RootElement.GetProperty("checks").GetProperty("ai").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Chat_api_is_rate_limited_per_client()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+
+        // Bounded: 40 empty questions (each rejected cheaply with 400) as fast as one client can send them.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await http.PostAsJsonAsync("api/chat", new ChatRequest(""));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Contains(HttpStatusCode.BadRequest, statuses);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(", ", values)
+            : null;
+}

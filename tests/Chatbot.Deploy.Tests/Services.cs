@@ -1,0 +1,97 @@
+using Chatbot.Testing;
+using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chatbot.Deploy.Tests;
+
+/// <summary>Starts the real Chatbot.Ai and Chatbot.Api processes as the deployed stack wires them, on loopback.</summary>
+public static class Services
+{
+    /// <summary>The key the Api seeds by default; the deployed stack's tests call as the sample page does.</summary>
+    public const string SiteKey = "pk_local_dev";
+
+    public static Task<ServerProcess> StartAiAsync(string dataDirectory, string url = "http://127.0.0.1:0", int streamDelayMilliseconds = 0) =>
+        ServerProcess.StartAsync("Chatbot.Ai", "/", new Dictionary<string, string>
+        {
+            ["Rag__DataDirectory"] = dataDirectory,
+            ["Rag__KnowledgePath"] = Path.Combine(dataDirectory, "knowledge"),
+            ["Ai__StreamDelayMilliseconds"] = streamDelayMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, url);
+
+    /// <summary>The Api with PostgreSQL storage and the AI service at <paramref name="ai"/>.</summary>
+    public static Task<ServerProcess> StartApiAsync(string connectionString, Uri ai, string dataDirectory, string url = "http://127.0.0.1:0") =>
+        ServerProcess.StartAsync("Chatbot.Api", "/api/health", new Dictionary<string, string>
+        {
+            ["Storage__DataDirectory"] = dataDirectory,
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Chatbot"] = connectionString,
+            ["AI_SERVER_URL"] = ai.ToString(),
+            ["Ai__BreakDurationSeconds"] = "2",
+            ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
+        }, url, contentRoot: Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"));
+
+    /// <summary>A SignalR connection over WebSockets only, without negotiation, as a proxy must carry it.</summary>
+    public static async Task<HubConnection> ConnectHubAsync(Uri baseAddress)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, ChatEndpoints.HubPath), HttpTransportType.WebSockets, options =>
+            {
+                options.SkipNegotiation = true;
+                options.Headers[ChatEndpoints.SiteKeyHeader] = SiteKey;
+                // The loopback proxy's certificate is self-signed for localhost.
+                options.WebSocketConfiguration = socket => socket.RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors);
+            })
+            .AddJsonProtocol()
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    public static async Task<List<ChatStreamEvent>> AskAsync(HubConnection connection, ChatRequest request, Func<ChatStreamEvent, Task>? onEvent = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var events = new List<ChatStreamEvent>();
+        await foreach (var update in connection.StreamAsync<ChatStreamEvent>(ChatEndpoints.AskMethod, request, timeout.Token))
+        {
+            events.Add(update);
+            if (onEvent is not null)
+            {
+                await onEvent(update);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>A valid certificate, or the loopback proxy's self-signed one for localhost.</summary>
+    public static bool IsTrusted(System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Net.Security.SslPolicyErrors errors) =>
+        errors == System.Net.Security.SslPolicyErrors.None || certificate?.Subject == "CN=localhost";
+
+    public static string Text(IEnumerable<ChatStreamEvent> events) => string.Concat(events.OfType<DeltaEvent>().Select(d => d.Text));
+
+    public static HttpClient InsecureHttpClient(Uri baseAddress)
+    {
+        var http = new HttpClient(new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors),
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+        })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromMinutes(1),
+        };
+        http.DefaultRequestHeaders.Add(ChatEndpoints.SiteKeyHeader, SiteKey);
+        return http;
+    }
+
+    /// <summary>A client of one server process that calls with the site key.</summary>
+    public static HttpClient CreateSiteClient(this ServerProcess server)
+    {
+        var http = server.CreateHttpClient();
+        http.DefaultRequestHeaders.Add(ChatEndpoints.SiteKeyHeader, SiteKey);
+        return http;
+    }
+}
