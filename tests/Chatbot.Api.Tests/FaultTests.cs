@@ -15,8 +15,11 @@ namespace Chatbot.Api.Tests;
 
 internal static class SlowAnswers
 {
-    /// <summary>About 2–4 s per answer: long enough to break in the middle.</summary>
-    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["FaultInjection__AnswerPieceDelayMilliseconds"] = "150" };
+    /// <summary>
+    /// Seconds per answer: long enough to break in the middle even when a busy machine is slow to notice a hang-up
+    /// (at 150 ms a piece, a loaded 2-core run once finished the answer first).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["FaultInjection__AnswerPieceDelayMilliseconds"] = "400" };
 }
 
 public sealed class SlowAnswerSqliteFixture : SqliteStoredRowsFixture

@@ -48,7 +48,12 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"{Path.GetFileName(assemblyPath)} exited with {process.ExitCode} before listening:\n{Output}"));
+        process.Exited += (_, _) =>
+        {
+            // Wait for the redirected output to drain, so the message holds the process's last words (e.g. why it stopped).
+            process.WaitForExit();
+            listening.TrySetException(new InvalidOperationException($"{Path.GetFileName(assemblyPath)} exited with {process.ExitCode} before listening:\n{Output}"));
+        };
     }
 
     public Uri BaseAddress { get; private set; } = null!;
