@@ -103,6 +103,12 @@ public sealed partial class DongyangChatClient : IDongyangChat
                     await connection.StartAsync(linked.Token);
                     break;
                 }
+                catch (HttpRequestException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+                {
+                    // A wrong, disabled or foreign-origin site key will not get better by retrying: say so at once.
+                    SetState(ChatConnectionState.Disconnected);
+                    throw;
+                }
                 catch (Exception e) when (e is not OperationCanceledException && !linked.IsCancellationRequested)
                 {
                     LogConnectFailed(logger, attempt + 1, e.Message);

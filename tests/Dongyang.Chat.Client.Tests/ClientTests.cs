@@ -160,7 +160,7 @@ public sealed class ClientTests(SharedServer fixture) : IClassFixture<SharedServ
         Assert.Equal("다시 보니 충분해요", feedback[0].Comment);
         var stored = await database.Handoffs.SingleAsync(h => h.Id == handoff.RequestId);
         Assert.Equal(chat.ConversationId, stored.ConversationId);
-        Assert.Equal("pk_client_tests", stored.SiteKey);
+        Assert.Equal(ChatServer.LocalSiteKey, stored.SiteKey);
     }
 
     [Fact]
@@ -179,7 +179,11 @@ public sealed class ClientTests(SharedServer fixture) : IClassFixture<SharedServ
     public async Task Dependency_injection_gives_a_validated_shared_client()
     {
         var services = new ServiceCollection();
-        services.AddDongyangChat(o => o.ServerUrl = fixture.Server.BaseAddress);
+        services.AddDongyangChat(o =>
+        {
+            o.ServerUrl = fixture.Server.BaseAddress;
+            o.SiteKey = ChatServer.LocalSiteKey;
+        });
         await using var provider = services.BuildServiceProvider();
 
         var chat = provider.GetRequiredService<IDongyangChat>();
@@ -197,7 +201,7 @@ public sealed class ClientTests(SharedServer fixture) : IClassFixture<SharedServ
     private static DongyangChatClient NewClient(Uri server) => new(new DongyangChatOptions
     {
         ServerUrl = server,
-        SiteKey = "pk_client_tests",
+        SiteKey = ChatServer.LocalSiteKey,
         ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200)],
     });
 

@@ -149,7 +149,7 @@ public sealed class DongyangChatTests : BunitContext, IClassFixture<SharedServer
     {
         var cut = Render<DongyangChat>(p => p
             .Add(c => c.ServerUrl, fixture.Server.BaseAddress)
-            .Add(c => c.SiteKey, "pk_widget_tests"));
+            .Add(c => c.SiteKey, ChatServer.LocalSiteKey));
         Assert.Empty(cut.FindAll(".dc-panel"));
 
         await cut.Find(".dc-launcher").ClickAsync(new());
@@ -175,6 +175,7 @@ public sealed class DongyangChatTests : BunitContext, IClassFixture<SharedServer
         Guid? changed = conversationId;
         var second = Render<DongyangChat>(p => p
             .Add(c => c.ServerUrl, fixture.Server.BaseAddress)
+            .Add(c => c.SiteKey, ChatServer.LocalSiteKey)
             .Add(c => c.Embedded, true)
             .Add(c => c.ConversationId, conversationId)
             .Add(c => c.ConversationIdChanged, id => changed = id));
@@ -189,7 +190,7 @@ public sealed class DongyangChatTests : BunitContext, IClassFixture<SharedServer
     private IRenderedComponent<DongyangChat> RenderChat(Uri server, string? lang = null) =>
         Render<DongyangChat>(p => p
             .Add(c => c.ServerUrl, server)
-            .Add(c => c.SiteKey, "pk_widget_tests")
+            .Add(c => c.SiteKey, ChatServer.LocalSiteKey)
             .Add(c => c.Lang, lang)
             .Add(c => c.Embedded, true));
 }
