@@ -118,7 +118,7 @@ public abstract class ClientDropTests<TFixture>(TFixture fixture) : IClassFixtur
 
         await using var reconnected = fixture.Server.CreateHubConnection();
         await reconnected.StartAsync();
-        var events = await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(reconnected, request);
+        var events = await reconnected.AskAllAsync(request);
 
         Assert.Equal(accepted.ConversationId, Assert.IsType<CompletedEvent>(events[^1]).ConversationId);
         Assert.Equal(new StoredExchange(1, 1, 1, accepted.ConversationId), await StoredExchange.ReadAsync(fixture.OpenDatabase, request.ClientMessageId!));
@@ -252,7 +252,7 @@ public sealed class DatabaseRestartTests(Xunit.Abstractions.ITestOutputHelper ou
             await StopStartAsync("stop", port);
             var clock = Stopwatch.StartNew();
             using var askedWhileDown = http.PostAsJsonAsync("/api/chat", whileDown);
-            var hubWhileDown = SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(hub, new ChatRequest("고객센터 상담 시간이 어떻게 되나요?", ClientMessageId: $"db-4-{Guid.NewGuid():N}"));
+            var hubWhileDown = hub.AskAllAsync(new ChatRequest("고객센터 상담 시간이 어떻게 되나요?", ClientMessageId: $"db-4-{Guid.NewGuid():N}"));
             await Task.Delay(TimeSpan.FromSeconds(6));
             await StopStartAsync("start", port);
 

@@ -363,8 +363,8 @@ public abstract class HostileInputTests<TFixture>(TFixture fixture) : IClassFixt
         using var otherHttp = fixture.Server.CreateHttpClient(other.PublicKey);
         var foreign = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(otherHttp, new ChatRequest("보험금 청구 방법"));
 
-        var nullRequest = await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(connection, new ChatRequest(null));
-        var injected = await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(connection, new ChatRequest("<script>alert(1)</script>'; DROP TABLE messages; --"));
+        var nullRequest = await connection.AskAllAsync(new ChatRequest(null));
+        var injected = await connection.AskAllAsync(new ChatRequest("<script>alert(1)</script>'; DROP TABLE messages; --"));
         await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, foreign.ConversationId));
         await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("DeleteConversation", foreign.ConversationId));
         await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("NoSuchMethod", 1, 2, 3));
@@ -381,11 +381,11 @@ public abstract class HostileInputTests<TFixture>(TFixture fixture) : IClassFixt
             closed.TrySetResult();
             return Task.CompletedTask;
         };
-        _ = SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(connection, new ChatRequest(new string('x', 70_000))).ContinueWith(_ => { }, TaskScheduler.Default);
+        _ = connection.AskAllAsync(new ChatRequest(new string('x', 70_000))).ContinueWith(_ => { }, TaskScheduler.Default);
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await using var fresh = fixture.Server.CreateHubConnection();
         await fresh.StartAsync();
-        Assert.IsType<CompletedEvent>((await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(fresh, new ChatRequest("보험금 청구 방법")))[^1]);
+        Assert.IsType<CompletedEvent>((await fresh.AskAllAsync(new ChatRequest("보험금 청구 방법")))[^1]);
     }
 
     private static async Task AssertSafeAnswerAsync(HostileCase hostile, string body)

@@ -14,7 +14,7 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
     {
         await using var connection = await ConnectAsync();
 
-        var events = await AskAsync(connection, new ChatRequest(question));
+        var events = await connection.AskAllAsync(new ChatRequest(question));
 
         Assert.IsType<AcceptedEvent>(events[0]);
         var deltas = events.Skip(1).TakeWhile(e => e is DeltaEvent).Cast<DeltaEvent>().ToList();
@@ -41,7 +41,7 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
     {
         await using var connection = await ConnectAsync();
 
-        var events = await AskAsync(connection, new ChatRequest(question));
+        var events = await connection.AskAllAsync(new ChatRequest(question));
 
         var completed = Assert.IsType<CompletedEvent>(events[^1]);
         Assert.False(completed.Grounded);
@@ -55,10 +55,10 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
     public async Task Follow_up_in_the_same_conversation_is_stored_in_order()
     {
         await using var connection = await ConnectAsync();
-        var first = await AskAsync(connection, new ChatRequest("보험금 청구는 어떻게 하나요?"));
+        var first = await connection.AskAllAsync(new ChatRequest("보험금 청구는 어떻게 하나요?"));
         var conversationId = Assert.IsType<AcceptedEvent>(first[0]).ConversationId;
 
-        var second = await AskAsync(connection, new ChatRequest("보험계약대출은 얼마까지 되나요?", conversationId));
+        var second = await connection.AskAllAsync(new ChatRequest("보험계약대출은 얼마까지 되나요?", conversationId));
 
         Assert.Equal(conversationId, Assert.IsType<AcceptedEvent>(second[0]).ConversationId);
         var history = await connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, conversationId);
@@ -74,8 +74,8 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
         await using var connection = await ConnectAsync();
         var request = new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: Guid.NewGuid().ToString());
 
-        var first = await AskAsync(connection, request);
-        var again = await AskAsync(connection, request);
+        var first = await connection.AskAllAsync(request);
+        var again = await connection.AskAllAsync(request);
 
         var original = Assert.IsType<CompletedEvent>(first[^1]);
         var replay = Assert.IsType<CompletedEvent>(again[^1]);
@@ -90,8 +90,8 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
     {
         await using var connection = await ConnectAsync();
 
-        var empty = await AskAsync(connection, new ChatRequest("   "));
-        var unknown = await AskAsync(connection, new ChatRequest("보험금 청구", Guid.NewGuid()));
+        var empty = await connection.AskAllAsync(new ChatRequest("   "));
+        var unknown = await connection.AskAllAsync(new ChatRequest("보험금 청구", Guid.NewGuid()));
 
         Assert.Equal("empty_message", Assert.IsType<ErrorEvent>(Assert.Single(empty)).Code);
         var notFound = Assert.IsType<ErrorEvent>(Assert.Single(unknown));
@@ -106,17 +106,6 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
         return connection;
     }
 
-    private static async Task<List<ChatStreamEvent>> AskAsync(HubConnection connection, ChatRequest request)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var events = new List<ChatStreamEvent>();
-        await foreach (var e in connection.StreamAsync<ChatStreamEvent>(ChatEndpoints.AskMethod, request, timeout.Token))
-        {
-            events.Add(e);
-        }
-
-        return events;
-    }
 
     private static string Text(IEnumerable<DeltaEvent> deltas) => string.Concat(deltas.Select(d => d.Text));
 }

@@ -50,7 +50,7 @@ public sealed class OpenAiChatTests(OpenAiChatServerFixture fixture) : IClassFix
         };
         await using var connection = await ConnectAsync();
 
-        var events = await AskAsync(connection, new ChatRequest("제 번호 010-2468-1357 인데요, 보험금 청구할 때 필요한 서류는 뭐예요?"));
+        var events = await connection.AskAllAsync(new ChatRequest("제 번호 010-2468-1357 인데요, 보험금 청구할 때 필요한 서류는 뭐예요?"));
 
         Assert.IsType<AcceptedEvent>(events[0]);
         var deltas = events.OfType<DeltaEvent>().ToList();
@@ -79,7 +79,7 @@ public sealed class OpenAiChatTests(OpenAiChatServerFixture fixture) : IClassFix
         fixture.Model.Reply = _ => new FakeChatReply("", Status: 500);
         await using var connection = await ConnectAsync();
 
-        var events = await AskAsync(connection, new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
+        var events = await connection.AskAllAsync(new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
 
         var completed = Assert.IsType<CompletedEvent>(events[^1]);
         Assert.True(completed.Grounded);
@@ -98,15 +98,4 @@ public sealed class OpenAiChatTests(OpenAiChatServerFixture fixture) : IClassFix
         return connection;
     }
 
-    private static async Task<List<ChatStreamEvent>> AskAsync(HubConnection connection, ChatRequest request)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var events = new List<ChatStreamEvent>();
-        await foreach (var e in connection.StreamAsync<ChatStreamEvent>(ChatEndpoints.AskMethod, request, timeout.Token))
-        {
-            events.Add(e);
-        }
-
-        return events;
-    }
 }

@@ -86,10 +86,10 @@ public sealed class RateLimitTests(RateLimitedServerFixture fixture) : IClassFix
         await using var first = await ConnectAsync(site.PublicKey, "10.3.0.1");
         for (var i = 0; i < RateLimitedServerFixture.HubPerConnection; i++)
         {
-            Assert.IsType<CompletedEvent>((await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(first, new ChatRequest("보험금 청구 방법")))[^1]);
+            Assert.IsType<CompletedEvent>((await first.AskAllAsync(new ChatRequest("보험금 청구 방법")))[^1]);
         }
 
-        var overConnection = Assert.IsType<ErrorEvent>(Assert.Single(await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(first, new ChatRequest("보험금 청구 방법"))));
+        var overConnection = Assert.IsType<ErrorEvent>(Assert.Single(await first.AskAllAsync(new ChatRequest("보험금 청구 방법"))));
         Assert.Equal("rate_limited", overConnection.Code);
         Assert.Matches(@"\d+초 후에 다시 시도해 주세요", overConnection.Message);
         Assert.Equal(HubConnectionState.Connected, first.State);
@@ -99,14 +99,14 @@ public sealed class RateLimitTests(RateLimitedServerFixture fixture) : IClassFix
         var siteLeft = RateLimitedServerFixture.HubPerSite - RateLimitedServerFixture.HubPerConnection;
         for (var i = 0; i < siteLeft; i++)
         {
-            Assert.IsType<CompletedEvent>((await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(second, new ChatRequest("해지환급금이 뭐예요?")))[^1]);
+            Assert.IsType<CompletedEvent>((await second.AskAllAsync(new ChatRequest("해지환급금이 뭐예요?")))[^1]);
         }
 
-        var overSite = Assert.IsType<ErrorEvent>(Assert.Single(await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(second, new ChatRequest("해지환급금이 뭐예요?"))));
+        var overSite = Assert.IsType<ErrorEvent>(Assert.Single(await second.AskAllAsync(new ChatRequest("해지환급금이 뭐예요?"))));
         Assert.Equal("rate_limited", overSite.Code);
 
         await using var elsewhere = await ConnectAsync(other.PublicKey, "10.3.0.3");
-        Assert.IsType<CompletedEvent>((await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(elsewhere, new ChatRequest("해지환급금이 뭐예요?")))[^1]);
+        Assert.IsType<CompletedEvent>((await elsewhere.AskAllAsync(new ChatRequest("해지환급금이 뭐예요?")))[^1]);
     }
 
     [Fact]

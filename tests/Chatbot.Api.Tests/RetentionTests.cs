@@ -94,7 +94,7 @@ public abstract class RetentionTests<TFixture>(TFixture fixture) : IClassFixture
     {
         await using var connection = fixture.Server.CreateHubConnection();
         await connection.StartAsync();
-        var events = await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(connection, new ChatRequest("실비 보험에서 도수치료도 보장되나요?"));
+        var events = await connection.AskAllAsync(new ChatRequest("실비 보험에서 도수치료도 보장되나요?"));
         var conversationId = Assert.IsType<AcceptedEvent>(events[0]).ConversationId;
 
         await connection.InvokeAsync("DeleteConversation", conversationId);

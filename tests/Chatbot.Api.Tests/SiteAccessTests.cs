@@ -212,7 +212,7 @@ public abstract class SiteAccessTests<TFixture>(TFixture fixture) : IClassFixtur
             return Task.CompletedTask;
         };
         await connection.StartAsync();
-        Assert.IsType<CompletedEvent>((await HubAskAsync(connection, new ChatRequest("보험금 청구 방법")))[^1]);
+        Assert.IsType<CompletedEvent>((await connection.AskAllAsync(new ChatRequest("보험금 청구 방법")))[^1]);
 
         using var admin = Server.CreateAdminClient();
         (await admin.PostAsync($"/api/admin/sites/{site.PublicKey}/disable", null)).EnsureSuccessStatusCode();
@@ -241,7 +241,7 @@ public abstract class SiteAccessTests<TFixture>(TFixture fixture) : IClassFixtur
             .Build();
         await connection.StartAsync();
 
-        var events = await HubAskAsync(connection, new ChatRequest("암보험 면책기간이 뭔가요?"));
+        var events = await connection.AskAllAsync(new ChatRequest("암보험 면책기간이 뭔가요?"));
 
         var conversationId = Assert.IsType<AcceptedEvent>(events[0]).ConversationId;
         using var user = TestSites.CreateUserClient(Server, site, "customer-q");
@@ -312,17 +312,6 @@ public abstract class SiteAccessTests<TFixture>(TFixture fixture) : IClassFixtur
         return (await response.Content.ReadFromJsonAsync<ChatResponse>(JsonSerializerOptions.Web))!;
     }
 
-    internal static async Task<List<ChatStreamEvent>> HubAskAsync(HubConnection connection, ChatRequest request)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var events = new List<ChatStreamEvent>();
-        await foreach (var e in connection.StreamAsync<ChatStreamEvent>(ChatEndpoints.AskMethod, request, timeout.Token))
-        {
-            events.Add(e);
-        }
-
-        return events;
-    }
 
     internal static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
     {

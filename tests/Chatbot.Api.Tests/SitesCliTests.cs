@@ -32,7 +32,7 @@ public sealed partial class SitesCliTests(SqliteChatServerFixture fixture) : ICl
             return Task.CompletedTask;
         };
         await connection.StartAsync();
-        Assert.IsType<CompletedEvent>((await SiteAccessTests<SqliteChatServerFixture>.HubAskAsync(connection, new ChatRequest("보험금 청구 방법")))[^1]);
+        Assert.IsType<CompletedEvent>((await connection.AskAllAsync(new ChatRequest("보험금 청구 방법")))[^1]);
 
         await RunCliAsync("sites", "disable", key);
 
