@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Dongyang.Chat.Protocol;
@@ -32,6 +33,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChatConnectionState state;
     private Guid? conversationId;
+    private HttpClient? http;
 
     /// <summary>Creates a client; it connects on <see cref="ConnectAsync"/> or the first question.</summary>
     /// <param name="options">Where to connect. <see cref="DongyangChatOptions.ServerUrl"/> is required.</param>
@@ -42,6 +44,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
         if (options.ServerUrl is null)
         {
             throw new ArgumentException("DongyangChatOptions.ServerUrl is required.", nameof(options));
+        }
+
+        if (options.User is { } user && (string.IsNullOrWhiteSpace(user.Id) || string.IsNullOrWhiteSpace(user.Hash)))
+        {
+            throw new ArgumentException("DongyangChatOptions.User needs both an id and its hash.", nameof(options));
         }
 
         this.options = options;
@@ -277,6 +284,30 @@ public sealed partial class DongyangChatClient : IDongyangChat
     public void UseConversation(Guid? conversationId) => this.conversationId = conversationId;
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ConversationOverview>> GetConversationsAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        if (options.User is not { } user)
+        {
+            return [];
+        }
+
+        http ??= CreateHttpClient(options);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.ServerUrl!, ChatEndpoints.MyConversationsPath.TrimStart('/')));
+        if (!string.IsNullOrEmpty(options.SiteKey))
+        {
+            request.Headers.Add(ChatEndpoints.SiteKeyHeader, options.SiteKey);
+        }
+
+        request.Headers.Add(ChatEndpoints.UserIdHeader, user.Id);
+        request.Headers.Add(ChatEndpoints.UserHashHeader, user.Hash);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+        using var response = await http.SendAsync(request, linked.Token);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<List<ConversationOverview>>(System.Text.Json.JsonSerializerOptions.Web, linked.Token) ?? [];
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (disposed.IsCancellationRequested)
@@ -286,6 +317,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
         await disposed.CancelAsync();
         await connection.DisposeAsync();
+        http?.Dispose();
         SetState(ChatConnectionState.Disconnected);
         disposed.Dispose();
         connectLock.Dispose();
@@ -294,10 +326,23 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private static HubConnection BuildConnection(DongyangChatOptions options, ILoggerFactory? loggerFactory)
     {
         var hubUrl = new Uri(options.ServerUrl!, ChatEndpoints.HubPath.TrimStart('/'));
+        var query = new List<string>();
         if (!string.IsNullOrEmpty(options.SiteKey))
         {
             // Browsers cannot set headers on WebSockets, so the key also travels in the query string.
-            hubUrl = new UriBuilder(hubUrl) { Query = ChatEndpoints.SiteKeyQueryParameter + "=" + Uri.EscapeDataString(options.SiteKey) }.Uri;
+            query.Add(ChatEndpoints.SiteKeyQueryParameter + "=" + Uri.EscapeDataString(options.SiteKey));
+        }
+
+        if (options.User is { } user && OperatingSystem.IsBrowser())
+        {
+            // Likewise the identity, but only where headers are impossible: query strings end up in access logs.
+            query.Add(ChatEndpoints.UserIdQueryParameter + "=" + Uri.EscapeDataString(user.Id));
+            query.Add(ChatEndpoints.UserHashQueryParameter + "=" + Uri.EscapeDataString(user.Hash));
+        }
+
+        if (query.Count > 0)
+        {
+            hubUrl = new UriBuilder(hubUrl) { Query = string.Join('&', query) }.Uri;
         }
 
         var builder = new HubConnectionBuilder()
@@ -308,15 +353,19 @@ public sealed partial class DongyangChatClient : IDongyangChat
                     http.Headers[ChatEndpoints.SiteKeyHeader] = options.SiteKey;
                 }
 
+                if (options.User is { } user && !OperatingSystem.IsBrowser())
+                {
+                    http.Headers[ChatEndpoints.UserIdHeader] = user.Id;
+                    http.Headers[ChatEndpoints.UserHashHeader] = user.Hash;
+                }
+
                 if (options.Transports is { } transports)
                 {
                     http.Transports = transports;
                 }
 
-                if (options.HttpMessageHandlerFactory is { } factory)
-                {
-                    http.HttpMessageHandlerFactory = factory;
-                }
+                // A refusal (401/403) arrives as a DongyangChatAccessDeniedException with the server's code.
+                http.HttpMessageHandlerFactory = inner => new AccessDeniedHandler(options.HttpMessageHandlerFactory?.Invoke(inner) ?? inner);
             })
             .WithAutomaticReconnect(new ForeverRetryPolicy(options.ReconnectDelays));
         if (loggerFactory is not null)
@@ -325,6 +374,12 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
 
         return builder.Build();
+    }
+
+    private static HttpClient CreateHttpClient(DongyangChatOptions options)
+    {
+        HttpMessageHandler handler = new HttpClientHandler();
+        return new HttpClient(new AccessDeniedHandler(options.HttpMessageHandlerFactory?.Invoke(handler) ?? handler));
     }
 
     private static async Task<StreamStep> TryMoveNextAsync(IAsyncEnumerator<ChatStreamEvent> events, CancellationToken cancellationToken)
@@ -399,6 +454,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
         catch (OperationCanceledException)
         {
         }
+        catch (DongyangChatAccessDeniedException e)
+        {
+            // Refused for good (the key was disabled or the secret rotated): stay disconnected; the next call says why.
+            LogRefused(logger, e.Code);
+        }
     }
 
     private async Task ResyncAsync()
@@ -448,6 +508,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
     [LoggerMessage(Level = LogLevel.Information, Message = "Resending question {ClientMessageId} after a lost connection (resend {Attempt})")]
     private static partial void LogResending(ILogger logger, string clientMessageId, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server refused the connection ({Code}); not retrying")]
+    private static partial void LogRefused(ILogger logger, string? code);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection closed: {Reason}")]
     private static partial void LogClosed(ILogger logger, string? reason);
 
@@ -465,6 +528,8 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private sealed class ForeverRetryPolicy(IReadOnlyList<TimeSpan> delays) : IRetryPolicy
     {
         public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
-            delays.Count == 0 ? TimeSpan.FromSeconds(2) : delays[(int)Math.Min(retryContext.PreviousRetryCount, delays.Count - 1)];
+            retryContext.RetryReason is DongyangChatAccessDeniedException
+                ? null
+                : delays.Count == 0 ? TimeSpan.FromSeconds(2) : delays[(int)Math.Min(retryContext.PreviousRetryCount, delays.Count - 1)];
     }
 }

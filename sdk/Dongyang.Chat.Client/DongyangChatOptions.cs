@@ -14,6 +14,13 @@ public sealed class DongyangChatOptions
     [MaxLength(100)]
     public string? SiteKey { get; set; }
 
+    /// <summary>
+    /// The signed-in customer, or <see langword="null"/> for an anonymous one. Sent on every connection (headers, or
+    /// query parameters in a browser, where WebSockets cannot carry headers). A client keeps its user for life: to
+    /// switch customers (sign-in, sign-out), dispose the client and create a new one, as the Blazor component does.
+    /// </summary>
+    public DongyangChatUser? User { get; set; }
+
     /// <summary>A conversation to continue, for example one restored after a reload; <see langword="null"/> starts a new one.</summary>
     public Guid? ConversationId { get; set; }
 

@@ -40,6 +40,12 @@ public interface IDongyangChat : IAsyncDisposable
     /// <summary>Records that the customer asked for a human counsellor and returns the line and its hours.</summary>
     Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The signed-in customer's conversations on this site, newest first, from any device; empty when
+    /// <see cref="DongyangChatOptions.User"/> is not set. A refused identity throws <see cref="DongyangChatAccessDeniedException"/>.
+    /// </summary>
+    Task<IReadOnlyList<ConversationOverview>> GetConversationsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Continues the given conversation, or starts a new one on the next question when <see langword="null"/>.</summary>
     void UseConversation(Guid? conversationId);
 }

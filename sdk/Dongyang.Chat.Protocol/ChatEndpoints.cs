@@ -23,4 +23,19 @@ public static class ChatEndpoints
 
     /// <summary>The query parameter that carries the key where a browser cannot set headers (WebSockets, EventSource).</summary>
     public const string SiteKeyQueryParameter = "siteKey";
+
+    /// <summary>The header that carries a verified customer's id (with <see cref="UserHashHeader"/>).</summary>
+    public const string UserIdHeader = "X-User-Id";
+
+    /// <summary>The header that carries hex(HMAC-SHA256(key: the site's identity secret, message: the user id)).</summary>
+    public const string UserHashHeader = "X-User-Hash";
+
+    /// <summary>The query parameter that carries the customer's id where a browser cannot set headers.</summary>
+    public const string UserIdQueryParameter = "userId";
+
+    /// <summary>The query parameter that carries the identity hash where a browser cannot set headers.</summary>
+    public const string UserHashQueryParameter = "userHash";
+
+    /// <summary>REST path that lists a verified customer's conversations, newest first (<see cref="ConversationOverview"/>).</summary>
+    public const string MyConversationsPath = "/api/me/conversations";
 }

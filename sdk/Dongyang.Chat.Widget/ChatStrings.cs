@@ -9,6 +9,7 @@ public sealed record ChatStrings
         Language = "ko",
         Title = "동양생명 상담 챗봇",
         Greeting = "안녕하세요! 동양생명 챗봇입니다. 보험금 청구, 보험료 납입, 해지환급금 등 궁금한 점을 물어보세요.",
+        GreetingNamed = "{0}님, 안녕하세요! 동양생명 챗봇입니다. 보험금 청구, 보험료 납입, 해지환급금 등 궁금한 점을 물어보세요.",
         InputLabel = "메시지 입력",
         InputPlaceholder = "궁금한 점을 입력하세요",
         Send = "보내기",
@@ -39,6 +40,8 @@ public sealed record ChatStrings
         ErrorRateLimited = "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.",
         ErrorTooLong = "메시지가 너무 깁니다. 조금 짧게 나누어 보내 주세요.",
         ErrorConversationGone = "이전 대화를 찾을 수 없어 새 대화를 시작합니다.",
+        ErrorIdentity = "로그인 정보를 확인할 수 없어 상담을 시작하지 못했습니다. 다시 로그인한 뒤 이용해 주세요.",
+        ErrorSiteRefused = "이 사이트에서는 상담을 이용할 수 없습니다.",
         StarterQuestions =
         [
             "보험금 청구할 때 필요한 서류는 뭐예요?",
@@ -53,6 +56,7 @@ public sealed record ChatStrings
         Language = "en",
         Title = "Dongyang Life chat",
         Greeting = "Hello! I am the Dongyang Life chatbot. Ask me about claims, premiums, surrender values and more.",
+        GreetingNamed = "Hello, {0}! I am the Dongyang Life chatbot. Ask me about claims, premiums, surrender values and more.",
         InputLabel = "Message",
         InputPlaceholder = "Type your question",
         Send = "Send",
@@ -83,6 +87,8 @@ public sealed record ChatStrings
         ErrorRateLimited = "Too many requests. Please try again in a moment.",
         ErrorTooLong = "The message is too long. Please split it up.",
         ErrorConversationGone = "The earlier conversation could not be found, so a new one starts.",
+        ErrorIdentity = "Your sign-in could not be verified, so the chat could not start. Please sign in again.",
+        ErrorSiteRefused = "Chat is not available on this site.",
         StarterQuestions =
         [
             "What documents do I need to file a claim?",
@@ -100,6 +106,7 @@ public sealed record ChatStrings
     public required string Language { get; init; }
     public required string Title { get; init; }
     public required string Greeting { get; init; }
+    public required string GreetingNamed { get; init; }
     public required string InputLabel { get; init; }
     public required string InputPlaceholder { get; init; }
     public required string Send { get; init; }
@@ -130,6 +137,8 @@ public sealed record ChatStrings
     public required string ErrorRateLimited { get; init; }
     public required string ErrorTooLong { get; init; }
     public required string ErrorConversationGone { get; init; }
+    public required string ErrorIdentity { get; init; }
+    public required string ErrorSiteRefused { get; init; }
     public required IReadOnlyList<string> StarterQuestions { get; init; }
 #pragma warning restore CS1591
 
@@ -140,6 +149,8 @@ public sealed record ChatStrings
         "rate_limited" or "too_many_requests" => ErrorRateLimited,
         "message_too_long" => ErrorTooLong,
         "conversation_not_found" => ErrorConversationGone,
+        "identity_invalid" => ErrorIdentity,
+        "site_key_missing" or "site_key_invalid" or "site_key_disabled" or "origin_not_allowed" => ErrorSiteRefused,
         _ => ErrorGeneric,
     };
 }

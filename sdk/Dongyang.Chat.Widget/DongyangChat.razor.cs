@@ -33,6 +33,8 @@ public sealed partial class DongyangChat
     private bool openedOnce;
     private bool focusInput;
     private ChatConnectionState connection = ChatConnectionState.Connecting;
+    private DongyangChatUser? connectedUser;
+    private string? refusal;
 
     [Inject]
     private IServiceProvider Services { get; set; } = null!;
@@ -47,6 +49,15 @@ public sealed partial class DongyangChat
     /// <summary>The chat server; defaults to the registered options or the app's own address.</summary>
     [Parameter]
     public Uri? ServerUrl { get; set; }
+
+    /// <summary>
+    /// The signed-in customer (id and the partner server's hash of it), or <see langword="null"/> for an anonymous one.
+    /// When the identity changes the component drops the conversation on screen, reconnects as the new customer and
+    /// shows their latest conversation (from any device). A hash the server refuses is shown as a friendly message.
+    /// Ignored when <see cref="Client"/> is given: that client's own <see cref="DongyangChatOptions.User"/> counts.
+    /// </summary>
+    [Parameter]
+    public DongyangChatUser? User { get; set; }
 
     /// <summary>A client to use instead of creating one; the caller keeps ownership.</summary>
     [Parameter]
@@ -111,20 +122,23 @@ public sealed partial class DongyangChat
 
     private ChatStrings Strings => ChatStrings.For(Lang);
 
-    private string ConnectionLabel => StatusText is null ? "connected" : connection switch
+    private string ConnectionLabel => StatusText is null ? "connected" : refusal is not null ? "refused" : connection switch
     {
         ChatConnectionState.Connecting => "connecting",
         ChatConnectionState.Reconnecting when !BrowserOffline => "reconnecting",
         _ => "offline",
     };
 
-    private string? StatusText => connection switch
+    private string? StatusText => refusal ?? connection switch
     {
         ChatConnectionState.Connected => null,
         ChatConnectionState.Connecting when !BrowserOffline => Strings.Connecting,
         ChatConnectionState.Reconnecting when !BrowserOffline => Strings.Reconnecting,
         _ => Strings.Offline,
     };
+
+    private string GreetingText => Greeting
+        ?? (User?.Name is { Length: > 0 } name ? string.Format(CultureInfo.InvariantCulture, Strings.GreetingNamed, name) : Strings.Greeting);
 
     private string RootStyle => string.IsNullOrWhiteSpace(PrimaryColor) || PrimaryColor.IndexOfAny([';', '{', '}', '"', '\'', '<', '>']) >= 0
         ? ""
@@ -234,13 +248,7 @@ public sealed partial class DongyangChat
         }
         else
         {
-            var options = Services.GetService<IOptions<DongyangChatOptions>>()?.Value;
-            chat = new DongyangChatClient(new DongyangChatOptions
-            {
-                ServerUrl = ServerUrl ?? options?.ServerUrl ?? new Uri(Navigation.BaseUri),
-                SiteKey = SiteKey ?? options?.SiteKey,
-                ReconnectDelays = options?.ReconnectDelays ?? new DongyangChatOptions().ReconnectDelays,
-            });
+            chat = CreateOwnClient();
             ownsClient = true;
         }
 
@@ -262,6 +270,11 @@ public sealed partial class DongyangChat
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()
     {
+        if (ownsClient && !IsConnectedUser(User))
+        {
+            await SwitchUserAsync();
+        }
+
         if (IsOpen && !openedOnce)
         {
             openedOnce = true;
@@ -291,23 +304,96 @@ public sealed partial class DongyangChat
         _ => "dc-bot",
     };
 
+    private DongyangChatClient CreateOwnClient()
+    {
+        var options = Services.GetService<IOptions<DongyangChatOptions>>()?.Value;
+        connectedUser = User is { Id.Length: > 0, Hash.Length: > 0 } ? User : null;
+        return new DongyangChatClient(new DongyangChatOptions
+        {
+            ServerUrl = ServerUrl ?? options?.ServerUrl ?? new Uri(Navigation.BaseUri),
+            SiteKey = SiteKey ?? options?.SiteKey,
+            User = connectedUser,
+            ReconnectDelays = options?.ReconnectDelays ?? new DongyangChatOptions().ReconnectDelays,
+        });
+    }
+
+    private bool IsConnectedUser(DongyangChatUser? user) =>
+        user is { Id.Length: > 0, Hash.Length: > 0 } ? user.IsSameIdentity(connectedUser) : connectedUser is null;
+
+    /// <summary>A client speaks for one customer for life: a new identity gets a new client and a clean screen.</summary>
+    private async Task SwitchUserAsync()
+    {
+        var previous = chat;
+        previous.StateChanged -= OnStateChanged;
+        previous.HistoryResynced -= OnHistoryResynced;
+        chat = CreateOwnClient();
+        chat.StateChanged += OnStateChanged;
+        chat.HistoryResynced += OnHistoryResynced;
+        refusal = null;
+        connection = ChatConnectionState.Connecting;
+
+        // The previous customer's conversation must not stay on screen (a shared computer, a sign-out).
+        entries.Clear();
+        outbox.Clear();
+        if (ConversationId is not null)
+        {
+            ConversationId = null;
+            await ConversationIdChanged.InvokeAsync(null);
+        }
+
+        StateHasChanged();
+        await previous.DisposeAsync();
+        if (openedOnce)
+        {
+            await StartAsync();
+        }
+    }
+
     private async Task StartAsync()
     {
+        var client = chat;
         try
         {
-            await chat.ConnectAsync(disposed.Token);
-            connection = chat.State;
-            if (chat.ConversationId is not null && entries.Count == 0)
+            await client.ConnectAsync(disposed.Token);
+            if (client != chat)
             {
-                var history = await chat.GetHistoryAsync(disposed.Token);
-                if (history is not null)
+                return;
+            }
+
+            connection = client.State;
+            if (client.ConversationId is null && connectedUser is not null && entries.Count == 0)
+            {
+                // A verified customer continues their latest conversation, whichever device it was on.
+                var conversations = await client.GetConversationsAsync(disposed.Token);
+                if (conversations is [var latest, ..] && client == chat && client.ConversationId is null)
+                {
+                    client.UseConversation(latest.ConversationId);
+                    ConversationId = latest.ConversationId;
+                    await ConversationIdChanged.InvokeAsync(latest.ConversationId);
+                }
+            }
+
+            if (client.ConversationId is not null && entries.Count == 0)
+            {
+                var history = await client.GetHistoryAsync(disposed.Token);
+                if (history is not null && client == chat)
                 {
                     ShowHistory(history);
                 }
             }
         }
+        catch (Exception e) when (client != chat && e is OperationCanceledException or ObjectDisposedException or Microsoft.AspNetCore.SignalR.HubException or HttpRequestException)
+        {
+            // This client was replaced (a new customer) while it connected; the new one has started.
+            return;
+        }
         catch (OperationCanceledException)
         {
+            return;
+        }
+        catch (DongyangChatAccessDeniedException e)
+        {
+            await ShowRefusalAsync(e);
             return;
         }
         catch (Microsoft.AspNetCore.SignalR.HubException)
@@ -318,6 +404,13 @@ public sealed partial class DongyangChat
         }
 
         await DrainOutboxAsync();
+    }
+
+    private async Task ShowRefusalAsync(DongyangChatAccessDeniedException e)
+    {
+        refusal = Strings.ForError(e.Code ?? "site_key_invalid");
+        StateHasChanged();
+        await OnError.InvokeAsync(refusal);
     }
 
     private void ShowHistory(ConversationHistory history)
@@ -370,7 +463,11 @@ public sealed partial class DongyangChat
             while (outbox.TryPeek(out var question))
             {
                 await AskAsync(question);
-                outbox.Dequeue();
+                if (outbox.TryPeek(out var head) && head == question)
+                {
+                    // (A customer switch may have emptied the outbox meanwhile.)
+                    outbox.Dequeue();
+                }
             }
         }
         finally
@@ -387,9 +484,10 @@ public sealed partial class DongyangChat
         entries.Insert(entries.IndexOf(question) + 1, answer);
         StateHasChanged();
         string? error = null;
+        var client = chat;
         try
         {
-            await foreach (var update in chat.AskAsync(question.Text, question.Key, disposed.Token))
+            await foreach (var update in client.AskAsync(question.Text, question.Key, disposed.Token))
             {
                 switch (update)
                 {
@@ -434,6 +532,16 @@ public sealed partial class DongyangChat
         catch (OperationCanceledException) when (disposed.IsCancellationRequested)
         {
             return;
+        }
+        catch (Exception e) when (client != chat && e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The customer changed mid-answer; the question went with the previous customer's screen.
+            return;
+        }
+        catch (DongyangChatAccessDeniedException e)
+        {
+            error = Strings.ForError(e.Code ?? "site_key_invalid");
+            refusal = error;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Dongyang.Chat.Client;
 using Dongyang.Chat.Widget;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -6,7 +8,7 @@ namespace Chatbot.Widget.App;
 
 /// <summary>
 /// The root of the iframe app: reads the loader's settings from the query string, keeps the conversation id per site
-/// key in this origin's storage, and relays open/close/send/reset and events to the host page through frame.js.
+/// key in this origin's storage, and relays open/close/send/reset/user and events to the host page through frame.js.
 /// </summary>
 public sealed partial class FrameApp
 {
@@ -15,6 +17,7 @@ public sealed partial class FrameApp
     private FrameSettings? settings;
     private DongyangChat? chat;
     private Guid? conversationId;
+    private DongyangChatUser? user;
     private bool offline;
     private bool initialized;
     private bool announced;
@@ -44,6 +47,11 @@ public sealed partial class FrameApp
                 break;
             case "reset":
                 await chat.NewConversationAsync();
+                break;
+            case "user":
+                // The component reconnects as this customer (or anonymously, for an empty id) when the identity changes.
+                user = ParseUser(text);
+                StateHasChanged();
                 break;
         }
     }
@@ -85,6 +93,35 @@ public sealed partial class FrameApp
             announced = true;
             await frame.InvokeVoidAsync("post", "ready", null);
         }
+    }
+
+    /// <summary>The loader's <c>{id, name, hash}</c>; an empty id (sign-out) or anything malformed means anonymous.</summary>
+    private static DongyangChatUser? ParseUser(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var id = Read(root, "id");
+            var hash = Read(root, "hash");
+            return string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(hash)
+                ? null
+                : new DongyangChatUser(id, hash) { Name = Read(root, "name") is { Length: > 0 } name ? name[..Math.Min(name.Length, 60)] : null };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static string? Read(JsonElement root, string property) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()?.Trim()
+                : null;
     }
 
     private async Task SaveConversationAsync(Guid? id)

@@ -132,9 +132,11 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       this._post({ type: "send", text: message.slice(0, 2000) });
     }
 
+    // Kept, not sent, until the chat app is ready (setUser on every page view must not load it), then sent first.
     setUser(user) {
       const u = user || {};
-      this._post({ type: "user", text: JSON.stringify({ id: String(u.id || ""), name: String(u.name || ""), hash: String(u.hash || "") }) });
+      this._user = { type: "user", text: JSON.stringify({ id: String(u.id || ""), name: String(u.name || ""), hash: String(u.hash || "") }) };
+      if (this._ready) this._post(this._user);
     }
 
     reset() { this._post({ type: "reset" }); }
@@ -185,6 +187,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       if (!m || m.source !== "dongyang-chat" || m.id !== this._id) return;
       if (m.type === "ready") {
         this._ready = true;
+        if (this._user) this._post(this._user);
         this._queue.splice(0).forEach((q) => this._post(q));
         if (this._open) this._frame.focus();
         this._emit("ready");
