@@ -1,0 +1,114 @@
+using System.Net;
+using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dongyang.Chat.Client.Tests;
+
+/// <summary>A partner-signed customer (<see cref="DongyangChatUser"/>) through the client, against the real server.</summary>
+public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<SharedServer>
+{
+    private const string ClaimQuestion = "보험금 청구할 때 필요한 서류는 뭐예요?";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Verified_customer_finds_the_same_history_from_a_second_client_on_another_device()
+    {
+        var (siteKey, secret) = await fixture.CreateSiteAsync();
+        var customer = new DongyangChatUser("customer-" + Guid.NewGuid().ToString("N"), "") { Name = "홍길동" };
+        customer = customer with { Hash = SharedServer.IdentityHash(secret, customer.Id) };
+        await using var phone = NewClient(siteKey, customer);
+        await foreach (var _ in phone.AskAsync(ClaimQuestion))
+        {
+        }
+
+        await using var laptop = NewClient(siteKey, customer);
+        var conversations = await laptop.GetConversationsAsync().WaitAsync(Patience);
+        var latest = Assert.Single(conversations);
+        laptop.UseConversation(latest.ConversationId);
+        var history = await laptop.GetHistoryAsync().WaitAsync(Patience);
+
+        Assert.Equal(phone.ConversationId, latest.ConversationId);
+        Assert.Equal(ClaimQuestion, latest.FirstQuestion);
+        Assert.NotNull(history);
+        Assert.Equal(["user", "assistant"], history.Messages.Select(m => m.Role));
+        Assert.Equal(ClaimQuestion, history.Messages[0].Content);
+        await using (var database = fixture.OpenDatabase())
+        {
+            var stored = await database.Conversations.SingleAsync(c => c.Id == latest.ConversationId);
+            Assert.Equal(customer.Id, stored.UserId);
+        }
+
+        // Someone else on the same site, anonymous or another customer, neither lists it nor opens it.
+        await using var stranger = NewClient(siteKey, null);
+        Assert.Empty(await stranger.GetConversationsAsync());
+        stranger.UseConversation(latest.ConversationId);
+        await Assert.ThrowsAsync<HubException>(() => stranger.GetHistoryAsync());
+        var otherId = "customer-" + Guid.NewGuid().ToString("N");
+        await using var other = NewClient(siteKey, new DongyangChatUser(otherId, SharedServer.IdentityHash(secret, otherId)));
+        Assert.Empty(await other.GetConversationsAsync());
+    }
+
+    [Fact]
+    public async Task Forged_hash_fails_fast_with_a_clear_exception_instead_of_retrying()
+    {
+        var (siteKey, secret) = await fixture.CreateSiteAsync();
+        var forged = new DongyangChatUser("customer-1", SharedServer.IdentityHash(secret, "customer-2"));
+        await using var chat = NewClient(siteKey, forged);
+
+        var refused = await Assert.ThrowsAsync<DongyangChatAccessDeniedException>(() => chat.ConnectAsync().WaitAsync(Patience));
+
+        Assert.Equal("identity_invalid", refused.Code);
+        Assert.True(refused.IsIdentityRefused);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("로그인", refused.CustomerMessage, StringComparison.Ordinal);
+        Assert.Equal(ChatConnectionState.Disconnected, chat.State);
+
+        // Asking or listing says the same at once; the server stored nothing for the forged customer.
+        var asking = await Assert.ThrowsAsync<DongyangChatAccessDeniedException>(async () =>
+        {
+            await foreach (var _ in chat.AskAsync(ClaimQuestion).WithCancellation(new CancellationTokenSource(Patience).Token))
+            {
+            }
+        });
+        Assert.Equal("identity_invalid", asking.Code);
+        Assert.Equal("identity_invalid", (await Assert.ThrowsAsync<DongyangChatAccessDeniedException>(() => chat.GetConversationsAsync())).Code);
+        await using var database = fixture.OpenDatabase();
+        Assert.False(await database.Conversations.AnyAsync(c => c.UserId == "customer-1" && c.SiteKey == siteKey));
+    }
+
+    [Fact]
+    public async Task Refused_site_key_names_its_reason()
+    {
+        await using var chat = new DongyangChatClient(new DongyangChatOptions { ServerUrl = fixture.Server.BaseAddress, SiteKey = "pk_no_such_site" });
+
+        var refused = await Assert.ThrowsAsync<DongyangChatAccessDeniedException>(() => chat.ConnectAsync().WaitAsync(Patience));
+
+        Assert.Equal("site_key_invalid", refused.Code);
+        Assert.False(refused.IsIdentityRefused);
+    }
+
+    [Fact]
+    public void The_hash_stays_out_of_logs_and_an_incomplete_user_is_refused_up_front()
+    {
+        var user = new DongyangChatUser("customer-1", new string('a', 64)) { Name = "홍길동" };
+
+        Assert.DoesNotContain(user.Hash, user.ToString(), StringComparison.Ordinal);
+        Assert.Contains("customer-1", user.ToString(), StringComparison.Ordinal);
+        Assert.True(user.IsSameIdentity(user with { Name = "다른 이름" }));
+        Assert.False(user.IsSameIdentity(user with { Id = "customer-2" }));
+        Assert.Throws<ArgumentException>(() => new DongyangChatClient(new DongyangChatOptions
+        {
+            ServerUrl = fixture.Server.BaseAddress,
+            User = new DongyangChatUser("customer-1", ""),
+        }));
+    }
+
+    private DongyangChatClient NewClient(string siteKey, DongyangChatUser? user) => new(new DongyangChatOptions
+    {
+        ServerUrl = fixture.Server.BaseAddress,
+        SiteKey = siteKey,
+        User = user,
+        ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200)],
+    });
+}
