@@ -382,9 +382,10 @@ public sealed partial class DongyangChat
                 }
             }
         }
-        catch (Exception e) when (client != chat && e is OperationCanceledException or ObjectDisposedException or Microsoft.AspNetCore.SignalR.HubException or HttpRequestException)
+        catch (Exception) when (client != chat)
         {
-            // This client was replaced (a new customer) while it connected; the new one has started.
+            // This client was replaced (a new customer) and disposed while it connected, whatever that interrupted
+            // (a cancelled negotiate, a transport that gave up); the new client has started.
             return;
         }
         catch (OperationCanceledException)
@@ -533,7 +534,7 @@ public sealed partial class DongyangChat
         {
             return;
         }
-        catch (Exception e) when (client != chat && e is OperationCanceledException or ObjectDisposedException)
+        catch (Exception) when (client != chat)
         {
             // The customer changed mid-answer; the question went with the previous customer's screen.
             return;

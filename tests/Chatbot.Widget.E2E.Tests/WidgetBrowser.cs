@@ -25,6 +25,12 @@ public sealed class WidgetBrowser : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>
+    /// The identity secret of the seeded key the sample pages use. The seed's secret is never shown, so it is rotated
+    /// once at start through the admin API, as an operator would (<c>chatbot sites rotate pk_local_dev</c>).
+    /// </summary>
+    public string LocalSiteSecret { get; private set; } = null!;
+
     /// <summary>The partner site as the browser sees it: through the relay.</summary>
     public Uri Site => Relay.BaseAddress;
 
@@ -37,6 +43,14 @@ public sealed class WidgetBrowser : IAsyncLifetime
 
         Server = await ChatServer.StartAsync();
         Relay = new TcpRelay(Server.BaseAddress);
+        using (var admin = Server.CreateAdminClient())
+        {
+            using var rotated = await admin.PostAsync(new Uri($"/api/admin/sites/{ChatServer.LocalSiteKey}/rotate", UriKind.Relative), null);
+            rotated.EnsureSuccessStatusCode();
+            using var site = System.Text.Json.JsonDocument.Parse(await rotated.Content.ReadAsStringAsync());
+            LocalSiteSecret = site.RootElement.GetProperty("identitySecret").GetString()!;
+        }
+
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
