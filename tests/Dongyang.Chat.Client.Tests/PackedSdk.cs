@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+
+namespace Dongyang.Chat.Client.Tests;
+
+/// <summary>
+/// The three SDK packages as <c>dotnet pack</c> makes them (Release, CI build), packed once into a temporary folder
+/// laid out like the repository, so the samples' own nuget.config finds them in <c>artifacts/packages</c>.
+/// Build output goes to a folder of its own under the repository's (ignored) artifacts folder, leaving the projects'
+/// bin/obj alone for builds running alongside, while generated sources stay inside the repository for path mapping.
+/// </summary>
+public sealed class PackedSdk : IAsyncLifetime
+{
+    public static readonly string[] PackageIds = ["Dongyang.Chat.Protocol", "Dongyang.Chat.Client", "Dongyang.Chat.Widget"];
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "dongyang-packages-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string BuildFolder { get; } = Path.Combine(RepositoryPaths.Root, "artifacts", "pack-test-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string PackagesFolder => Path.Combine(Root, "artifacts", "packages");
+
+    /// <summary>The version set once, in the root Directory.Build.props.</summary>
+    public string Version { get; } = XDocument.Load(Path.Combine(RepositoryPaths.Root, "Directory.Build.props"))
+        .Descendants("VersionPrefix").Single().Value;
+
+    public string PackageFile(string id, string extension = "nupkg") => Path.Combine(PackagesFolder, $"{id}.{Version}.{extension}");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(PackagesFolder);
+        foreach (var id in PackageIds)
+        {
+            await DotnetAsync(RepositoryPaths.Root, null,
+                "pack", Path.Combine("sdk", id), "-c", "Release", "-o", PackagesFolder, "-nodeReuse:false",
+                "-p:ContinuousIntegrationBuild=true", "-p:UseArtifactsOutput=true", "-p:ArtifactsPath=" + BuildFolder);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Root, recursive: true);
+        if (Directory.Exists(BuildFolder))
+        {
+            Directory.Delete(BuildFolder, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs the dotnet CLI and fails with its output when it fails; MSBuild settings of the test host are not passed on.</summary>
+    public static async Task<string> DotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var standardOutput = process.StandardOutput.ReadToEndAsync();
+        var standardError = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} took over 5 minutes.");
+        }
+
+        var output = await standardOutput + await standardError;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{output}");
+        }
+
+        return output;
+    }
+}
