@@ -55,15 +55,18 @@ public sealed class PackageTests(PackedSdk sdk) : IClassFixture<PackedSdk>
         Assert.Equal(codeView.Guid, new BlobContentId(reader.DebugMetadataHeader!.Id).Guid);
 
         // A CI build maps source paths (/_/...), embeds generated sources, and carries a SourceLink map when the
-        // repository has a remote to link to.
+        // clone's remote is on GitHub (a clone of a local folder has no web address to link to).
         var documents = reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name)).ToList();
         Assert.NotEmpty(documents);
         Assert.All(documents, path => Assert.StartsWith("/_/", path, StringComparison.Ordinal));
         var kinds = reader.CustomDebugInformation.Select(c => reader.GetGuid(reader.GetCustomDebugInformation(c).Kind)).ToList();
         Assert.Contains(EmbeddedSourceKind, kinds);
-        if (!string.IsNullOrWhiteSpace(await GitAsync("remote")))
+        foreach (var remote in (await GitAsync("remote")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            Assert.Contains(SourceLinkKind, kinds);
+            if ((await GitAsync("remote", "get-url", remote)).Contains("github.com", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Contains(SourceLinkKind, kinds);
+            }
         }
     }
 
