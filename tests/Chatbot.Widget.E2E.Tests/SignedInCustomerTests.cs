@@ -48,9 +48,18 @@ public sealed class SignedInCustomerTests(WidgetBrowser browser)
 
         await Expect(onLaptop.UserBubbles).ToHaveTextAsync([ClaimQuestion], new() { Timeout = 30_000 });
         await Expect(onLaptop.DoneAnswers).ToHaveCountAsync(1);
+
+        // reset() still means "new conversation", now as the same customer: both stay in their history, newest first.
+        await laptopPage.EvaluateAsync("() => document.querySelector('dongyang-chat').reset()");
+        await Expect(onLaptop.UserBubbles).ToHaveCountAsync(0);
         await onLaptop.AskAsync(PremiumQuestion);
-        await onLaptop.WaitForAnswersAsync(2);
-        await Expect(onLaptop.UserBubbles).ToHaveTextAsync([ClaimQuestion, PremiumQuestion]);
+        await onLaptop.WaitForAnswersAsync(1);
+        await Expect(onLaptop.UserBubbles).ToHaveTextAsync([PremiumQuestion]);
+        using var http = browser.Server.CreateHttpClient();
+        http.DefaultRequestHeaders.Add("X-User-Id", id);
+        http.DefaultRequestHeaders.Add("X-User-Hash", hash);
+        using var history = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/me/conversations", UriKind.Relative)));
+        Assert.Equal([PremiumQuestion, ClaimQuestion], history.RootElement.EnumerateArray().Select(c => c.GetProperty("firstQuestion").GetString()));
         Assert.True(crashes.Count == 0, string.Join("\n", crashes));
     }
 
