@@ -77,6 +77,21 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
     }
 
     [Fact]
+    public async Task The_chat_app_page_comes_from_the_api_with_the_site_keys_frame_ancestors_and_no_frame_ban()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+
+        using var response = await http.GetAsync(new Uri($"widget/app/index.html?siteKey={Services.SiteKey}&lang=ko", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var policy = Header(response, "Content-Security-Policy") ?? "";
+        Assert.Contains("frame-ancestors 'self' http://127.0.0.1:8080 http://localhost:8080", policy, StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("X-Frame-Options"));
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
     public async Task Fingerprinted_framework_file_is_immutable_wasm_precompressed_and_cross_origin()
     {
         using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);

@@ -15,6 +15,10 @@ public sealed class WidgetBrowser : IAsyncLifetime
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+
+        // Partner pages on other origins are made up by routing inside the browser while the chat server listens on
+        // loopback; Chromium would refuse such a "public" page's requests to loopback. In production both are public.
+        "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,LocalNetworkAccessChecks",
     ];
 
     private IPlaywright? playwright;

@@ -68,7 +68,7 @@ internal sealed class ChatHub(
     {
         try
         {
-            await feedback.SaveFeedbackAsync(request, Context.ConnectionAborted);
+            await feedback.SaveFeedbackAsync(request, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted);
         }
         catch (ChatRequestException e)
         {
@@ -79,15 +79,9 @@ internal sealed class ChatHub(
     [HubMethodName(ChatEndpoints.HandoffMethod)]
     public async Task<HandoffResponse> RequestHandoffAsync(HandoffRequest request)
     {
-        var caller = SiteHubFilter.CallerOf(Context);
-        if (request.ConversationId is { } conversationId && !await access.CanAccessAsync(conversationId, caller, Context.ConnectionAborted))
-        {
-            throw new HubException("conversation_not_found");
-        }
-
         try
         {
-            var id = await feedback.RecordHandoffAsync(request, caller.SiteKey, Context.ConnectionAborted);
+            var id = await feedback.RecordHandoffAsync(request, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted);
             return new HandoffResponse(id, rag.Value.CounsellorPhone, rag.Value.CounsellorHours);
         }
         catch (ChatRequestException e)

@@ -1,3 +1,4 @@
+using Chatbot.Api.Sites;
 using Chatbot.Rag;
 using Dongyang.Chat.Protocol;
 using Microsoft.Extensions.Options;
@@ -9,11 +10,11 @@ internal static class FeedbackApi
 {
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/feedback", async (FeedbackRequest? request, FeedbackStore store, CancellationToken cancellationToken) =>
+        endpoints.MapPost("/api/feedback", async (HttpContext http, FeedbackRequest? request, FeedbackStore store, CancellationToken cancellationToken) =>
         {
             try
             {
-                await store.SaveFeedbackAsync(request, cancellationToken);
+                await store.SaveFeedbackAsync(request, http.GetSiteCaller(), cancellationToken);
                 return Results.NoContent();
             }
             catch (ChatRequestException e)
@@ -26,7 +27,7 @@ internal static class FeedbackApi
         {
             try
             {
-                var id = await store.RecordHandoffAsync(request, http.Request.Headers[ChatEndpoints.SiteKeyHeader].FirstOrDefault(), cancellationToken);
+                var id = await store.RecordHandoffAsync(request, http.GetSiteCaller(), cancellationToken);
                 return Results.Ok(new HandoffResponse(id, rag.Value.CounsellorPhone, rag.Value.CounsellorHours));
             }
             catch (ChatRequestException e)

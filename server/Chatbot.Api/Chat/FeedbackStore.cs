@@ -1,3 +1,4 @@
+using Chatbot.Api.Sites;
 using Chatbot.Data;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
@@ -8,8 +9,11 @@ namespace Chatbot.Api.Chat;
 /// <summary>What customers tell us about answers (👍/👎) and their requests for a human counsellor.</summary>
 internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock)
 {
-    /// <summary>Stores a rating of an answer; a second rating of the same answer replaces the first.</summary>
-    public async Task SaveFeedbackAsync(FeedbackRequest? request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a rating of an answer; a second rating of the same answer replaces the first. Only an answer in a
+    /// conversation the caller may see can be rated: anyone else's is "not found", as it is for history.
+    /// </summary>
+    public async Task SaveFeedbackAsync(FeedbackRequest? request, SiteCaller caller, CancellationToken cancellationToken)
     {
         if (request is null || request.Rating is not (1 or -1))
         {
@@ -23,7 +27,12 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
         }
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var isAnswer = await context.Messages.AnyAsync(m => m.Id == request.MessageId && m.Role == MessageRole.Assistant, cancellationToken);
+        var isAnswer = await context.Messages.AnyAsync(
+            m => m.Id == request.MessageId
+                && m.Role == MessageRole.Assistant
+                && m.Conversation!.SiteKey == caller.SiteKey
+                && (m.Conversation.UserId == null || m.Conversation.UserId == caller.UserId),
+            cancellationToken);
         if (!isAnswer)
         {
             throw new ChatRequestException(StatusCodes.Status404NotFound, "message_not_found", $"Answer {request.MessageId} does not exist.");
@@ -42,11 +51,16 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
         await context.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Records a handoff request; an unknown conversation is a bad request, no conversation at all is fine.</summary>
-    public async Task<Guid> RecordHandoffAsync(HandoffRequest? request, string? siteKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a handoff request. No conversation at all is fine; a conversation the caller may not see is "not found".
+    /// </summary>
+    public async Task<Guid> RecordHandoffAsync(HandoffRequest? request, SiteCaller caller, CancellationToken cancellationToken)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        if (request?.ConversationId is { } conversationId && !await context.Conversations.AnyAsync(c => c.Id == conversationId, cancellationToken))
+        if (request?.ConversationId is { } conversationId
+            && !await context.Conversations.AnyAsync(
+                c => c.Id == conversationId && c.SiteKey == caller.SiteKey && (c.UserId == null || c.UserId == caller.UserId),
+                cancellationToken))
         {
             throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
         }
@@ -55,7 +69,7 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
         {
             Id = Guid.CreateVersion7(),
             ConversationId = request?.ConversationId,
-            SiteKey = siteKey is { Length: > 100 } ? siteKey[..100] : siteKey,
+            SiteKey = caller.SiteKey,
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
         };
         context.Handoffs.Add(handoff);

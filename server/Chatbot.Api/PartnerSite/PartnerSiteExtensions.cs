@@ -9,14 +9,6 @@ namespace Chatbot.Api.PartnerSite;
 internal static class PartnerSiteExtensions
 {
     /// <summary>
-    /// The chat app's own policy: Blazor WebAssembly needs 'wasm-unsafe-eval' and nothing inline; any site may frame it
-    /// (partners are not enumerated yet; the frame talks only to the origin that framed it).
-    /// </summary>
-    private const string WidgetAppPolicy =
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
-        "connect-src 'self'; base-uri 'self'; form-action 'none'; object-src 'none'; frame-ancestors *";
-
-    /// <summary>
     /// Serves the chat app's files from a build (not only a publish) in every environment, so the one-command
     /// <c>dotnet run</c> and the tests, which run the build output as Production, get the same widget.
     /// </summary>
@@ -33,7 +25,7 @@ internal static class PartnerSiteExtensions
             if (context.Request.Path.StartsWithSegments("/widget/app"))
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = WidgetAppPolicy;
+                headers.ContentSecurityPolicy = await WidgetFramePolicy.ForAsync(context, context.RequestAborted);
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
             }

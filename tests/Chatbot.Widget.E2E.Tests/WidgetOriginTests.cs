@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using Chatbot.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chatbot.Widget.E2E.Tests;
+
+/// <summary>
+/// A site key works only on the origins it allows. The browser enforces it: the chat frame's policy lists the key's
+/// origins as the only pages (besides the chat server's own) that may frame it. The partner pages are served by the
+/// browser's own routing, so their origins exist only inside this Chromium.
+/// </summary>
+[Collection(WidgetBrowserGroup.Name)]
+public sealed class WidgetOriginTests(WidgetBrowser browser)
+{
+    private const string PartnerOrigin = "http://partner.example";
+
+    [Fact]
+    public async Task A_partner_page_on_an_allowed_origin_embeds_the_widget_and_gets_an_answer()
+    {
+        var siteKey = await CreateSiteAsync(PartnerOrigin);
+        await using var context = await browser.NewContextAsync();
+        var page = await OpenPartnerPageAsync(context, PartnerOrigin, siteKey);
+        var widget = new WidgetPage(page);
+
+        await widget.OpenAsync();
+        await widget.AskAsync("보험금 청구할 때 필요한 서류는 뭐예요?");
+        await widget.WaitForAnswersAsync(1);
+
+        await Expect(widget.DoneAnswers.First).ToContainTextAsync("[1]");
+    }
+
+    [Fact]
+    public async Task The_same_key_copied_onto_another_origin_gets_no_chat_frame_and_reaches_no_hub()
+    {
+        var siteKey = await CreateSiteAsync(PartnerOrigin);
+        await using var context = await browser.NewContextAsync();
+        var page = await OpenPartnerPageAsync(context, "http://copycat.example", siteKey);
+        var hubRequests = new List<string>();
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/hubs/", StringComparison.Ordinal))
+            {
+                hubRequests.Add(r.Url);
+            }
+        };
+        var widget = new WidgetPage(page);
+
+        var refusal = page.WaitForConsoleMessageAsync(new()
+        {
+            Predicate = m => m.Text.Contains("frame-ancestors", StringComparison.Ordinal),
+            Timeout = 30_000,
+        });
+        await widget.Launcher.ClickAsync();
+        var message = await refusal;
+
+        Assert.Contains($"frame-ancestors 'self' {PartnerOrigin}", message.Text, StringComparison.Ordinal);
+        Assert.Contains("blocked", message.Text, StringComparison.Ordinal);
+        await Expect(widget.Input).Not.ToBeVisibleAsync();
+        Assert.Empty(hubRequests);
+    }
+
+    private async Task<string> CreateSiteAsync(string origin)
+    {
+        using var admin = browser.Server.CreateAdminClient();
+        using var response = await admin.PostAsJsonAsync("/api/admin/sites", new { name = "파트너몰", origins = new[] { origin } });
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return created.GetProperty("publicKey").GetString()!;
+    }
+
+    /// <summary>A partner's page, with the two-line embed pointing at the chat server.</summary>
+    private async Task<IPage> OpenPartnerPageAsync(IBrowserContext context, string origin, string siteKey)
+    {
+        var loader = new Uri(browser.Site, "widget/dongyang-chat.js");
+        await context.RouteAsync($"{origin}/**", route => route.FulfillAsync(new()
+        {
+            ContentType = "text/html; charset=utf-8",
+            Body = $"""
+                <!doctype html>
+                <html lang="ko"><head><meta charset="utf-8"><title>파트너몰</title>
+                <script src="{loader}" async></script></head>
+                <body><h1>파트너몰</h1><dongyang-chat site-key="{siteKey}"></dongyang-chat></body></html>
+                """,
+        }));
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{origin}/");
+        await Expect(new WidgetPage(page).Launcher).ToBeVisibleAsync();
+        return page;
+    }
+}
