@@ -293,14 +293,23 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
 
         http ??= CreateHttpClient(options);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.ServerUrl!, ChatEndpoints.MyConversationsPath.TrimStart('/')));
+        var url = new Uri(options.ServerUrl!, ChatEndpoints.MyConversationsPath.TrimStart('/'));
+        if (!CanSendAsHeaders(user))
+        {
+            url = new UriBuilder(url) { Query = IdentityQuery(user) }.Uri;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (!string.IsNullOrEmpty(options.SiteKey))
         {
             request.Headers.Add(ChatEndpoints.SiteKeyHeader, options.SiteKey);
         }
 
-        request.Headers.Add(ChatEndpoints.UserIdHeader, user.Id);
-        request.Headers.Add(ChatEndpoints.UserHashHeader, user.Hash);
+        if (CanSendAsHeaders(user))
+        {
+            request.Headers.Add(ChatEndpoints.UserIdHeader, user.Id);
+            request.Headers.Add(ChatEndpoints.UserHashHeader, user.Hash);
+        }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
         using var response = await http.SendAsync(request, linked.Token);
         response.EnsureSuccessStatusCode();
@@ -333,11 +342,10 @@ public sealed partial class DongyangChatClient : IDongyangChat
             query.Add(ChatEndpoints.SiteKeyQueryParameter + "=" + Uri.EscapeDataString(options.SiteKey));
         }
 
-        if (options.User is { } user && OperatingSystem.IsBrowser())
+        if (options.User is { } user && !CanSendAsHeaders(user))
         {
-            // Likewise the identity, but only where headers are impossible: query strings end up in access logs.
-            query.Add(ChatEndpoints.UserIdQueryParameter + "=" + Uri.EscapeDataString(user.Id));
-            query.Add(ChatEndpoints.UserHashQueryParameter + "=" + Uri.EscapeDataString(user.Hash));
+            // Likewise the identity, but only where headers cannot carry it: query strings end up in access logs.
+            query.Add(IdentityQuery(user));
         }
 
         if (query.Count > 0)
@@ -353,7 +361,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
                     http.Headers[ChatEndpoints.SiteKeyHeader] = options.SiteKey;
                 }
 
-                if (options.User is { } user && !OperatingSystem.IsBrowser())
+                if (options.User is { } user && CanSendAsHeaders(user))
                 {
                     http.Headers[ChatEndpoints.UserIdHeader] = user.Id;
                     http.Headers[ChatEndpoints.UserHashHeader] = user.Hash;
@@ -375,6 +383,13 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
         return builder.Build();
     }
+
+    /// <summary>Headers need a non-browser transport and an ASCII id (a Korean id, say, goes percent-encoded in the query).</summary>
+    private static bool CanSendAsHeaders(DongyangChatUser user) =>
+        !OperatingSystem.IsBrowser() && System.Text.Ascii.IsValid(user.Id) && System.Text.Ascii.IsValid(user.Hash);
+
+    private static string IdentityQuery(DongyangChatUser user) =>
+        ChatEndpoints.UserIdQueryParameter + "=" + Uri.EscapeDataString(user.Id) + "&" + ChatEndpoints.UserHashQueryParameter + "=" + Uri.EscapeDataString(user.Hash);
 
     private static HttpClient CreateHttpClient(DongyangChatOptions options)
     {

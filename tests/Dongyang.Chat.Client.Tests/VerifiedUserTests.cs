@@ -50,6 +50,22 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task Customer_id_outside_ascii_is_verified_too()
+    {
+        var (siteKey, secret) = await fixture.CreateSiteAsync();
+        var id = "홍길동-" + Guid.NewGuid().ToString("N")[..6];
+        await using var chat = NewClient(siteKey, new DongyangChatUser(id, SharedServer.IdentityHash(secret, id)));
+
+        await foreach (var _ in chat.AskAsync(ClaimQuestion))
+        {
+        }
+
+        Assert.Equal(chat.ConversationId, Assert.Single(await chat.GetConversationsAsync()).ConversationId);
+        await using var database = fixture.OpenDatabase();
+        Assert.Equal(id, (await database.Conversations.SingleAsync(c => c.Id == chat.ConversationId)).UserId);
+    }
+
+    [Fact]
     public async Task Forged_hash_fails_fast_with_a_clear_exception_instead_of_retrying()
     {
         var (siteKey, secret) = await fixture.CreateSiteAsync();
