@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
@@ -333,6 +334,10 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 if (options.Transports is { } transports)
                 {
                     http.Transports = transports;
+
+                    // WebSockets only needs no negotiate request: the connection is one request, which any instance
+                    // behind a round-robin proxy can take (a negotiated connection must come back to the same one).
+                    http.SkipNegotiation = transports == HttpTransportType.WebSockets;
                 }
 
                 if (options.HttpMessageHandlerFactory is { } factory)

@@ -86,6 +86,30 @@ public sealed class PushedMessageTests(SharedServer fixture) : IClassFixture<Sha
         }
     }
 
+    [Fact]
+    public async Task WebSockets_only_client_connects_without_negotiating_and_gets_pushes()
+    {
+        var requests = new List<string>();
+        await using var chat = new DongyangChatClient(new DongyangChatOptions
+        {
+            ServerUrl = fixture.Server.BaseAddress,
+            SiteKey = ChatServer.LocalSiteKey,
+            Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets,
+            HttpMessageHandlerFactory = inner => new RecordingHandler(inner, requests),
+        });
+        var pushes = Record(chat);
+
+        await CollectAsync(chat.AskAsync("보험금 청구는 어떻게 하나요?"));
+        using var admin = fixture.Server.CreateAdminClient();
+        using var reply = await admin.PostAsJsonAsync($"/api/admin/conversations/{chat.ConversationId}/messages", new { text = "상담원입니다." });
+        await WaitForAsync(() => Count(pushes) == 1);
+
+        lock (requests)
+        {
+            Assert.DoesNotContain(requests, r => r.Contains("/negotiate", StringComparison.Ordinal));
+        }
+    }
+
     private static DongyangChatClient NewClient(Uri server) => new(new DongyangChatOptions
     {
         ServerUrl = server,
@@ -125,6 +149,20 @@ public sealed class PushedMessageTests(SharedServer fixture) : IClassFixture<Sha
         while (!condition())
         {
             await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    /// <summary>Notes every HTTP request the client makes (negotiate would be one; a WebSocket opened directly is not).</summary>
+    private sealed class RecordingHandler(HttpMessageHandler inner, List<string> requests) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (requests)
+            {
+                requests.Add(request.RequestUri!.AbsolutePath);
+            }
+
+            return base.SendAsync(request, cancellationToken);
         }
     }
 }
