@@ -37,11 +37,12 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts redis-server on <paramref name="port"/>, or on a free port.</summary>
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
         var executable = Tool.Require("redis-server", "Debian package redis-server");
         var directory = Directory.CreateTempSubdirectory("chatbot-redis-").FullName;
-        var port = Tool.FreePort();
+        port ??= Tool.FreePort();
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -51,7 +52,7 @@ public sealed class RedisServer : IAsyncDisposable
         };
         foreach (var argument in new[]
                  {
-                     "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--protected-mode", "yes",
+                     "--port", port.Value.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--protected-mode", "yes",
                      "--save", "", "--appendonly", "no", "--dir", directory, "--daemonize", "no",
                  })
         {
@@ -60,7 +61,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new RedisServer(process, directory, port);
+        var server = new RedisServer(process, directory, port.Value);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data, ready);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, ready);
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server exited with {process.ExitCode}:\n{server.Output}"));

@@ -126,6 +126,14 @@ public sealed class Tab : IAsyncDisposable
     /// <summary>The Api instance (api-1 or api-2) that holds this connection.</summary>
     public string Instance { get; }
 
+    /// <summary>A tab over a connection made elsewhere (started), on the named instance.</summary>
+    public static Tab Of(HubConnection connection, string instance)
+    {
+        var tab = new Tab(connection, instance);
+        connection.On<MessageAdded>(ChatEndpoints.MessageAddedMethod, added => tab.pushes.Writer.TryWrite(added));
+        return tab;
+    }
+
     public static async Task<Tab> ConnectAsync(Uri proxy)
     {
         string? instance = null;
@@ -157,9 +165,7 @@ public sealed class Tab : IAsyncDisposable
             .AddJsonProtocol()
             .Build();
         await connection.StartAsync();
-        var tab = new Tab(connection, instance ?? throw new InvalidOperationException($"The WebSocket upgrade had no {ScaleOutFixture.InstanceHeader} header."));
-        connection.On<MessageAdded>(ChatEndpoints.MessageAddedMethod, added => tab.pushes.Writer.TryWrite(added));
-        return tab;
+        return Of(connection, instance ?? throw new InvalidOperationException($"The WebSocket upgrade had no {ScaleOutFixture.InstanceHeader} header."));
     }
 
     /// <summary>The next pushed message; fifteen seconds bound one that never comes.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Chatbot.Testing;
 using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chatbot.Deploy.Tests;
@@ -103,5 +104,70 @@ public sealed class ScaleOutWithoutBackplaneTests(ScaleOutWithoutRedisFixture fi
         using var posted = await admin.PostAsJsonAsync($"/api/admin/conversations/{conversationId}/messages", new { text });
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         return (await posted.Content.ReadFromJsonAsync<MessageAdded>(JsonSerializerOptions.Web))!;
+    }
+}
+
+/// <summary>
+/// The backplane is an addition: with Redis unreachable, customers still connect, ask and get their answers; once Redis
+/// is back, their connection joins it and pushes resume.
+/// </summary>
+public sealed class ScaleOutRedisDownTests
+{
+    [Fact]
+    public async Task With_redis_unreachable_a_customer_is_still_answered_and_pushes_resume_when_it_is_back()
+    {
+        Tool.Require("redis-server", "Debian package redis-server");
+        var port = Tool.FreePort();
+        await using var api = await ChatServer.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["ScaleOut__RedisConnectionString"] = $"127.0.0.1:{port},connectTimeout=500",
+        });
+        try
+        {
+            await using var tab = await ConnectAsync(api);
+
+            var events = await Services.AskAsync(tab.Connection, new ChatRequest("보험금 청구할 때 필요한 서류는 뭐예요?"));
+
+            var conversationId = Assert.IsType<AcceptedEvent>(events[0]).ConversationId;
+            Assert.IsType<CompletedEvent>(events[^1]);
+            Assert.Contains("without the Redis backplane", api.Output, StringComparison.Ordinal);
+
+            // Redis comes up: the same connection can watch its conversation (joining the backplane) and gets a
+            // counsellor's reply. The Redis client reconnects on its own schedule, so the watch is retried until then.
+            await using var redis = await RedisServer.StartAsync(port);
+            await WatchOnceRedisIsBackAsync(tab, conversationId);
+            using var admin = api.CreateAdminClient();
+            using var posted = await admin.PostAsJsonAsync($"/api/admin/conversations/{conversationId}/messages", new { text = "상담원입니다. 다시 연결되었습니다." });
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+            Assert.Equal(MessageRoles.Counsellor, (await tab.NextPushAsync()).Role);
+        }
+        finally
+        {
+            Directory.Delete(api.DataDirectory, recursive: true);
+        }
+    }
+
+    private static async Task<Tab> ConnectAsync(ChatServer api)
+    {
+        var connection = api.CreateHubConnection();
+        await connection.StartAsync();
+        return Tab.Of(connection, "api");
+    }
+
+    private static async Task WatchOnceRedisIsBackAsync(Tab tab, Guid conversationId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                await tab.Connection.InvokeAsync(ChatEndpoints.WatchConversationMethod, conversationId, timeout.Token);
+                return;
+            }
+            catch (HubException e) when (e.Message.Contains("watch_unavailable", StringComparison.Ordinal) && !timeout.IsCancellationRequested)
+            {
+                await Task.Delay(250, timeout.Token);
+            }
+        }
     }
 }

@@ -23,6 +23,10 @@ internal static partial class ScaleOutExtensions
             services.AddSignalR().AddStackExchangeRedis(redis => { });
             services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
                 .Configure<IOptions<ScaleOutOptions>>((redis, scaleOut) => redis.Configuration = scaleOut.Value.RedisConfiguration());
+
+            // Registered last, so it is the lifetime manager the hub gets; it wraps the Redis one.
+            services.AddSingleton(typeof(Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisHubLifetimeManager<>));
+            services.AddSingleton(typeof(Microsoft.AspNetCore.SignalR.HubLifetimeManager<>), typeof(ResilientHubLifetimeManager<>));
         }
 
         return services;

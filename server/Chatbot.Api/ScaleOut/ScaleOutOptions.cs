@@ -37,6 +37,11 @@ internal sealed class ScaleOutOptions : IValidatableObject
     {
         var configuration = ConfigurationOptions.Parse(RedisConnectionString);
         configuration.AbortOnConnectFail = false;
+
+        // While Redis is away a push fails at once (logged) instead of holding up the answer in a backlog; the client
+        // tries again soon after a blip, and at least every five seconds.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 500, maxDeltaBackOffMilliseconds: 5000);
         configuration.ChannelPrefix = RedisChannel.Literal(ChannelPrefix);
         return configuration;
     }
