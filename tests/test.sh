@@ -23,6 +23,12 @@ apt_install() {
 # docker-compose v1 as the compose validator, shellcheck, openssl and curl, and the Dockerfile linter from npm.
 # They fail, not skip, when a tool is missing.
 apt_install debootstrap nginx docker-compose shellcheck openssl curl
+# The scale-out test starts its own redis-server (loopback, nothing persisted) as the SignalR backplane; the
+# package's own service is not wanted and is stopped if the install started one.
+if ! dpkg -s redis-server >/dev/null 2>&1; then
+  apt_install redis-server
+  as_root service redis-server stop >/dev/null 2>&1 || true
+fi
 # The widget's browser tests drive Debian's Chromium (never a downloaded browser).
 apt_install chromium
 command -v npm >/dev/null 2>&1 || apt_install npm

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private Guid? conversationId;
     private HttpClient? http;
 
+    /// <summary>Ids of messages this client already has (its own questions and answers, and pushes it raised).</summary>
+    private readonly RecentIds seenMessages = new(capacity: 512);
+
     /// <summary>Creates a client; it connects on <see cref="ConnectAsync"/> or the first question.</summary>
     /// <param name="options">Where to connect. <see cref="DongyangChatOptions.ServerUrl"/> is required.</param>
     /// <param name="loggerFactory">Logs connection changes; none when <see langword="null"/>.</param>
@@ -58,6 +62,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         connection.Reconnecting += _ => OnReconnectingAsync();
         connection.Reconnected += _ => OnReconnectedAsync();
         connection.Closed += OnClosedAsync;
+        connection.On<MessageAdded>(ChatEndpoints.MessageAddedMethod, OnMessageAdded);
     }
 
     /// <inheritdoc />
@@ -80,6 +85,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
     /// <inheritdoc />
     public event EventHandler<ConversationResyncedEventArgs>? HistoryResynced;
+
+    /// <inheritdoc />
+    public event EventHandler<MessageAddedEventArgs>? MessageAdded;
 
     /// <summary>A fresh client message id: unique, and short enough for the server's limit.</summary>
     public static string NewClientMessageId() => Guid.CreateVersion7().ToString("N");
@@ -124,6 +132,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
             }
 
             SetState(ChatConnectionState.Connected);
+            await RewatchAsync();
             if (reconnecting)
             {
                 await ResyncAsync();
@@ -171,6 +180,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 {
                     case AcceptedEvent acceptedEvent:
                         conversationId = acceptedEvent.ConversationId;
+                        seenMessages.Add(acceptedEvent.UserMessageId);
                         if (!accepted)
                         {
                             accepted = true;
@@ -229,6 +239,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
                     case CompletedEvent completed:
                         conversationId = completed.ConversationId;
+                        seenMessages.Add(completed.MessageId);
                         yield return completed;
                         yield break;
 
@@ -263,6 +274,18 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
         await WaitUntilConnectedAsync(cancellationToken);
         return await connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, id, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task WatchConversationAsync(CancellationToken cancellationToken = default)
+    {
+        if (conversationId is not { } id)
+        {
+            return;
+        }
+
+        await WaitUntilConnectedAsync(cancellationToken);
+        await connection.InvokeAsync(ChatEndpoints.WatchConversationMethod, id, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -370,6 +393,10 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 if (options.Transports is { } transports)
                 {
                     http.Transports = transports;
+
+                    // WebSockets only needs no negotiate request: the connection is one request, which any instance
+                    // behind a round-robin proxy can take (a negotiated connection must come back to the same one).
+                    http.SkipNegotiation = transports == HttpTransportType.WebSockets;
                 }
 
                 // A refusal (401/403) arrives as a DongyangChatAccessDeniedException with the server's code.
@@ -448,6 +475,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private async Task OnReconnectedAsync()
     {
         SetState(ChatConnectionState.Connected);
+        await RewatchAsync();
         await ResyncAsync();
     }
 
@@ -494,6 +522,36 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
     }
 
+    /// <summary>A new connection is in no conversation's group: join the current one again, so pushes keep coming.</summary>
+    private async Task RewatchAsync()
+    {
+        if (conversationId is not { } id)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.InvokeAsync(ChatEndpoints.WatchConversationMethod, id, disposed.Token);
+        }
+        catch (Exception e) when (e is HubException or InvalidOperationException or OperationCanceledException or IOException)
+        {
+            LogWatchFailed(logger, id, e.Message);
+        }
+    }
+
+    private void OnMessageAdded(MessageAdded message)
+    {
+        // Only the conversation on screen, and each message once: the client may still be in an earlier
+        // conversation's group, and a message it streamed itself is no news.
+        if (message.ConversationId != conversationId || !seenMessages.Add(message.MessageId))
+        {
+            return;
+        }
+
+        MessageAdded?.Invoke(this, new MessageAddedEventArgs(message));
+    }
+
     private void SetState(ChatConnectionState next)
     {
         lock (stateLock)
@@ -532,11 +590,41 @@ public sealed partial class DongyangChatClient : IDongyangChat
     [LoggerMessage(Level = LogLevel.Warning, Message = "History of conversation {ConversationId} could not be resynced: {Reason}")]
     private static partial void LogResyncFailed(ILogger logger, Guid conversationId, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} could not be watched: {Reason}")]
+    private static partial void LogWatchFailed(ILogger logger, Guid conversationId, string reason);
+
     private enum StreamStep
     {
         Event,
         Ended,
         Lost,
+    }
+
+    /// <summary>The last <c>capacity</c> message ids, for de-duplication without growing forever.</summary>
+    private sealed class RecentIds(int capacity)
+    {
+        private readonly HashSet<Guid> ids = [];
+        private readonly Queue<Guid> order = new();
+
+        /// <summary>False when the id was already there.</summary>
+        public bool Add(Guid id)
+        {
+            lock (ids)
+            {
+                if (!ids.Add(id))
+                {
+                    return false;
+                }
+
+                order.Enqueue(id);
+                if (order.Count > capacity)
+                {
+                    ids.Remove(order.Dequeue());
+                }
+
+                return true;
+            }
+        }
     }
 
     /// <summary>Retries at the configured delays, then at the last delay until the client is disposed.</summary>

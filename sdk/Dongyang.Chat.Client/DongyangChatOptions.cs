@@ -35,7 +35,11 @@ public sealed class DongyangChatOptions
     [Range(0, 10)]
     public int MaxResendAttempts { get; set; } = 3;
 
-    /// <summary>The transports to try; <see langword="null"/> lets SignalR negotiate (WebSockets first).</summary>
+    /// <summary>
+    /// The transports to try; <see langword="null"/> lets SignalR negotiate (WebSockets first). Exactly
+    /// <see cref="HttpTransportType.WebSockets"/> skips the negotiate request, so the client works behind a proxy that
+    /// balances several server instances without sticky sessions.
+    /// </summary>
     public HttpTransportType? Transports { get; set; }
 
     /// <summary>Wraps the HTTP handler, for proxies, tests or custom certificates.</summary>

@@ -17,6 +17,21 @@ public interface IDongyangChat : IAsyncDisposable
     /// <summary>Raised after a reconnect, with the conversation as the server stores it, so a view can catch up.</summary>
     event EventHandler<ConversationResyncedEventArgs>? HistoryResynced;
 
+    /// <summary>
+    /// Raised when the server stores a message in the current conversation that this client did not get through its own
+    /// <see cref="AskAsync"/>: a counsellor's reply after a handoff, or a question and answer from another tab or device
+    /// in the same conversation. Each message is raised once (by <see cref="MessageAdded.MessageId"/>). The client
+    /// watches the conversation after a question, <see cref="GetHistoryAsync"/> or <see cref="WatchConversationAsync"/>,
+    /// and again by itself after every reconnect. Raised on a background thread.
+    /// </summary>
+    event EventHandler<MessageAddedEventArgs>? MessageAdded;
+
+    /// <summary>
+    /// Starts watching the current conversation (see <see cref="MessageAdded"/>), for example after
+    /// <see cref="UseConversation"/> on a client that is already connected. Does nothing without a conversation.
+    /// </summary>
+    Task WatchConversationAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Connects, retrying until it succeeds or <paramref name="cancellationToken"/> is cancelled.</summary>
     Task ConnectAsync(CancellationToken cancellationToken = default);
 

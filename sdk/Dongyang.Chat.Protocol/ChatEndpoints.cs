@@ -18,6 +18,20 @@ public static class ChatEndpoints
     /// <summary>Hub method that records a <see cref="HandoffRequest"/> and returns a <see cref="HandoffResponse"/>.</summary>
     public const string HandoffMethod = "RequestHandoff";
 
+    /// <summary>
+    /// Hub method that subscribes the connection to a conversation (by id): from then on the server sends it every
+    /// message stored in that conversation as <see cref="MessageAddedMethod"/>. Asking and fetching history subscribe
+    /// too.
+    /// </summary>
+    public const string WatchConversationMethod = "WatchConversation";
+
+    /// <summary>
+    /// Client method the server calls with a <see cref="MessageAdded"/> when a message is stored in a conversation the
+    /// connection watches: another tab's question and answer, or a counsellor's reply. The connection that asked does
+    /// not get its own question and answer this way (it has them from its stream); clients de-duplicate by message id.
+    /// </summary>
+    public const string MessageAddedMethod = "MessageAdded";
+
     /// <summary>The header that carries a partner site's public key.</summary>
     public const string SiteKeyHeader = "X-Site-Key";
 

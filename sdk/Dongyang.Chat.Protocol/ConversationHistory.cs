@@ -7,7 +7,7 @@ public sealed record ConversationHistory(Guid ConversationId, IReadOnlyList<Chat
 
 /// <summary>One stored message.</summary>
 /// <param name="Id">The message id.</param>
-/// <param name="Role"><c>user</c> or <c>assistant</c>.</param>
+/// <param name="Role"><c>user</c>, <c>assistant</c> or <c>counsellor</c> (see <see cref="MessageRoles"/>).</param>
 /// <param name="Content">The text, with personal data masked.</param>
 /// <param name="CreatedAt">When the message was stored.</param>
 /// <param name="ClientMessageId">The id the client gave a question, if any.</param>

@@ -35,6 +35,9 @@ internal enum EntryKind
     User,
     Assistant,
     Notice,
+
+    /// <summary>A human counsellor's reply, pushed by the server after a handoff.</summary>
+    Counsellor,
 }
 
 internal enum EntryStatus

@@ -19,6 +19,7 @@ public sealed record ChatStrings
         Handoff = "상담원 연결",
         HandoffAnswer = "상담원과 연결을 요청했습니다. 고객센터 {0} ({1})로 전화하시면 상담원이 도와드립니다.",
         HandoffFailed = "상담원 연결 요청을 보내지 못했습니다. 고객센터로 직접 전화해 주세요.",
+        Counsellor = "상담원",
         Connecting = "연결 중…",
         Reconnecting = "재연결 중…",
         Offline = "오프라인 — 연결되면 메시지를 보냅니다",
@@ -66,6 +67,7 @@ public sealed record ChatStrings
         Handoff = "Talk to a counsellor",
         HandoffAnswer = "Your request is recorded. Call our counsellors at {0} ({1}).",
         HandoffFailed = "The request could not be sent. Please call our customer centre directly.",
+        Counsellor = "Counsellor",
         Connecting = "Connecting…",
         Reconnecting = "Reconnecting…",
         Offline = "Offline — messages will be sent when the connection is back",
@@ -116,6 +118,7 @@ public sealed record ChatStrings
     public required string Handoff { get; init; }
     public required string HandoffAnswer { get; init; }
     public required string HandoffFailed { get; init; }
+    public required string Counsellor { get; init; }
     public required string Connecting { get; init; }
     public required string Reconnecting { get; init; }
     public required string Offline { get; init; }

@@ -230,6 +230,7 @@ public sealed partial class DongyangChat
         {
             chat.StateChanged -= OnStateChanged;
             chat.HistoryResynced -= OnHistoryResynced;
+            chat.MessageAdded -= OnMessageAdded;
             if (ownsClient)
             {
                 await chat.DisposeAsync();
@@ -255,6 +256,7 @@ public sealed partial class DongyangChat
         connection = chat.State == ChatConnectionState.Disconnected ? ChatConnectionState.Connecting : chat.State;
         chat.StateChanged += OnStateChanged;
         chat.HistoryResynced += OnHistoryResynced;
+        chat.MessageAdded += OnMessageAdded;
         if (ConversationId is { } conversationId)
         {
             chat.UseConversation(conversationId);
@@ -301,6 +303,7 @@ public sealed partial class DongyangChat
     {
         EntryKind.User => "dc-user",
         EntryKind.Notice => "dc-bot dc-system",
+        EntryKind.Counsellor => "dc-bot dc-counsellor",
         _ => "dc-bot",
     };
 
@@ -423,7 +426,7 @@ public sealed partial class DongyangChat
             entries.Add(new ChatEntry
             {
                 Key = message.Id.ToString("N"),
-                Kind = message.Role == "user" ? EntryKind.User : EntryKind.Assistant,
+                Kind = KindOf(message.Role),
                 Text = message.Content,
                 ClientMessageId = message.ClientMessageId,
                 MessageId = message.Role == "user" ? null : message.Id,
@@ -675,6 +678,51 @@ public sealed partial class DongyangChat
             {
                 await DrainOutboxAsync();
             }
+        });
+
+    private static EntryKind KindOf(string role) => role switch
+    {
+        MessageRoles.User => EntryKind.User,
+        MessageRoles.Counsellor => EntryKind.Counsellor,
+        _ => EntryKind.Assistant,
+    };
+
+    private string SpeakerOf(EntryKind kind) => kind switch
+    {
+        EntryKind.User => Strings.You,
+        EntryKind.Counsellor => Strings.Counsellor,
+        _ => Strings.Bot,
+    };
+
+    /// <summary>A message stored by someone else: a counsellor, or this conversation open in another tab.</summary>
+    private void OnMessageAdded(object? sender, MessageAddedEventArgs e) =>
+        _ = InvokeAsync(() =>
+        {
+            var message = e.Message;
+            var key = message.MessageId.ToString("N");
+            // The client raises only the current conversation's messages; one already shown (streamed here, or
+            // restored from history) is not shown twice.
+            if (entries.Any(x => x.MessageId == message.MessageId || x.Key == key || (message.ClientMessageId is not null && x.Key == message.ClientMessageId)))
+            {
+                return;
+            }
+
+            entries.Add(new ChatEntry
+            {
+                Key = key,
+                Kind = KindOf(message.Role),
+                Text = message.Text,
+                ClientMessageId = message.ClientMessageId,
+                MessageId = message.Role == MessageRoles.User ? null : message.MessageId,
+                Citations = message.Citations,
+                Status = EntryStatus.Done,
+            });
+            if (!IsOpen && message.Role != MessageRoles.User)
+            {
+                Unread++;
+            }
+
+            StateHasChanged();
         });
 
     private void OnHistoryResynced(object? sender, ConversationResyncedEventArgs e) =>

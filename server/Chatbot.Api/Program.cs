@@ -7,6 +7,7 @@ using Chatbot.Api.Persistence;
 using Chatbot.Api.RateLimiting;
 using Chatbot.Api.Resilience;
 using Chatbot.Api.Retention;
+using Chatbot.Api.ScaleOut;
 using Chatbot.Api.Sites;
 using Chatbot.Hosting;
 
@@ -29,11 +30,13 @@ builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddChatRateLimits(builder.Configuration);
 builder.Services.AddRetention(builder.Configuration);
 builder.Services.AddChatResilience(builder.Configuration);
+builder.Services.AddScaleOut(builder.Configuration);
 builder.AddPartnerSite();
 
 var app = builder.Build();
 
 app.UseReverseProxySupport();
+app.UseScaleOut();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePartnerSite();
@@ -48,6 +51,7 @@ app.MapFeedbackApi();
 app.MapChatHub();
 app.MapCustomerConversationApi();
 app.MapAdminApi();
+app.MapCounsellorReplyApi();
 app.MapPartnerSiteAssets();
 
 await app.RunAsync();

@@ -9,6 +9,10 @@ public sealed class OptionsValidationTests
     [InlineData("RateLimits__PerIp", "0", "PerIp")]
     [InlineData("Limits__MaxMessagesPerConversation", "1", "MaxMessagesPerConversation")]
     [InlineData("Sites__CacheSeconds", "0", "CacheSeconds")]
+    [InlineData("ScaleOut__RedisConnectionString", "redis:6379,nosuchoption=1", "ScaleOut:RedisConnectionString")]
+    [InlineData("ScaleOut__RedisConnectionString", "password=secret-in-the-string", "ScaleOut:RedisConnectionString")]
+    [InlineData("ScaleOut__ChannelPrefix", "has spaces", "ScaleOut:ChannelPrefix")]
+    [InlineData("ScaleOut__InstanceName", "api\r\nX-Injected: 1", "ScaleOut:InstanceName")]
     public async Task An_invalid_setting_stops_the_server_at_start(string setting, string value, string named)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("chatbot-options-").FullName;
@@ -17,6 +21,7 @@ public sealed class OptionsValidationTests
             var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ChatServer.StartAsync(dataDirectory, new Dictionary<string, string> { [setting] = value }));
 
             Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret-in-the-string", failure.Message, StringComparison.Ordinal);
         }
         finally
         {

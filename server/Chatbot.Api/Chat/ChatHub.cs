@@ -14,6 +14,7 @@ internal sealed class ChatHub(
     ConversationStore store,
     ConversationAccess access,
     FeedbackStore feedback,
+    ConversationFeed feed,
     IOptions<RagOptions> rag) : Hub
 {
     [HubMethodName(ChatEndpoints.AskMethod)]
@@ -23,7 +24,7 @@ internal sealed class ChatHub(
         ErrorEvent? error = null;
         try
         {
-            turn = await chat.BeginAsync(request, SiteHubFilter.CallerOf(Context), cancellationToken);
+            turn = await chat.BeginAsync(request, SiteHubFilter.CallerOf(Context), Context.ConnectionId, cancellationToken);
         }
         catch (ChatRequestException e)
         {
@@ -40,18 +41,45 @@ internal sealed class ChatHub(
             yield break;
         }
 
+        // The asker watches its conversation from now on: a counsellor's reply or another tab's question reaches it.
+        await feed.WatchAsync(Context.ConnectionId, turn.Question.ConversationId, cancellationToken);
+
         await foreach (var update in chat.AnswerAsync(turn, cancellationToken))
         {
             yield return update;
         }
     }
 
+    /// <summary>The stored conversation; the connection watches it from then on.</summary>
     [HubMethodName(ChatEndpoints.HistoryMethod)]
-    public async Task<ConversationHistory> GetHistoryAsync(Guid conversationId) =>
-        (await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted)
-            ? await store.GetHistoryAsync(conversationId, Context.ConnectionAborted)
-            : null)
-        ?? throw new HubException("conversation_not_found");
+    public async Task<ConversationHistory> GetHistoryAsync(Guid conversationId)
+    {
+        if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
+        {
+            throw new HubException("conversation_not_found");
+        }
+
+        await feed.WatchAsync(Context.ConnectionId, conversationId, Context.ConnectionAborted);
+        return await store.GetHistoryAsync(conversationId, Context.ConnectionAborted) ?? throw new HubException("conversation_not_found");
+    }
+
+    /// <summary>
+    /// Subscribes the connection to a conversation it may see (same site key, same verified customer), so it gets a
+    /// <see cref="MessageAdded"/> for every message stored there; anyone else's conversation is "not found".
+    /// </summary>
+    [HubMethodName(ChatEndpoints.WatchConversationMethod)]
+    public async Task WatchConversationAsync(Guid conversationId)
+    {
+        if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
+        {
+            throw new HubException("conversation_not_found");
+        }
+
+        if (!await feed.WatchAsync(Context.ConnectionId, conversationId, Context.ConnectionAborted))
+        {
+            throw new HubException("watch_unavailable");
+        }
+    }
 
     /// <summary>Deletes the caller's own conversation; anyone else's is "not found".</summary>
     [HubMethodName("DeleteConversation")]

@@ -20,11 +20,16 @@ internal sealed partial class ChatService(
     IChatAnswerer answerer,
     PersonalDataMasker masker,
     ConversationAccess access,
+    ConversationFeed feed,
     IOptions<RequestLimitOptions> limits,
     ILogger<ChatService> logger)
 {
     /// <summary>Validates and stores the question. Throws <see cref="ChatRequestException"/> for a request that cannot be taken.</summary>
-    public async Task<ChatTurn> BeginAsync(ChatRequest? request, SiteCaller caller, CancellationToken cancellationToken)
+    public Task<ChatTurn> BeginAsync(ChatRequest? request, SiteCaller caller, CancellationToken cancellationToken) =>
+        BeginAsync(request, caller, connectionId: null, cancellationToken);
+
+    /// <summary>As <see cref="BeginAsync(ChatRequest?, SiteCaller, CancellationToken)"/>, for a hub connection, which is not sent its own question and answer again.</summary>
+    public async Task<ChatTurn> BeginAsync(ChatRequest? request, SiteCaller caller, string? connectionId, CancellationToken cancellationToken)
     {
         var message = request?.Message is { } text ? ChatText.Clean(text)?.Trim() : null;
         if (request?.Message is not null && message is null)
@@ -67,7 +72,7 @@ internal sealed partial class ChatService(
                 throw new ChatRequestException(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
             }
 
-            return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken));
+            return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken)) { ConnectionId = connectionId };
         }
 
         if (request.ConversationId is { } conversationId)
@@ -85,7 +90,12 @@ internal sealed partial class ChatService(
 
         var ownConversation = request.ConversationId ?? await access.StartAsync(caller, cancellationToken);
         var (question, stored) = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
-        return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken));
+        if (stored)
+        {
+            await feed.PublishAsync(question, connectionId);
+        }
+
+        return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken)) { ConnectionId = connectionId };
     }
 
     /// <summary>Streams the answer to a stored question, storing it as it completes.</summary>
@@ -164,6 +174,7 @@ internal sealed partial class ChatService(
         }
 
         var answer = await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Complete, finished.Grounded, citations, finished.Suggestions, CancellationToken.None);
+        await feed.PublishAsync(answer, turn.ConnectionId);
         yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions);
     }
 
@@ -175,4 +186,8 @@ internal sealed partial class ChatService(
 }
 
 /// <summary>A stored question, and its stored answer when this is a resend of an answered question.</summary>
-internal sealed record ChatTurn(Message Question, Message? StoredAnswer);
+internal sealed record ChatTurn(Message Question, Message? StoredAnswer)
+{
+    /// <summary>The hub connection that asked, if any; watchers of the conversation get the answer, it does not.</summary>
+    public string? ConnectionId { get; init; }
+}

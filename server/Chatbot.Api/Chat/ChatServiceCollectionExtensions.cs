@@ -12,6 +12,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatService>();
         services.AddSingleton<FeedbackStore>();
+        services.AddSingleton<ConversationFeed>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = ReadableJson.Encoder);
         services.AddSignalR(options => options.MaximumReceiveMessageSize = 64 * 1024)
             .AddJsonProtocol(options =>

@@ -22,6 +22,13 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             .FirstOrDefaultAsync(m => m.ClientMessageId == clientMessageId && m.Role == MessageRole.User, cancellationToken);
     }
 
+    /// <summary>The stored message of any role with this client id, or null.</summary>
+    public async Task<Message?> FindByClientMessageIdAsync(string clientMessageId, CancellationToken cancellationToken)
+    {
+        await using var context = contextFactory.CreateDbContext();
+        return await context.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ClientMessageId == clientMessageId, cancellationToken);
+    }
+
     /// <summary>The newest complete answer to a question, or null.</summary>
     public async Task<Message?> FindCompleteAnswerAsync(Guid questionId, CancellationToken cancellationToken)
     {
@@ -125,6 +132,33 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             SuggestionsJson = JsonSerializer.Serialize(suggestions, JsonSerializerOptions.Web),
         }, cancellationToken);
 
+    /// <summary>
+    /// Stores a counsellor's reply. A resend with a known client id returns the reply stored first, with
+    /// <c>Stored</c> false; <c>Message</c> is null when that id belongs to another message.
+    /// </summary>
+    public async Task<(Message? Message, bool Stored)> AddCounsellorReplyAsync(Guid conversationId, string content, string? clientMessageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await AppendAsync(conversationId, new Message
+            {
+                Id = Guid.CreateVersion7(),
+                ConversationId = conversationId,
+                Role = MessageRole.Counsellor,
+                Content = content,
+                Status = MessageStatus.Complete,
+                ClientMessageId = clientMessageId,
+            }, cancellationToken), true);
+        }
+        catch (DbUpdateException) when (clientMessageId is not null)
+        {
+            await using var context = contextFactory.CreateDbContext();
+            var earlier = await context.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ClientMessageId == clientMessageId, CancellationToken.None)
+                ?? throw new InvalidOperationException("The reply could not be stored.");
+            return (earlier.Role == MessageRole.Counsellor && earlier.ConversationId == conversationId ? earlier : null, false);
+        }
+    }
+
     public async Task<ConversationHistory?> GetHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
@@ -146,9 +180,17 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
     public static IReadOnlyList<string> ReadSuggestions(Message message) =>
         message.SuggestionsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(message.SuggestionsJson, JsonSerializerOptions.Web) ?? [];
 
+    /// <summary>The protocol's name for a stored role (<see cref="MessageRoles"/>).</summary>
+    public static string RoleName(MessageRole role) => role switch
+    {
+        MessageRole.User => MessageRoles.User,
+        MessageRole.Counsellor => MessageRoles.Counsellor,
+        _ => MessageRoles.Assistant,
+    };
+
     private static ChatMessage ToChatMessage(Message message) => new(
         message.Id,
-        message.Role == MessageRole.User ? "user" : "assistant",
+        RoleName(message.Role),
         message.Content,
         new DateTimeOffset(DateTime.SpecifyKind(message.CreatedAtUtc, DateTimeKind.Utc)),
         message.ClientMessageId,

@@ -39,6 +39,9 @@ public enum MessageRole
 {
     User = 0,
     Assistant = 1,
+
+    /// <summary>A human counsellor's reply after a handoff, posted through the admin API.</summary>
+    Counsellor = 2,
 }
 
 public enum MessageStatus
