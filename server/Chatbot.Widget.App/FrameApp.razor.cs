@@ -21,6 +21,10 @@ public sealed partial class FrameApp
     private bool offline;
     private bool initialized;
     private bool announced;
+    private bool userReceived;
+
+    // Host messages that arrive before the chat is on screen (after the identity the host set before loading).
+    private readonly Queue<(string Type, string? Text)> pending = new();
 
     [Inject]
     private NavigationManager Navigation { get; set; } = null!;
@@ -32,8 +36,18 @@ public sealed partial class FrameApp
     [JSInvokable]
     public async Task OnHostMessageAsync(string type, string? text)
     {
+        if (type == "user")
+        {
+            // The component reconnects as this customer (or anonymously, for an empty id) when the identity changes.
+            user = ParseUser(text);
+            userReceived = true;
+            StateHasChanged();
+            return;
+        }
+
         if (chat is null)
         {
+            pending.Enqueue((type, text));
             return;
         }
 
@@ -47,11 +61,6 @@ public sealed partial class FrameApp
                 break;
             case "reset":
                 await chat.NewConversationAsync();
-                break;
-            case "user":
-                // The component reconnects as this customer (or anonymously, for an empty id) when the identity changes.
-                user = ParseUser(text);
-                StateHasChanged();
                 break;
         }
     }
@@ -87,11 +96,17 @@ public sealed partial class FrameApp
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        // Ready once the chat is on screen, so the host's queued calls find it.
-        if (!announced && initialized && chat is not null && frame is not null)
+        // Ready once the chat is on screen, so the host's queued calls find it; when the chat waits for the host's
+        // identity, ready asks for it, and what follows it waits here until the chat is on screen.
+        if (!announced && initialized && frame is not null && (chat is not null || settings?.AwaitsUser == true))
         {
             announced = true;
             await frame.InvokeVoidAsync("post", "ready", null);
+        }
+
+        while (chat is not null && pending.TryDequeue(out var message))
+        {
+            await OnHostMessageAsync(message.Type, message.Text);
         }
     }
 

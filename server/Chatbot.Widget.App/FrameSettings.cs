@@ -3,6 +3,10 @@ using System.Web;
 namespace Chatbot.Widget.App;
 
 /// <summary>What the loader tells the frame through its URL.</summary>
+/// <param name="AwaitsUser">
+/// The host called setUser before the chat loaded: the identity is the first message, so the chat waits for it rather
+/// than connecting anonymously first (a question typed in between would be lost in the switch).
+/// </param>
 internal sealed record FrameSettings(
     Uri ServerUrl,
     string? SiteKey,
@@ -11,7 +15,8 @@ internal sealed record FrameSettings(
     string? Greeting,
     string? PrimaryColor,
     string HostOrigin,
-    string InstanceId)
+    string InstanceId,
+    bool AwaitsUser)
 {
     /// <summary>Conversations are remembered per site key (and, by the browser's storage partitioning, per host site).</summary>
     public string StorageKey => $"dongyang-chat:{SiteKey ?? "default"}:{InstanceId}";
@@ -31,7 +36,8 @@ internal sealed record FrameSettings(
             Trim(query["greeting"], 500),
             Trim(query["color"], 40),
             hostOrigin,
-            Trim(query["id"], 40) ?? "0");
+            Trim(query["id"], 40) ?? "0",
+            query["user"] == "1");
     }
 
     private static string? Trim(string? value, int max) =>

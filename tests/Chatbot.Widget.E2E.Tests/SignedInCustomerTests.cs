@@ -94,6 +94,41 @@ public sealed class SignedInCustomerTests(WidgetBrowser browser)
         Assert.True(crashes.Count == 0, string.Join("\n", crashes));
     }
 
+    [Fact]
+    public async Task A_question_sent_with_setUser_before_the_chat_loads_is_asked_once_as_that_customer()
+    {
+        var id = "customer-" + Guid.NewGuid().ToString("N");
+        var hash = Hash(browser.LocalSiteSecret, id);
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var crashes = WatchForCrashes(page);
+        var widget = new WidgetPage(page);
+        await page.GotoAsync(browser.Site.ToString());
+
+        // All in one go, before any Blazor byte: the identity, then open, then a question through the JS API.
+        await page.EvaluateAsync(
+            @"async (u) => {
+                await customElements.whenDefined('dongyang-chat');
+                const chat = document.querySelector('dongyang-chat');
+                chat.setUser(u);
+                chat.open();
+                chat.send(u.question);
+            }",
+            new { id, name = "김민수", hash, question = ClaimQuestion });
+
+        await widget.WaitForAnswersAsync(1);
+        await Expect(widget.UserBubbles).ToHaveTextAsync([ClaimQuestion]);
+        await Expect(widget.Chat.Locator(".dc-bot .dc-bubble").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^김민수님"));
+        using var http = browser.Server.CreateHttpClient();
+        http.DefaultRequestHeaders.Add("X-User-Id", id);
+        http.DefaultRequestHeaders.Add("X-User-Hash", hash);
+        using var history = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/me/conversations", UriKind.Relative)));
+        var conversation = Assert.Single(history.RootElement.EnumerateArray());
+        Assert.Equal(ClaimQuestion, conversation.GetProperty("firstQuestion").GetString());
+        Assert.Equal(2, conversation.GetProperty("messageCount").GetInt32());
+        Assert.True(crashes.Count == 0, string.Join("\n", crashes));
+    }
+
     /// <summary>What the chat app logs when something escapes it: it must never happen, whatever the identity.</summary>
     private static List<string> WatchForCrashes(IPage page)
     {

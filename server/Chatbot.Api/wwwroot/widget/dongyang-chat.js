@@ -162,6 +162,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     _load() {
       if (this._frame) return;
       const q = new URLSearchParams({ id: this._id, origin: location.origin, lang: this._lang() });
+      if (this._user) q.set("user", "1");
       for (const [attr, key] of [["site-key", "siteKey"], ["title", "title"], ["greeting", "greeting"], ["primary-color", "color"]]) {
         const v = this.getAttribute(attr);
         if (v) q.set(key, v);
