@@ -144,6 +144,7 @@ internal sealed class CustomerPattern(LoadOptions options, IReadOnlyList<string>
     {
         HttpRequestException { StatusCode: { } status } => $"http_{(int)status}",
         HttpRequestException { HttpRequestError: var error } => $"http_{error}",
+        Microsoft.AspNetCore.SignalR.HubException hub => $"HubException: {(hub.Message.Length > 100 ? hub.Message[..100] : hub.Message)}",
         _ => e.GetType().Name,
     };
 }

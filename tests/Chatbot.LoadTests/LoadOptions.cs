@@ -31,6 +31,9 @@ internal sealed class LoadOptions
           --duration S           no new question starts after S seconds (default 600)
           --answer-timeout S     an answer not complete after S seconds counts as an error (default 120)
           --timeout S            hard limit of the whole run, servers included (default 1200)
+          --set KEY=VALUE        a setting for the chat server the tool starts (environment style, e.g. Database__Provider=Postgres); repeatable
+          --server-log FILE      write the chat server's console output there after the run (e.g. with
+                                 --set Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=Information)
           --no-baseline          skip the SignalR echo baseline
         """;
 
@@ -65,6 +68,12 @@ internal sealed class LoadOptions
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(1200);
 
     public bool Baseline { get; private set; } = true;
+
+    /// <summary>Extra settings for the chat server the tool starts, as environment variables.</summary>
+    public Dictionary<string, string> ServerSettings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where to write the chat server's console output after the run, or null.</summary>
+    public string? ServerLog { get; private set; }
 
     public static bool TryParse(string[] args, out LoadOptions options, out string problem)
     {
@@ -115,6 +124,8 @@ internal sealed class LoadOptions
                 "--duration" => TrySeconds(value, allowZero: false, v => options.Duration = v),
                 "--answer-timeout" => TrySeconds(value, allowZero: false, v => options.AnswerTimeout = v),
                 "--timeout" => TrySeconds(value, allowZero: false, v => options.Timeout = v),
+                "--server-log" => value.Length > 0 && Set(() => options.ServerLog = Path.GetFullPath(value)),
+                "--set" => value.IndexOf('=', StringComparison.Ordinal) > 0 && Set(() => options.ServerSettings[value[..value.IndexOf('=', StringComparison.Ordinal)]] = value[(value.IndexOf('=', StringComparison.Ordinal) + 1)..]),
                 _ => false,
             };
             if (!ok)
@@ -124,6 +135,12 @@ internal sealed class LoadOptions
                     : $"Unknown option {name}.";
                 return false;
             }
+        }
+
+        if (options.ServerSettings.Count > 0 && options.Url is not null)
+        {
+            problem = "--set configures a server the tool starts; it cannot change one given with --url.";
+            return false;
         }
 
         if (options.ServerPid is not null && options.Url is null)

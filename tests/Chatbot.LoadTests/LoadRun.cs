@@ -109,6 +109,10 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
                 pid = server.ProcessId;
                 await output.WriteLineAsync($"Chat server: Chatbot.Api started from {ChatServer.ApiOutputDirectory}, pid {pid}, {url}");
                 await output.WriteLineAsync("  rate limits raised for the load (RateLimits:*), Limits:MaxMessagesPerConversation ≥ 2 × questions");
+                foreach (var (key, value) in options.ServerSettings)
+                {
+                    await output.WriteLineAsync($"  setting {key}={value}");
+                }
                 if (modelServer is not null)
                 {
                     await output.WriteLineAsync($"  answers from a fake OpenAI-wire model at {modelServer.BaseUrl} (in the load tool's process), {options.TokenRate.ToString("0.##", Invariant)} tokens/s, 1 token = 2 characters; offline embeddings");
@@ -125,6 +129,11 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
             if (server is not null)
             {
                 await WriteServerLogAsync(server.Output);
+                if (options.ServerLog is { } logFile)
+                {
+                    await File.WriteAllTextAsync(logFile, server.Output, hardStop);
+                    await output.WriteLineAsync($"  server output written to {logFile}");
+                }
             }
 
             return measured with { ModelStreaming = model?.MeanStreamingTime };
@@ -190,6 +199,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         var loadBefore = LoadAverage();
+        var ownCpuBefore = ProcessMetrics.ReadCpuSeconds(Environment.ProcessId);
         var metrics = pid is { } id ? ProcessMetrics.Start(id) : null;
         PatternResult result;
         ProcessFigures? figures = null;
@@ -206,7 +216,8 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
             }
         }
 
-        return new Measured(name, result, figures, loadBefore, LoadAverage(), null);
+        var ownCpu = ProcessMetrics.ReadCpuSeconds(Environment.ProcessId) - ownCpuBefore;
+        return new Measured(name, result, figures, loadBefore, LoadAverage(), null, ownCpu);
     }
 
     private Dictionary<string, string> ServerSettings(FakeOpenAiServer? model)
@@ -221,6 +232,11 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
             ["RateLimits__HubPerSite"] = "10000000",
             ["Limits__MaxMessagesPerConversation"] = Math.Clamp((2 * options.Questions) + 2, 200, 100_000).ToString(Invariant),
         };
+        foreach (var (key, value) in options.ServerSettings)
+        {
+            settings[key] = value;
+        }
+
         if (model is not null)
         {
             settings["Ai__OpenAI__BaseUrl"] = model.BaseUrl.ToString();
@@ -265,11 +281,17 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
         {
             await output.WriteLineAsync($"  server peak memory       {Megabytes(server.PeakRssKb)} RSS (sampled every {ProcessMetrics.SampleInterval.TotalMilliseconds:0} ms), VmHWM {Megabytes(server.HighWaterKb)} (the kernel's peak since start)");
             var perAnswer = server.CpuSeconds is { } cpu && r.Completed > 0 ? $" = {cpu * 1000 / r.Completed:0.0} ms per answer" : "";
-            await output.WriteLineAsync($"  server CPU               {(server.CpuSeconds is { } s ? $"{s:0.0} s" : "n/a")}{perAnswer}");
+            await output.WriteLineAsync($"  server CPU               {(server.CpuSeconds is { } s ? $"{s:0.0} s" : "n/a")}{perAnswer}; peak {server.PeakThreads?.ToString(Invariant) ?? "n/a"} OS threads");
         }
         else
         {
             await output.WriteLineAsync("  server peak memory       n/a (give --server-pid with --url)");
+        }
+
+        if (measured.ClientCpuSeconds is { } clientCpu)
+        {
+            var hostsModel = options.Url is null && options.Answerer == AnswererMode.FakeLlm && measured.Name.StartsWith("Chatbot", StringComparison.Ordinal);
+            await output.WriteLineAsync($"  load tool CPU            {clientCpu:0.0} s over {r.Elapsed.TotalSeconds:0} s ({(hostsModel ? "the simulated customers and the fake model" : "the simulated customers")})");
         }
     }
 
@@ -352,5 +374,5 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
         }
     }
 
-    private sealed record Measured(string Name, PatternResult Pattern, ProcessFigures? Server, string LoadBefore, string LoadAfter, TimeSpan? ModelStreaming);
+    private sealed record Measured(string Name, PatternResult Pattern, ProcessFigures? Server, string LoadBefore, string LoadAfter, TimeSpan? ModelStreaming, double? ClientCpuSeconds);
 }

@@ -18,6 +18,7 @@ internal sealed class ProcessMetrics : IAsyncDisposable
     private readonly Task sampling;
     private readonly double? cpuAtStart;
     private long peakRssKb;
+    private long peakThreads;
 
     private ProcessMetrics(int pid)
     {
@@ -35,7 +36,7 @@ internal sealed class ProcessMetrics : IAsyncDisposable
         await sampling;
         Sample();
         var cpu = ReadCpuSeconds(pid) is { } now && cpuAtStart is { } then ? now - then : (double?)null;
-        return new ProcessFigures(peakRssKb > 0 ? peakRssKb : null, ReadStatusKb(pid, "VmHWM"), cpu);
+        return new ProcessFigures(peakRssKb > 0 ? peakRssKb : null, ReadStatusKb(pid, "VmHWM"), cpu, peakThreads > 0 ? peakThreads : null);
     }
 
     public async ValueTask DisposeAsync()
@@ -49,7 +50,9 @@ internal sealed class ProcessMetrics : IAsyncDisposable
         stop.Dispose();
     }
 
-    /// <summary>A field of /proc/&lt;pid&gt;/status in kB, e.g. VmRSS; null when the process or the field is gone.</summary>
+    /// <summary>
+    /// A numeric field of /proc/&lt;pid&gt;/status, e.g. VmRSS (in kB) or Threads; null when the process or the field is gone.
+    /// </summary>
     public static long? ReadStatusKb(int pid, string field)
     {
         try
@@ -73,7 +76,8 @@ internal sealed class ProcessMetrics : IAsyncDisposable
         return null;
     }
 
-    private static double? ReadCpuSeconds(int pid)
+    /// <summary>The CPU time (user + system) the process has used so far, in seconds.</summary>
+    public static double? ReadCpuSeconds(int pid)
     {
         try
         {
@@ -98,6 +102,12 @@ internal sealed class ProcessMetrics : IAsyncDisposable
         {
             peakRssKb = rss;
         }
+
+        // Threads climbing far past the core count under load means blocked thread-pool threads (starvation).
+        if (ReadStatusKb(pid, "Threads") is { } threads && threads > peakThreads)
+        {
+            peakThreads = threads;
+        }
     }
 
     private async Task SampleAsync()
@@ -119,4 +129,4 @@ internal sealed class ProcessMetrics : IAsyncDisposable
 }
 
 /// <summary>What <see cref="ProcessMetrics"/> measured; null where /proc could not tell.</summary>
-internal sealed record ProcessFigures(long? PeakRssKb, long? HighWaterKb, double? CpuSeconds);
+internal sealed record ProcessFigures(long? PeakRssKb, long? HighWaterKb, double? CpuSeconds, long? PeakThreads);

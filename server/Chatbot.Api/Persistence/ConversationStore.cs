@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chatbot.Api.Persistence;
 
 /// <summary>Durable conversation history. Each call uses its own short-lived context, so a long streamed answer holds no connection.</summary>
-internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock)
+internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
 {
     private const int MaxSequenceAttempts = 5;
 
@@ -83,7 +83,10 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             await using var context = contextFactory.CreateDbContext();
             var now = clock.GetUtcNow().UtcDateTime;
             context.Conversations.Add(new Conversation { Id = id, CreatedAtUtc = now, UpdatedAtUtc = now });
-            await context.SaveChangesAsync(cancellationToken);
+            using (await writes.EnterAsync(cancellationToken))
+            {
+                await context.SaveChangesAsync(cancellationToken);
+            }
         }
 
         try
@@ -168,6 +171,8 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             await using var context = contextFactory.CreateDbContext();
             try
             {
+                using var turn = await writes.EnterAsync(cancellationToken);
+
                 // A retrying execution strategy (Npgsql's) must own the whole transaction so it can replay it.
                 return await context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
                 {
