@@ -31,6 +31,8 @@ internal sealed class LoadOptions
           --duration S           no new question starts after S seconds (default 600)
           --answer-timeout S     an answer not complete after S seconds counts as an error (default 120)
           --timeout S            hard limit of the whole run, servers included (default 1200)
+          --database DB          sqlite (default, the embedded default) | postgres (a fresh database on the PostgreSQL test
+                                 server: CHATBOT_TEST_POSTGRES or deploy/scripts/postgres-test-server.sh; dropped afterwards)
           --set KEY=VALUE        a setting for the chat server the tool starts (environment style, e.g. Database__Provider=Postgres); repeatable
           --server-log FILE      write the chat server's console output there after the run (e.g. with
                                  --set Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=Information)
@@ -71,6 +73,9 @@ internal sealed class LoadOptions
 
     /// <summary>Extra settings for the chat server the tool starts, as environment variables.</summary>
     public Dictionary<string, string> ServerSettings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>True to run the chat server on a fresh PostgreSQL database instead of the embedded SQLite.</summary>
+    public bool Postgres { get; private set; }
 
     /// <summary>Where to write the chat server's console output after the run, or null.</summary>
     public string? ServerLog { get; private set; }
@@ -124,6 +129,12 @@ internal sealed class LoadOptions
                 "--duration" => TrySeconds(value, allowZero: false, v => options.Duration = v),
                 "--answer-timeout" => TrySeconds(value, allowZero: false, v => options.AnswerTimeout = v),
                 "--timeout" => TrySeconds(value, allowZero: false, v => options.Timeout = v),
+                "--database" => value switch
+                {
+                    "sqlite" => Set(() => options.Postgres = false),
+                    "postgres" => Set(() => options.Postgres = true),
+                    _ => false,
+                },
                 "--server-log" => value.Length > 0 && Set(() => options.ServerLog = Path.GetFullPath(value)),
                 "--set" => value.IndexOf('=', StringComparison.Ordinal) > 0 && Set(() => options.ServerSettings[value[..value.IndexOf('=', StringComparison.Ordinal)]] = value[(value.IndexOf('=', StringComparison.Ordinal) + 1)..]),
                 _ => false,
@@ -137,9 +148,9 @@ internal sealed class LoadOptions
             }
         }
 
-        if (options.ServerSettings.Count > 0 && options.Url is not null)
+        if ((options.ServerSettings.Count > 0 || options.Postgres) && options.Url is not null)
         {
-            problem = "--set configures a server the tool starts; it cannot change one given with --url.";
+            problem = "--set and --database configure a server the tool starts; they cannot change one given with --url.";
             return false;
         }
 

@@ -85,6 +85,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
         FakeOpenAiServer? modelServer = null;
         FakeModel? model = null;
         ChatServer? server = null;
+        string? database = null;
         try
         {
             Uri url;
@@ -104,11 +105,20 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
                     modelServer.Reply = model.Reply;
                 }
 
-                server = await ChatServer.StartAsync(settings: ServerSettings(modelServer)).WaitAsync(hardStop);
+                var settings = ServerSettings(modelServer);
+                if (options.Postgres)
+                {
+                    database = await TestPostgres.CreateDatabaseAsync("load").WaitAsync(hardStop);
+                    settings["Database__Provider"] = "Postgres";
+                    settings["ConnectionStrings__Chatbot"] = database;
+                }
+
+                server = await ChatServer.StartAsync(settings: settings).WaitAsync(hardStop);
                 url = server.BaseAddress;
                 pid = server.ProcessId;
                 await output.WriteLineAsync($"Chat server: Chatbot.Api started from {ChatServer.ApiOutputDirectory}, pid {pid}, {url}");
                 await output.WriteLineAsync("  rate limits raised for the load (RateLimits:*), Limits:MaxMessagesPerConversation ≥ 2 × questions");
+                await output.WriteLineAsync($"  database: {(options.Postgres ? "a fresh PostgreSQL database on the test server (vector index embedded)" : "the embedded SQLite file")}");
                 foreach (var (key, value) in options.ServerSettings)
                 {
                     await output.WriteLineAsync($"  setting {key}={value}");
@@ -154,6 +164,11 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
             if (modelServer is not null)
             {
                 await modelServer.DisposeAsync();
+            }
+
+            if (database is not null)
+            {
+                await TestPostgres.DropDatabaseAsync(database);
             }
         }
     }
