@@ -183,7 +183,10 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
                         .ExecuteUpdateAsync(c => c.SetProperty(x => x.UpdatedAtUtc, now), cancellationToken);
                     var last = await attemptContext.Messages.Where(m => m.ConversationId == conversationId).MaxAsync(m => (int?)m.Sequence, cancellationToken) ?? 0;
                     message.Sequence = last + 1;
-                    message.CreatedAtUtc = now;
+
+                    // Stamped after the update above has locked the conversation row: an append that waited there for a
+                    // concurrent one is never stamped before it, so time order and sequence order agree.
+                    message.CreatedAtUtc = clock.GetUtcNow().UtcDateTime;
                     attemptContext.Messages.Add(message);
                     await attemptContext.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
