@@ -25,6 +25,9 @@ public sealed class ChatServer : IAsyncDisposable
 
     public Uri BaseAddress => process.BaseAddress;
 
+    /// <summary>The server's process id (the load tool reads its memory from /proc).</summary>
+    public int ProcessId => process.ProcessId;
+
     public string DataDirectory { get; }
 
     public string Output => process.Output;

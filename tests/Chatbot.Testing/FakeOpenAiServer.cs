@@ -19,12 +19,17 @@ namespace Chatbot.Testing;
 /// <param name="DelayBeforeFirstToken">Silence before the first piece (bounded by the request's lifetime).</param>
 /// <param name="StallAfterCharacters">After this many characters, the stream goes silent until the client leaves.</param>
 /// <param name="ChunkSize">Characters per streamed piece; small pieces split citation markers, as real models do.</param>
+/// <param name="DelayBetweenChunks">
+/// The pace of the stream: piece n is sent n × this after the first (no drift), so one piece per token at 20 ms
+/// models a 50 tokens/second model. Zero (the default) sends as fast as the connection takes them.
+/// </param>
 public sealed record FakeChatReply(
     string Text,
     int Status = 200,
     TimeSpan DelayBeforeFirstToken = default,
     int? StallAfterCharacters = null,
-    int ChunkSize = 3);
+    int ChunkSize = 3,
+    TimeSpan DelayBetweenChunks = default);
 
 /// <summary>
 /// A local server that speaks the OpenAI wire format: <c>POST /v1/chat/completions</c> with and without streaming
@@ -144,12 +149,26 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         await WriteChunkAsync(context, model, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, aborted);
+        var paced = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < reply.Text.Length; i += reply.ChunkSize)
         {
             if (reply.StallAfterCharacters is { } stall && i >= stall)
             {
                 await SilenceAsync(LongestSilence, aborted);
                 return;
+            }
+
+            if (reply.DelayBetweenChunks > TimeSpan.Zero && i > 0)
+            {
+                var due = reply.DelayBetweenChunks * (i / reply.ChunkSize) - paced.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await SilenceAsync(due, aborted);
+                    if (aborted.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                }
             }
 
             var piece = reply.Text.Substring(i, Math.Min(reply.ChunkSize, reply.Text.Length - i));

@@ -17,7 +17,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServerProcess(string assemblyPath, string url, string? contentRoot, IReadOnlyDictionary<string, string> settings)
+    private ServerProcess(string assemblyPath, string url, string? contentRoot, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? arguments = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -27,6 +27,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(assemblyPath);
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(url);
         if (contentRoot is not null)
@@ -91,16 +96,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <param name="url">Where to listen; the default picks a free loopback port.</param>
     /// <param name="contentRoot">The content root, when not the output folder.</param>
     /// <param name="outputDirectory">Where the assembly is, when not the build output (e.g. a Release publish).</param>
+    /// <param name="arguments">Arguments before <c>--urls</c>, e.g. a subcommand such as the load tool's <c>echo-server</c>.</param>
     public static async Task<ServerProcess> StartAsync(
         string project,
         string healthPath,
         IReadOnlyDictionary<string, string>? settings = null,
         string url = "http://127.0.0.1:0",
         string? contentRoot = null,
-        string? outputDirectory = null)
+        string? outputDirectory = null,
+        IReadOnlyList<string>? arguments = null)
     {
         var assembly = Path.Combine(outputDirectory ?? OutputDirectory(project), project + ".dll");
-        var server = new ServerProcess(assembly, url, contentRoot, settings ?? new Dictionary<string, string>());
+        var server = new ServerProcess(assembly, url, contentRoot, settings ?? new Dictionary<string, string>(), arguments);
         server.process.Start();
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chatbot.Api.Persistence;
 
 /// <summary>Durable conversation history. Each call uses its own short-lived context, so a long streamed answer holds no connection.</summary>
-internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock)
+internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
 {
     private const int MaxSequenceAttempts = 5;
 
@@ -90,7 +90,10 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             await using var context = contextFactory.CreateDbContext();
             var now = clock.GetUtcNow().UtcDateTime;
             context.Conversations.Add(new Conversation { Id = id, CreatedAtUtc = now, UpdatedAtUtc = now });
-            await context.SaveChangesAsync(cancellationToken);
+            using (await writes.EnterAsync(cancellationToken))
+            {
+                await context.SaveChangesAsync(cancellationToken);
+            }
         }
 
         try
@@ -210,6 +213,8 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             await using var context = contextFactory.CreateDbContext();
             try
             {
+                using var turn = await writes.EnterAsync(cancellationToken);
+
                 // A retrying execution strategy (Npgsql's) must own the whole transaction so it can replay it.
                 return await context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
                 {
@@ -220,7 +225,10 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
                         .ExecuteUpdateAsync(c => c.SetProperty(x => x.UpdatedAtUtc, now), cancellationToken);
                     var last = await attemptContext.Messages.Where(m => m.ConversationId == conversationId).MaxAsync(m => (int?)m.Sequence, cancellationToken) ?? 0;
                     message.Sequence = last + 1;
-                    message.CreatedAtUtc = now;
+
+                    // Stamped after the update above has locked the conversation row: an append that waited there for a
+                    // concurrent one is never stamped before it, so time order and sequence order agree.
+                    message.CreatedAtUtc = clock.GetUtcNow().UtcDateTime;
                     attemptContext.Messages.Add(message);
                     await attemptContext.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);

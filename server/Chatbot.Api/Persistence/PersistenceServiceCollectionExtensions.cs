@@ -28,6 +28,7 @@ internal static class PersistenceServiceCollectionExtensions
                 }
 
                 services.AddDbContextFactory<SqliteChatDbContext>(options => options.UseSqlite(connectionString));
+                services.AddSingleton(new DatabaseWriteGate(serializeWrites: true));
                 services.AddSingleton<IDbContextFactory<ChatDbContext>, ChatDbContextFactory<SqliteChatDbContext>>();
                 break;
             case DatabaseProvider.Postgres:
@@ -37,6 +38,7 @@ internal static class PersistenceServiceCollectionExtensions
                 }
 
                 services.AddDbContextFactory<PostgresChatDbContext>(options => options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure()));
+                services.AddSingleton(new DatabaseWriteGate(serializeWrites: false));
                 services.AddSingleton<IDbContextFactory<ChatDbContext>, ChatDbContextFactory<PostgresChatDbContext>>();
                 break;
             default:

@@ -11,7 +11,7 @@ internal sealed record ConversationSummary(Guid ConversationId, DateTimeOffset S
 /// Who may see a conversation: only callers with the site key it started on, and, when it belongs to a verified customer,
 /// only that customer. Anyone else is told it does not exist.
 /// </summary>
-internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock)
+internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, Persistence.DatabaseWriteGate writes)
 {
     /// <summary>Starts an empty conversation owned by the caller.</summary>
     public async Task<Guid> StartAsync(SiteCaller caller, CancellationToken cancellationToken)
@@ -20,7 +20,11 @@ internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contex
         var now = clock.GetUtcNow().UtcDateTime;
         var conversation = new Conversation { Id = Guid.CreateVersion7(), SiteKey = caller.SiteKey, UserId = caller.UserId, CreatedAtUtc = now, UpdatedAtUtc = now };
         context.Conversations.Add(conversation);
-        await context.SaveChangesAsync(cancellationToken);
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+
         return conversation.Id;
     }
 
@@ -40,7 +44,10 @@ internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contex
     public async Task<bool> DeleteAsync(Guid conversationId, SiteCaller caller, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
-        return await Owned(context, caller).Where(c => c.Id == conversationId).ExecuteDeleteAsync(cancellationToken) > 0;
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            return await Owned(context, caller).Where(c => c.Id == conversationId).ExecuteDeleteAsync(cancellationToken) > 0;
+        }
     }
 
     /// <summary>A verified customer's conversations on this site, newest first.</summary>
