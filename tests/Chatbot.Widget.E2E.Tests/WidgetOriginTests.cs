@@ -58,6 +58,10 @@ public sealed class WidgetOriginTests(WidgetBrowser browser)
         Assert.Contains("blocked", message.Text, StringComparison.Ordinal);
         await Expect(widget.Input).Not.ToBeVisibleAsync();
         Assert.Empty(hubRequests);
+
+        // The customer is told, instead of looking at an empty panel, and the page hears an error event.
+        await Expect(page.Locator("dongyang-chat [role=alert]")).ToContainTextAsync("채팅을 불러오지 못했습니다", new() { Timeout = 30_000 });
+        Assert.Equal("unavailable", await page.EvaluateAsync<string>("() => window.chatErrors[0]"));
     }
 
     private async Task<string> CreateSiteAsync(string origin)
@@ -85,6 +89,11 @@ public sealed class WidgetOriginTests(WidgetBrowser browser)
         }));
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{origin}/");
+        await page.EvaluateAsync(@"async () => {
+            await customElements.whenDefined('dongyang-chat');
+            window.chatErrors = [];
+            document.querySelector('dongyang-chat').addEventListener('error', (e) => window.chatErrors.push(e.detail.code));
+        }");
         await Expect(new WidgetPage(page).Launcher).ToBeVisibleAsync();
         return page;
     }

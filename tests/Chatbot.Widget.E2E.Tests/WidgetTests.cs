@@ -57,6 +57,35 @@ public sealed class WidgetTests(WidgetBrowser browser)
     }
 
     [Fact]
+    public async Task A_chat_server_that_cannot_be_reached_on_open_shows_a_friendly_error_and_retry_loads_the_chat()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var widget = new WidgetPage(page);
+        await page.GotoAsync(browser.Site.ToString());
+        await Expect(widget.Launcher).ToBeVisibleAsync();
+
+        var alert = page.Locator("dongyang-chat [role=alert]");
+        browser.Relay.Cut();
+        try
+        {
+            await widget.Launcher.ClickAsync();
+            await Expect(alert).ToContainTextAsync("채팅을 불러오지 못했습니다", new() { Timeout = 30_000 });
+            await Expect(alert).ToContainTextAsync("1588-0000");
+        }
+        finally
+        {
+            browser.Relay.Restore();
+        }
+
+        await alert.GetByRole(AriaRole.Button, new() { Name = "다시 시도" }).ClickAsync();
+        await Expect(widget.Input).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(alert).ToHaveCountAsync(0);
+        await widget.AskAsync(ClaimQuestion);
+        await widget.WaitForAnswersAsync(1);
+    }
+
+    [Fact]
     public async Task Network_cut_mid_conversation_loses_and_duplicates_nothing()
     {
         await using var context = await browser.NewContextAsync();

@@ -11,8 +11,10 @@
   let count = 0;
 
   const text = {
-    ko: { open: "채팅 상담 열기", close: "채팅 닫기", frame: "동양생명 상담 챗봇", unread: "읽지 않은 메시지" },
-    en: { open: "Open chat", close: "Close chat", frame: "Dongyang Life chat", unread: "unread messages" },
+    ko: { open: "채팅 상담 열기", close: "채팅 닫기", frame: "동양생명 상담 챗봇", unread: "읽지 않은 메시지",
+      fail: "채팅을 불러오지 못했습니다. 잠시 후 다시 시도해 주세요. 급하신 용무는 고객센터(1588-0000)로 문의해 주세요.", retry: "다시 시도" },
+    en: { open: "Open chat", close: "Close chat", frame: "Dongyang Life chat", unread: "unread messages",
+      fail: "The chat could not be loaded. Please try again in a moment, or call our customer centre (1588-0000).", retry: "Try again" },
   };
 
   // Every rule is !important inside the shadow root: host-page rules, even `* { all: unset !important }`, lose to them.
@@ -30,8 +32,12 @@
 .left .l{left:20px!important;right:auto!important}
 .left .p{left:20px!important;right:auto!important}
 iframe{all:initial!important;display:block!important;width:100%!important;height:100%!important;border:0!important}
+.f{all:initial!important;display:block!important;padding:24px!important;font:15px/1.6 system-ui,sans-serif!important;color:#1a1a1a!important}
+.f button{all:initial!important;display:inline-block!important;margin:16px 8px 0 0!important;padding:8px 16px!important;border-radius:8px!important;background:var(--c,#b3261e)!important;color:#fff!important;font:600 14px system-ui,sans-serif!important;cursor:pointer!important}
+.f button+button{background:#595959!important}
+.f button:focus-visible{outline:3px solid #1a56db!important;outline-offset:2px!important}
 @media (max-width:640px){.p{inset:0!important;width:100%!important;height:100dvh!important;border-radius:0!important}.o~.l,.l.x{display:none!important}}
-@media (prefers-color-scheme:dark){.p{background:#1c1c1e!important}}`;
+@media (prefers-color-scheme:dark){.p{background:#1c1c1e!important}.f{color:#f2f2f2!important}}`;
 
   let sheet = null;
   try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch { sheet = null; }
@@ -172,8 +178,35 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       f.title = this.getAttribute("title") || text[this._lang()].frame;
       f.setAttribute("referrerpolicy", "origin");
       f.setAttribute("allow", "clipboard-write");
+      // A frame the browser refused (a key used off its origins) or a server that is down never says "loading"; an app
+      // that loads but never starts never says "ready". Either way the customer is told, instead of an empty panel.
+      f.addEventListener("load", () => setTimeout(() => { if (this._frame === f && !this._booted) this._fail(); }, 2000));
+      this._watch = setTimeout(() => { if (this._frame === f && !this._ready) this._fail(); }, 90000);
       this._frame = f;
       this._panel.append(f);
+    }
+
+    _fail() {
+      const t = text[this._lang()];
+      clearTimeout(this._watch);
+      this._frame.remove();
+      this._frame = null;
+      const box = document.createElement("div");
+      box.className = "f";
+      box.setAttribute("role", "alert");
+      box.textContent = t.fail;
+      const retry = document.createElement("button");
+      retry.type = "button";
+      retry.textContent = t.retry;
+      retry.addEventListener("click", () => { box.remove(); this._booted = false; this._load(); });
+      const close = document.createElement("button");
+      close.type = "button";
+      close.textContent = t.close;
+      close.addEventListener("click", () => this.close());
+      box.append(document.createElement("br"), retry, close);
+      this._panel.append(box);
+      if (this._open) retry.focus();
+      this._emit("error", { code: "unavailable", message: t.fail });
     }
 
     _post(message) {
@@ -186,8 +219,11 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       if (!this._frame || e.source !== this._frame.contentWindow || e.origin !== server) return;
       const m = e.data;
       if (!m || m.source !== "dongyang-chat" || m.id !== this._id) return;
-      if (m.type === "ready") {
+      if (m.type === "loading") {
+        this._booted = true;
+      } else if (m.type === "ready") {
         this._ready = true;
+        clearTimeout(this._watch);
         if (this._user) this._post(this._user);
         this._queue.splice(0).forEach((q) => this._post(q));
         if (this._open) this._frame.focus();
