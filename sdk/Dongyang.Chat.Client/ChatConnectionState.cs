@@ -18,10 +18,18 @@ public enum ChatConnectionState
 
 /// <summary>Data of <see cref="IDongyangChat.StateChanged"/>.</summary>
 /// <param name="state">The new state.</param>
-public sealed class ChatConnectionStateChangedEventArgs(ChatConnectionState state) : EventArgs
+/// <param name="refusal">Why the client stopped trying, when the server refused it; otherwise <see langword="null"/>.</param>
+public sealed class ChatConnectionStateChangedEventArgs(ChatConnectionState state, DongyangChatAccessDeniedException? refusal = null) : EventArgs
 {
     /// <summary>The new state.</summary>
     public ChatConnectionState State { get; } = state;
+
+    /// <summary>
+    /// Set with <see cref="ChatConnectionState.Disconnected"/> when the server refused the client — for example its site
+    /// key was disabled while it was connected, or the identity secret was rotated — and it will not retry. Show
+    /// <see cref="DongyangChatAccessDeniedException.CustomerMessage"/> rather than "offline".
+    /// </summary>
+    public DongyangChatAccessDeniedException? Refusal { get; } = refusal;
 }
 
 /// <summary>Data of <see cref="IDongyangChat.HistoryResynced"/>.</summary>

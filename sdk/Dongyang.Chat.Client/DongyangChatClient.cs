@@ -121,7 +121,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 catch (HttpRequestException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
                 {
                     // A wrong, disabled or foreign-origin site key will not get better by retrying: say so at once.
-                    SetState(ChatConnectionState.Disconnected);
+                    SetState(ChatConnectionState.Disconnected, e as DongyangChatAccessDeniedException);
                     throw;
                 }
                 catch (Exception e) when (e is not OperationCanceledException && !linked.IsCancellationRequested)
@@ -552,11 +552,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
         MessageAdded?.Invoke(this, new MessageAddedEventArgs(message));
     }
 
-    private void SetState(ChatConnectionState next)
+    private void SetState(ChatConnectionState next, DongyangChatAccessDeniedException? refusal = null)
     {
         lock (stateLock)
         {
-            if (state == next)
+            if (state == next && refusal is null)
             {
                 return;
             }
@@ -572,7 +572,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
             }
         }
 
-        StateChanged?.Invoke(this, new ChatConnectionStateChangedEventArgs(next));
+        StateChanged?.Invoke(this, new ChatConnectionStateChangedEventArgs(next, refusal));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting failed (attempt {Attempt}): {Reason}")]

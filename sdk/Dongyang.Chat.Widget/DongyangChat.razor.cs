@@ -412,7 +412,14 @@ public sealed partial class DongyangChat
 
     private async Task ShowRefusalAsync(DongyangChatAccessDeniedException e)
     {
-        refusal = Strings.ForError(e.Code ?? "site_key_invalid");
+        // The same refusal arrives both as the failed call and as the client's state change: say it once.
+        var text = Strings.ForError(e.Code ?? "site_key_invalid");
+        if (refusal == text)
+        {
+            return;
+        }
+
+        refusal = text;
         StateHasChanged();
         await OnError.InvokeAsync(refusal);
     }
@@ -674,7 +681,12 @@ public sealed partial class DongyangChat
         {
             connection = e.State;
             StateHasChanged();
-            if (e.State == ChatConnectionState.Connected)
+            if (e.Refusal is { } refused)
+            {
+                // Refused while open (the key was disabled, the identity secret rotated): say why, not "offline".
+                await ShowRefusalAsync(refused);
+            }
+            else if (e.State == ChatConnectionState.Connected)
             {
                 await DrainOutboxAsync();
             }

@@ -105,6 +105,37 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task A_site_key_disabled_while_connected_ends_in_a_refusal_that_names_its_reason_not_endless_reconnecting()
+    {
+        var (siteKey, _) = await fixture.CreateSiteAsync();
+        await using var chat = new DongyangChatClient(new DongyangChatOptions
+        {
+            ServerUrl = fixture.Server.BaseAddress,
+            SiteKey = siteKey,
+            ReconnectDelays = [TimeSpan.FromMilliseconds(100)],
+        });
+        var refused = new TaskCompletionSource<ChatConnectionStateChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        chat.StateChanged += (_, e) =>
+        {
+            if (e.Refusal is not null)
+            {
+                refused.TrySetResult(e);
+            }
+        };
+        await chat.ConnectAsync().WaitAsync(Patience);
+
+        using var admin = fixture.Server.CreateAdminClient();
+        (await admin.PostAsync(new Uri($"/api/admin/sites/{siteKey}/disable", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        var change = await refused.Task.WaitAsync(Patience);
+
+        Assert.Equal(ChatConnectionState.Disconnected, change.State);
+        Assert.Equal("site_key_disabled", change.Refusal!.Code);
+        Assert.Equal(ChatConnectionState.Disconnected, chat.State);
+        await Task.Delay(500);
+        Assert.Equal(ChatConnectionState.Disconnected, chat.State);
+    }
+
+    [Fact]
     public void The_hash_stays_out_of_logs_and_an_incomplete_user_is_refused_up_front()
     {
         var user = new DongyangChatUser("customer-1", new string('a', 64)) { Name = "홍길동" };

@@ -46,6 +46,29 @@ public sealed class SignedInCustomerTests : BunitContext, IClassFixture<SharedSe
     }
 
     [Fact]
+    public async Task A_site_key_disabled_mid_conversation_shows_why_instead_of_offline()
+    {
+        var (siteKey, _) = await fixture.CreateSiteAsync();
+        var errors = new List<string>();
+        var cut = Render<DongyangChat>(p => p
+            .Add(c => c.ServerUrl, fixture.Server.BaseAddress)
+            .Add(c => c.SiteKey, siteKey)
+            .Add(c => c.Embedded, true)
+            .Add(c => c.OnError, message => errors.Add(message)));
+        await cut.InvokeAsync(() => cut.Instance.SendAsync(ClaimQuestion));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-action=helpful]")));
+
+        using var admin = fixture.Server.CreateAdminClient();
+        (await admin.PostAsync(new Uri($"/api/admin/sites/{siteKey}/disable", UriKind.Relative), null)).EnsureSuccessStatusCode();
+
+        var refused = ChatStrings.For("ko").ErrorSiteRefused;
+        cut.WaitForAssertion(() => Assert.Equal(refused, cut.Find(".dc-status").TextContent));
+        Assert.Equal("refused", cut.Find(".dc-status").GetAttribute("data-state"));
+        Assert.Contains(refused, errors);
+        Assert.Equal(ClaimQuestion, cut.Find(".dc-user .dc-bubble").TextContent);
+    }
+
+    [Fact]
     public async Task Changing_the_user_clears_the_screen_and_reconnects_as_the_new_customer()
     {
         var (siteKey, secret) = await fixture.CreateSiteAsync();
