@@ -13,6 +13,7 @@ containers' non-root users can read their bind-mounted copies), only the files t
   postgres_password.txt           a random 32-character password
   chatbot_connection_string.txt   the api's connection string with that password
   openai_api_key.txt              the OpenAI key read from --openai-key-file, or empty (offline engine)
+  admin_api_key.txt               a random 40-character bearer token for /api/admin/ (partner sites, ingestion)
 Existing files are never overwritten: the database keeps the password it was created with.
 
 Options:
@@ -58,4 +59,12 @@ fi
 if [[ ! -e "$dir/openai_api_key.txt" ]]; then
   if [[ -n "$KEY_FILE" ]]; then tr -d '\r\n' <"$KEY_FILE" >"$dir/openai_api_key.txt"; else : >"$dir/openai_api_key.txt"; fi
   echo "$PROG: wrote $dir/openai_api_key.txt" >&2
+fi
+if [[ ! -s "$dir/admin_api_key.txt" ]]; then
+  if command -v openssl >/dev/null 2>&1; then
+    openssl rand -base64 60 | tr -dc 'A-Za-z0-9' | head -c 40 >"$dir/admin_api_key.txt"
+  else
+    tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40 >"$dir/admin_api_key.txt"
+  fi
+  echo "$PROG: wrote $dir/admin_api_key.txt" >&2
 fi

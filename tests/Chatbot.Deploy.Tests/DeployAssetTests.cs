@@ -147,13 +147,43 @@ public sealed partial class DeployAssetTests
         return string.Join('\n', section);
     }
 
+    [Fact]
+    public async Task Init_secrets_writes_every_secret_the_stack_mounts_once_and_never_overwrites_them()
+    {
+        var folder = CopyComposeProject();
+        Directory.Delete(Path.Combine(folder, "secrets"), recursive: true);
+        try
+        {
+            var script = Path.Combine(Deploy, "scripts", "init-secrets.sh");
+            var first = await Tool.RunAsync("bash", [script, "--compose-dir", folder]);
+            var adminKey = File.ReadAllText(Path.Combine(folder, "secrets", "admin_api_key.txt"));
+            var second = await Tool.RunAsync("bash", [script, "--compose-dir", folder]);
+
+            Assert.True(first.ExitCode == 0, first.ToString());
+            Assert.True(second.ExitCode == 0, second.ToString());
+            var compose = await File.ReadAllTextAsync(Path.Combine(folder, "docker-compose.yml"));
+            foreach (Match mounted in Regex.Matches(compose, @"file: \./secrets/([a-z_]+\.txt)"))
+            {
+                Assert.True(File.Exists(Path.Combine(folder, "secrets", mounted.Groups[1].Value)), $"init-secrets.sh does not write {mounted.Groups[1].Value}");
+            }
+
+            Assert.Matches("^[A-Za-z0-9]{40}$", adminKey);
+            Assert.Equal(adminKey, File.ReadAllText(Path.Combine(folder, "secrets", "admin_api_key.txt")));
+            Assert.Contains("Admin__ApiKey", compose, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string CopyComposeProject()
     {
         var folder = Directory.CreateTempSubdirectory("chatbot-compose-").FullName;
         File.Copy(Path.Combine(Deploy, "docker-compose.yml"), Path.Combine(folder, "docker-compose.yml"));
         File.Copy(Path.Combine(Deploy, ".env.example"), Path.Combine(folder, ".env"));
         Directory.CreateDirectory(Path.Combine(folder, "secrets"));
-        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key" })
+        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key", "admin_api_key" })
         {
             File.WriteAllText(Path.Combine(folder, "secrets", secret + ".txt"), "placeholder");
         }
