@@ -43,12 +43,17 @@ umask 022
 db="$(sed -n 's/^POSTGRES_DB=//p' "$COMPOSE_DIR/.env" 2>/dev/null || true)"
 user="$(sed -n 's/^POSTGRES_USER=//p' "$COMPOSE_DIR/.env" 2>/dev/null || true)"
 
-if [[ ! -s "$dir/postgres_password.txt" ]]; then
+# random_token LENGTH: letters and digits only, so the token is safe in a connection string and a header.
+random_token() {
   if command -v openssl >/dev/null 2>&1; then
-    openssl rand -base64 48 | tr -dc 'A-Za-z0-9' | head -c 32 >"$dir/postgres_password.txt"
+    openssl rand -base64 $(($1 * 2)) | tr -dc 'A-Za-z0-9' | head -c "$1"
   else
-    tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32 >"$dir/postgres_password.txt"
+    tr -dc 'A-Za-z0-9' </dev/urandom | head -c "$1"
   fi
+}
+
+if [[ ! -s "$dir/postgres_password.txt" ]]; then
+  random_token 32 >"$dir/postgres_password.txt"
   echo "$PROG: wrote $dir/postgres_password.txt" >&2
 fi
 if [[ ! -s "$dir/chatbot_connection_string.txt" ]]; then
@@ -61,10 +66,6 @@ if [[ ! -e "$dir/openai_api_key.txt" ]]; then
   echo "$PROG: wrote $dir/openai_api_key.txt" >&2
 fi
 if [[ ! -s "$dir/admin_api_key.txt" ]]; then
-  if command -v openssl >/dev/null 2>&1; then
-    openssl rand -base64 60 | tr -dc 'A-Za-z0-9' | head -c 40 >"$dir/admin_api_key.txt"
-  else
-    tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40 >"$dir/admin_api_key.txt"
-  fi
+  random_token 40 >"$dir/admin_api_key.txt"
   echo "$PROG: wrote $dir/admin_api_key.txt" >&2
 fi
