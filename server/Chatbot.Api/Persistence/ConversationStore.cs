@@ -96,22 +96,8 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             }
         }
 
-        try
-        {
-            return (await AppendAsync(id, new Message
-            {
-                Id = Guid.CreateVersion7(),
-                ConversationId = id,
-                Role = MessageRole.User,
-                Content = content,
-                Status = MessageStatus.Complete,
-                ClientMessageId = clientMessageId,
-            }, cancellationToken), true);
-        }
-        catch (DbUpdateException) when (clientMessageId is not null)
-        {
-            return (await FindQuestionAsync(clientMessageId, CancellationToken.None) ?? throw new InvalidOperationException("The question could not be stored."), false);
-        }
+        var (question, stored) = await AppendOnceAsync(NewMessage(id, MessageRole.User, content, clientMessageId), cancellationToken);
+        return question.Role == MessageRole.User ? (question, stored) : throw new InvalidOperationException("The question could not be stored.");
     }
 
     public Task<Message> AddAnswerAsync(
@@ -141,24 +127,34 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
     /// </summary>
     public async Task<(Message? Message, bool Stored)> AddCounsellorReplyAsync(Guid conversationId, string content, string? clientMessageId, CancellationToken cancellationToken)
     {
+        var (reply, stored) = await AppendOnceAsync(NewMessage(conversationId, MessageRole.Counsellor, content, clientMessageId), cancellationToken);
+        return (stored || (reply.Role == MessageRole.Counsellor && reply.ConversationId == conversationId) ? reply : null, stored);
+    }
+
+    private static Message NewMessage(Guid conversationId, MessageRole role, string content, string? clientMessageId) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        ConversationId = conversationId,
+        Role = role,
+        Content = content,
+        Status = MessageStatus.Complete,
+        ClientMessageId = clientMessageId,
+    };
+
+    /// <summary>
+    /// Appends a message; when its client id is already taken (a concurrent resend), returns the message stored first
+    /// instead, with <c>Stored</c> false.
+    /// </summary>
+    private async Task<(Message Message, bool Stored)> AppendOnceAsync(Message message, CancellationToken cancellationToken)
+    {
         try
         {
-            return (await AppendAsync(conversationId, new Message
-            {
-                Id = Guid.CreateVersion7(),
-                ConversationId = conversationId,
-                Role = MessageRole.Counsellor,
-                Content = content,
-                Status = MessageStatus.Complete,
-                ClientMessageId = clientMessageId,
-            }, cancellationToken), true);
+            return (await AppendAsync(message.ConversationId, message, cancellationToken), true);
         }
-        catch (DbUpdateException) when (clientMessageId is not null)
+        catch (DbUpdateException) when (message.ClientMessageId is { } clientMessageId)
         {
-            await using var context = contextFactory.CreateDbContext();
-            var earlier = await context.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ClientMessageId == clientMessageId, CancellationToken.None)
-                ?? throw new InvalidOperationException("The reply could not be stored.");
-            return (earlier.Role == MessageRole.Counsellor && earlier.ConversationId == conversationId ? earlier : null, false);
+            return (await FindByClientMessageIdAsync(clientMessageId, CancellationToken.None)
+                ?? throw new InvalidOperationException("The message could not be stored."), false);
         }
     }
 
