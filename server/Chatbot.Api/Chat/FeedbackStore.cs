@@ -1,3 +1,4 @@
+using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Chatbot.Data;
 using Chatbot.Data.Entities;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chatbot.Api.Chat;
 
 /// <summary>What customers tell us about answers (👍/👎) and their requests for a human counsellor.</summary>
-internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock)
+internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
 {
     /// <summary>
     /// Stores a rating of an answer; a second rating of the same answer replaces the first. Only an answer in a
@@ -48,7 +49,10 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
         feedback.Rating = request.Rating;
         feedback.Comment = comment;
         feedback.CreatedAtUtc = clock.GetUtcNow().UtcDateTime;
-        await context.SaveChangesAsync(cancellationToken);
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>
@@ -73,7 +77,10 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
         };
         context.Handoffs.Add(handoff);
-        await context.SaveChangesAsync(cancellationToken);
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
         return handoff.Id;
     }
 }
