@@ -419,9 +419,10 @@ public sealed partial class DongyangChat
             return;
         }
 
+        // The host hears of it before the status shows, so whoever reacts to what the customer sees also has the event.
         refusal = text;
-        StateHasChanged();
         await OnError.InvokeAsync(refusal);
+        StateHasChanged();
     }
 
     private void ShowHistory(ConversationHistory history)
