@@ -324,14 +324,7 @@ public sealed class EmbeddedVectorStoreCollection
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
         where TInput : notnull
     {
-        ArgumentNullException.ThrowIfNull(keywords);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        options ??= new HybridSearchOptions<IngestedChunk>();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        if (options.AdditionalProperty is not null && MemberName(options.AdditionalProperty) != nameof(IngestedChunk.Text))
-        {
-            throw new NotSupportedException($"The embedded store keyword-indexes only {nameof(IngestedChunk.Text)}.");
-        }
+        options = HybridRanking.CheckHybridSearch(keywords, top, options, "embedded");
 
         var query = await ToVectorAsync(searchValue, cancellationToken);
         var snapshot = _snapshot;
@@ -409,12 +402,6 @@ public sealed class EmbeddedVectorStoreCollection
 
         var predicate = filter.Compile();
         return snapshot.Entries.Values.Where(e => predicate(e.Record));
-    }
-
-    private static string? MemberName(LambdaExpression expression)
-    {
-        var body = expression.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : expression.Body;
-        return (body as MemberExpression)?.Member.Name;
     }
 
     private Task<ReadOnlyMemory<float>> ToVectorAsync<TInput>(TInput searchValue, CancellationToken cancellationToken) =>

@@ -1,4 +1,7 @@
+using System.Linq.Expressions;
+using Chatbot.Rag.Ingestion;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
 
 namespace Chatbot.Rag.VectorStores;
 
@@ -83,5 +86,29 @@ public static class HybridRanking
         }
 
         return vector;
+    }
+
+    /// <summary>
+    /// Checks a hybrid search's arguments the same way in every store and returns its options (defaults when none):
+    /// both stores keyword-index only <see cref="IngestedChunk.Text"/> (with the section).
+    /// </summary>
+    public static HybridSearchOptions<IngestedChunk> CheckHybridSearch(ICollection<string> keywords, int top, HybridSearchOptions<IngestedChunk>? options, string storeName)
+    {
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new HybridSearchOptions<IngestedChunk>();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
+        if (options.AdditionalProperty is not null && MemberName(options.AdditionalProperty) != nameof(IngestedChunk.Text))
+        {
+            throw new NotSupportedException($"The {storeName} store keyword-indexes only {nameof(IngestedChunk.Text)}.");
+        }
+
+        return options;
+    }
+
+    private static string? MemberName(LambdaExpression expression)
+    {
+        var body = expression.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : expression.Body;
+        return (body as MemberExpression)?.Member.Name;
     }
 }

@@ -463,14 +463,7 @@ public sealed class PgVectorCollection
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
         where TInput : notnull
     {
-        ArgumentNullException.ThrowIfNull(keywords);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        options ??= new HybridSearchOptions<IngestedChunk>();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        if (options.AdditionalProperty is not null && MemberName(options.AdditionalProperty) != nameof(IngestedChunk.Text))
-        {
-            throw new NotSupportedException($"The pgvector store keyword-indexes only {nameof(IngestedChunk.Text)}.");
-        }
+        options = HybridRanking.CheckHybridSearch(keywords, top, options, "pgvector");
 
         var query = await ToVectorAsync(searchValue, cancellationToken);
         var results = new List<VectorSearchResult<IngestedChunk>>();
@@ -989,12 +982,6 @@ public sealed class PgVectorCollection
 
         var result = await command.ExecuteScalarAsync(cancellationToken);
         return result is null or DBNull ? default! : (T)result;
-    }
-
-    private static string? MemberName(LambdaExpression expression)
-    {
-        var body = expression.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : expression.Body;
-        return (body as MemberExpression)?.Member.Name;
     }
 
     private Task<ReadOnlyMemory<float>> ToVectorAsync<TInput>(TInput searchValue, CancellationToken cancellationToken) =>
