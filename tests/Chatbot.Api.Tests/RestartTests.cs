@@ -26,15 +26,7 @@ public sealed class RestartTests
 
             await using (var restarted = await ChatServer.StartAsync(dataDirectory))
             {
-                Assert.Matches(@"0 files, 0 chunks embedded, [1-9]\d* unchanged", restarted.Output);
-                using var http = restarted.CreateHttpClient();
-                var history = await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{first.ConversationId}/messages", JsonSerializerOptions.Web);
-                Assert.Equal(first.Answer, history!.Messages[1].Content);
-
-                using var again = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
-                var answer = (await again.Content.ReadFromJsonAsync<ChatResponse>(JsonSerializerOptions.Web))!;
-                Assert.True(answer.Grounded);
-                Assert.Contains(answer.Citations, c => c.DocumentId == "policy-loan-guide");
+                await AssertRemembersAsync(restarted, first);
             }
         }
         finally
@@ -72,15 +64,7 @@ public sealed class RestartTests
             await using var restarted = await ChatServer.StartAsync(settings: settings);
             try
             {
-                Assert.Matches(@"0 files, 0 chunks embedded, [1-9]\d* unchanged", restarted.Output);
-                using var http = restarted.CreateHttpClient();
-                var history = await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{first.ConversationId}/messages", JsonSerializerOptions.Web);
-                Assert.Equal(first.Answer, history!.Messages[1].Content);
-
-                using var again = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
-                var answer = (await again.Content.ReadFromJsonAsync<ChatResponse>(JsonSerializerOptions.Web))!;
-                Assert.True(answer.Grounded);
-                Assert.Contains(answer.Citations, c => c.DocumentId == "policy-loan-guide");
+                await AssertRemembersAsync(restarted, first);
             }
             finally
             {
@@ -92,5 +76,19 @@ public sealed class RestartTests
         {
             await TestPostgres.DropDatabaseAsync(connectionString);
         }
+    }
+
+    /// <summary>A restarted server embeds nothing, still has the first conversation, and answers from its index.</summary>
+    private static async Task AssertRemembersAsync(ChatServer restarted, ChatResponse first)
+    {
+        Assert.Matches(@"0 files, 0 chunks embedded, [1-9]\d* unchanged", restarted.Output);
+        using var http = restarted.CreateHttpClient();
+        var history = await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{first.ConversationId}/messages", JsonSerializerOptions.Web);
+        Assert.Equal(first.Answer, history!.Messages[1].Content);
+
+        using var again = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
+        var answer = (await again.Content.ReadFromJsonAsync<ChatResponse>(JsonSerializerOptions.Web))!;
+        Assert.True(answer.Grounded);
+        Assert.Contains(answer.Citations, c => c.DocumentId == "policy-loan-guide");
     }
 }
