@@ -375,14 +375,9 @@ public abstract class HostileInputTests<TFixture>(TFixture fixture) : IClassFixt
         Assert.Equal(2, (await otherHttp.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{foreign.ConversationId}/messages", JsonSerializerOptions.Web))!.Messages.Count);
 
         // A message over the hub's 64 KB limit closes that connection only.
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.Closed += _ =>
-        {
-            closed.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var closed = connection.WhenClosed();
         _ = connection.AskAllAsync(new ChatRequest(new string('x', 70_000))).ContinueWith(_ => { }, TaskScheduler.Default);
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await closed.WaitAsync(TimeSpan.FromSeconds(30));
         await using var fresh = fixture.Server.CreateHubConnection();
         await fresh.StartAsync();
         Assert.IsType<CompletedEvent>((await fresh.AskAllAsync(new ChatRequest("보험금 청구 방법")))[^1]);

@@ -205,19 +205,14 @@ public abstract class SiteAccessTests<TFixture>(TFixture fixture) : IClassFixtur
     {
         var site = await TestSites.CreateAsync(Server, "https://partner-h.example");
         await using var connection = Server.CreateHubConnection(site.PublicKey);
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.Closed += _ =>
-        {
-            closed.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var closed = connection.WhenClosed();
         await connection.StartAsync();
         Assert.IsType<CompletedEvent>((await connection.AskAllAsync(new ChatRequest("보험금 청구 방법")))[^1]);
 
         using var admin = Server.CreateAdminClient();
         (await admin.PostAsync($"/api/admin/sites/{site.PublicKey}/disable", null)).EnsureSuccessStatusCode();
 
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await closed.WaitAsync(TimeSpan.FromSeconds(10));
         using var http = Server.CreateHttpClient(site.PublicKey);
         using var refused = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험금 청구 방법"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);

@@ -25,19 +25,14 @@ public sealed partial class SitesCliTests(SqliteChatServerFixture fixture) : ICl
         Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
 
         await using var connection = fixture.Server.CreateHubConnection(key);
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.Closed += _ =>
-        {
-            closed.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var closed = connection.WhenClosed();
         await connection.StartAsync();
         Assert.IsType<CompletedEvent>((await connection.AskAllAsync(new ChatRequest("보험금 청구 방법")))[^1]);
 
         await RunCliAsync("sites", "disable", key);
 
         // Another process changed the database: the server notices within Sites:CacheSeconds (5 s by default).
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await closed.WaitAsync(TimeSpan.FromSeconds(20));
         using var http = fixture.Server.CreateHttpClient(key);
         using var refused = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험금 청구 방법"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);

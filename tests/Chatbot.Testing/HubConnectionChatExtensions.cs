@@ -17,4 +17,16 @@ public static class HubConnectionChatExtensions
 
         return events;
     }
+
+    /// <summary>Completes when the connection closes; take it before whatever is expected to close the connection.</summary>
+    public static Task WhenClosed(this HubConnection connection)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return closed.Task;
+    }
 }
