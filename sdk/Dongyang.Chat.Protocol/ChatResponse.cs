@@ -15,4 +15,8 @@ public sealed record ChatResponse(
     string Answer,
     bool Grounded,
     IReadOnlyList<Citation> Citations,
-    IReadOnlyList<string> Suggestions);
+    IReadOnlyList<string> Suggestions)
+{
+    /// <summary><see langword="true"/> when the answer offers a human counsellor, as <see cref="CompletedEvent.OffersHandoff"/>.</summary>
+    public bool OffersHandoff { get; init; }
+}

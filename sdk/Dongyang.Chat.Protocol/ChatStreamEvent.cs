@@ -33,7 +33,14 @@ public sealed record CitationsEvent(IReadOnlyList<Citation> Citations) : ChatStr
 /// <param name="MessageId">The id of the stored answer message.</param>
 /// <param name="Grounded"><see langword="true"/> when the answer comes from the knowledge base.</param>
 /// <param name="Suggestions">Follow-up questions the customer may ask next.</param>
-public sealed record CompletedEvent(Guid ConversationId, Guid MessageId, bool Grounded, IReadOnlyList<string> Suggestions) : ChatStreamEvent;
+public sealed record CompletedEvent(Guid ConversationId, Guid MessageId, bool Grounded, IReadOnlyList<string> Suggestions) : ChatStreamEvent
+{
+    /// <summary>
+    /// <see langword="true"/> when the answer offers a human counsellor (the customer asked for one, or the bot could
+    /// not answer): a client shows a "상담원 연결" action with it, which calls <see cref="ChatEndpoints.HandoffMethod"/>.
+    /// </summary>
+    public bool OffersHandoff { get; init; }
+}
 
 /// <summary>The answer could not be produced. The message is meant for the customer.</summary>
 /// <param name="Code">A stable machine-readable code, such as <c>rate_limited</c> or <c>invalid_request</c>.</param>

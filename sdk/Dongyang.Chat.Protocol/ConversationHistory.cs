@@ -20,4 +20,8 @@ public sealed record ChatMessage(
     DateTimeOffset CreatedAt,
     string? ClientMessageId,
     bool? Grounded,
-    IReadOnlyList<Citation> Citations);
+    IReadOnlyList<Citation> Citations)
+{
+    /// <summary>For answers: whether the answer offered a human counsellor, as <see cref="CompletedEvent.OffersHandoff"/>.</summary>
+    public bool OffersHandoff { get; init; }
+}

@@ -19,7 +19,11 @@ public sealed record MessageAdded(
     IReadOnlyList<Citation> Citations,
     DateTimeOffset CreatedAt,
     string? ClientMessageId = null,
-    bool? Grounded = null);
+    bool? Grounded = null)
+{
+    /// <summary>For answers: whether the answer offers a human counsellor, as <see cref="CompletedEvent.OffersHandoff"/>.</summary>
+    public bool OffersHandoff { get; init; }
+}
 
 /// <summary>The roles a stored message has, in <see cref="ChatMessage.Role"/> and <see cref="MessageAdded.Role"/>.</summary>
 public static class MessageRoles
