@@ -20,9 +20,10 @@ apt_install() {
   fi
 }
 # debootstrap builds the PostgreSQL root; the deployment tests (tests/Chatbot.Deploy.Tests) use real nginx,
-# docker-compose v1 as the compose validator, shellcheck, openssl and curl, and the Dockerfile linter from npm.
+# docker-compose v1 as the compose validator, shellcheck, openssl and curl, age (encrypted backups), and the
+# Dockerfile linter from npm.
 # They fail, not skip, when a tool is missing.
-apt_install debootstrap nginx docker-compose shellcheck openssl curl
+apt_install debootstrap nginx docker-compose shellcheck openssl curl age
 # The scale-out test starts its own redis-server (loopback, nothing persisted) as the SignalR backplane; the
 # package's own service is not wanted and is stopped if the install started one.
 if ! dpkg -s redis-server >/dev/null 2>&1; then
@@ -30,7 +31,7 @@ if ! dpkg -s redis-server >/dev/null 2>&1; then
   as_root service redis-server stop >/dev/null 2>&1 || true
 fi
 # The widget's browser tests drive Debian's Chromium (never a downloaded browser).
-apt_install chromium
+apt_install chromium fonts-noto-cjk
 command -v npm >/dev/null 2>&1 || apt_install npm
 command -v dockerfile-utils >/dev/null 2>&1 || as_root npm install -g --no-audit --no-fund dockerfile-utils@0.16.3 >/dev/null
 

@@ -8,6 +8,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/pg.sh
 . "$SCRIPT_DIR/lib/pg.sh"
+# shellcheck source=lib/backup-crypto.sh
+. "$SCRIPT_DIR/lib/backup-crypto.sh"
 
 usage() {
   cat <<EOF2
@@ -16,7 +18,9 @@ Usage: $PROG [options] [backup-folder]
 Restores the backup (default: the newest under \$BACKUP_DIR) into a scratch database restore_drill_<time> with
 restore.sh, counts the rows of every table there and compares them with row-counts.tsv, recorded when the backup
 was taken; also unpacks vector_store.tar.gz into a scratch folder and compares its file list. Prints every table
-with both counts, drops the scratch database and exits 0 only when everything matches.
+with both counts, drops the scratch database and exits 0 only when everything matches. Any mismatch, a damaged
+backup or a failed restore is an alert (stderr, the system log, and BACKUP_ALERT_COMMAND / BACKUP_ALERT_WEBHOOK
+from .env) and a non-zero exit. Settings come from <compose-dir>/.env as for backup.sh.
 
 Options:
   --keep-scratch       leave the scratch database for inspection
@@ -41,11 +45,14 @@ while (($#)); do
   esac
   shift
 done
+load_dotenv "$COMPOSE_DIR/.env"
+trap 'alert "restore drill FAILED (line $LINENO) for ${BACKUP:-the newest backup}: this backup may not restore"' ERR
 if [[ -z "$BACKUP" ]]; then
-  BACKUP="$(find "${BACKUP_DIR:-/var/backups/chatbot}" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*T[0-9]*Z' 2>/dev/null | LC_ALL=C sort | tail -n 1)"
-  [[ -n "$BACKUP" ]] || die "no backup found under ${BACKUP_DIR:-/var/backups/chatbot}"
+  backups="$(resolve_path "${BACKUP_DIR:-/var/backups/chatbot}" "$COMPOSE_DIR")"
+  BACKUP="$(find "$backups" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*T[0-9]*Z' 2>/dev/null | LC_ALL=C sort | tail -n 1)"
+  [[ -n "$BACKUP" ]] || { alert "restore drill FAILED: no backup found under $backups"; exit 1; }
 fi
-[[ -f "$BACKUP/row-counts.tsv" ]] || die "no row-counts.tsv in $BACKUP"
+[[ -f "$BACKUP/row-counts.tsv" ]] || { alert "restore drill FAILED: no row-counts.tsv in $BACKUP"; exit 1; }
 require_tools diff tar
 export PG_MODE
 
@@ -61,7 +68,11 @@ cleanup() {
 trap cleanup EXIT
 
 log "restoring $BACKUP into the scratch database $scratch"
-"$SCRIPT_DIR/restore.sh" "${LOCAL_ARGS[@]}" --compose-dir "$COMPOSE_DIR" --database "$scratch" --no-vector-store "$BACKUP"
+if ! "$SCRIPT_DIR/restore.sh" "${LOCAL_ARGS[@]}" --compose-dir "$COMPOSE_DIR" --database "$scratch" --no-vector-store "$BACKUP"; then
+  trap - ERR
+  alert "restore drill FAILED: $BACKUP did not restore (damaged, or cannot be decrypted: see above)"
+  exit 1
+fi
 
 pg_row_counts "$scratch" >"$scratch_dir/restored.tsv"
 status=0
@@ -74,18 +85,20 @@ join -t $'\t' -a 1 -a 2 -e missing -o 0,1.2,2.2 <(LC_ALL=C sort "$BACKUP/row-cou
   done
 diff -q <(LC_ALL=C sort "$BACKUP/row-counts.tsv") "$scratch_dir/restored.tsv" >/dev/null || status=1
 
-if [[ -f "$BACKUP/vector_store.tar.gz" ]]; then
+plain="$(plain_backup "$BACKUP" "$scratch_dir/plain")"
+if [[ -f "$plain/vector_store.tar.gz" ]]; then
   mkdir -p "$scratch_dir/vector_store"
-  tar -C "$scratch_dir/vector_store" -xzf "$BACKUP/vector_store.tar.gz"
-  files="$(tar -tzf "$BACKUP/vector_store.tar.gz" | grep -vc '/$' || true)"
+  tar -C "$scratch_dir/vector_store" -xzf "$plain/vector_store.tar.gz"
+  files="$(tar -tzf "$plain/vector_store.tar.gz" | grep -vc '/$' || true)"
   restored="$(find "$scratch_dir/vector_store" -type f | wc -l)"
   printf '%-50s %12s %12s\n' "vector_store files" "$files" "$restored"
   [[ "$files" == "$restored" ]] || status=1
 fi
 
+trap - ERR
 if ((status == 0)); then
   log "drill passed: every count is equal"
 else
-  log "drill FAILED: counts differ (see above)"
+  alert "restore drill FAILED for $BACKUP: restored counts differ from the backed-up ones (see the table above)"
 fi
 exit "$status"

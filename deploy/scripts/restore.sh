@@ -8,6 +8,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/pg.sh
 . "$SCRIPT_DIR/lib/pg.sh"
+# shellcheck source=lib/backup-crypto.sh
+. "$SCRIPT_DIR/lib/backup-crypto.sh"
 
 usage() {
   cat <<EOF2
@@ -15,7 +17,10 @@ Usage: $PROG [options] <backup-folder>
 
 Checks the backup's SHA256SUMS, then restores chatbot.dump into the database (pg_restore --clean --if-exists,
 so the database ends up as it was when the backup was taken), optionally the roles, and the vector_store archive.
-Stop the api and ai first in production (docker compose stop api ai) so nothing writes meanwhile.
+Stop the api and ai first in production (docker compose stop api ai) so nothing writes meanwhile. An encrypted
+backup is decrypted into a private temporary folder first: set BACKUP_AGE_IDENTITY_FILE (age), or have the gpg
+secret key in this user's keyring. Settings (POSTGRES_DB, POSTGRES_USER, BACKUP_AGE_IDENTITY_FILE) come from
+<compose-dir>/.env as for backup.sh.
 
 Options:
   --database NAME      the database to restore into (default \$POSTGRES_DB or chatbot); created if missing
@@ -31,7 +36,7 @@ EOF2
 }
 
 COMPOSE_DIR="$(dirname "$SCRIPT_DIR")"
-DATABASE="${POSTGRES_DB:-chatbot}" GLOBALS=0 VECTOR_STORE='' SKIP_VECTORS=0 BACKUP=''
+DATABASE='' GLOBALS=0 VECTOR_STORE='' SKIP_VECTORS=0 BACKUP=''
 while (($#)); do
   case "$1" in
     --database) DATABASE="${2:?}"; shift ;;
@@ -47,7 +52,9 @@ while (($#)); do
   shift
 done
 [[ -n "$BACKUP" ]] || { usage >&2; die "name the backup folder to restore"; }
-[[ -f "$BACKUP/chatbot.dump" ]] || die "no chatbot.dump in $BACKUP"
+load_dotenv "$COMPOSE_DIR/.env"
+DATABASE="${DATABASE:-${POSTGRES_DB:-chatbot}}"
+[[ -f "$BACKUP/chatbot.dump" || -f "$BACKUP/chatbot.dump.age" || -f "$BACKUP/chatbot.dump.gpg" ]] || die "no chatbot.dump in $BACKUP"
 if [[ "$PG_MODE" == compose ]]; then
   require_tools docker tar gzip sha256sum
 else
@@ -55,6 +62,10 @@ else
 fi
 pg_check_version
 (cd "$BACKUP" && sha256sum --quiet -c SHA256SUMS) || die "checksums of $BACKUP do not match: the backup is damaged"
+plain_dir="$(mktemp -d)"
+trap 'rm -rf "$plain_dir"' EXIT
+chmod 700 "$plain_dir"
+BACKUP="$(plain_backup "$BACKUP" "$plain_dir/backup")"
 
 if ((GLOBALS)); then
   log "replaying roles"

@@ -125,6 +125,107 @@ public sealed class BackupDrillTests : IAsyncLifetime
         Assert.Contains("damaged", drill.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task As_an_unprivileged_user_with_settings_from_dotenv_backups_are_encrypted_restored_and_a_bad_drill_alerts()
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        Tool.Require("age", "age");
+        Tool.Require("setpriv", "util-linux");
+        var deploy = Directory.CreateTempSubdirectory("chatbot-deploy-").FullName;
+        try
+        {
+            var key = Path.Combine(deploy, "backup.key");
+            var keygen = await Tool.RunAsync("age-keygen", ["-o", key]);
+            Assert.True(keygen.ExitCode == 0, keygen.ToString());
+            var recipient = (await File.ReadAllLinesAsync(key)).Single(l => l.StartsWith("# public key: ", StringComparison.Ordinal))["# public key: ".Length..];
+            await File.WriteAllTextAsync(Path.Combine(deploy, "backup.pub"), recipient + "\n");
+            var alerts = Path.Combine(deploy, "alerts.log");
+            // The .env an operator writes: a relative BACKUP_DIR, quotes and a trailing comment, as compose reads them.
+            await File.WriteAllTextAsync(Path.Combine(deploy, ".env"), $"""
+                COMPOSE_PROJECT_NAME=chatbot
+                POSTGRES_DB="{database}"
+                BACKUP_DIR=./backups   # under the deploy folder
+                BACKUP_KEEP=1
+                BACKUP_AGE_RECIPIENTS_FILE={deploy}/backup.pub
+                BACKUP_AGE_IDENTITY_FILE='{deploy}/backup.key'
+                BACKUP_ALERT_COMMAND=cat >>{alerts}
+                """);
+            // The deploying user owns the deploy folder and nothing else: not /var/log, not /var/backups.
+            await Tool.RunAsync("chown", ["-R", "65534:65534", deploy]);
+            await Tool.RunAsync("chmod", ["755", tools]);
+
+            var first = await RunAsUnprivilegedAsync("backup.sh", "--local", "--compose-dir", deploy);
+            await Task.Delay(1100);
+            var second = await RunAsUnprivilegedAsync("backup.sh", "--local", "--compose-dir", deploy);
+
+            Assert.True(second.ExitCode == 0, second.ToString());
+            var kept = Directory.GetDirectories(Path.Combine(deploy, "backups"));
+            var backup = Assert.Single(kept);
+            Assert.Equal(second.Output.Trim(), backup);
+            Assert.True(File.Exists(Path.Combine(backup, "chatbot.dump.age")), string.Join(", ", Directory.GetFiles(backup)));
+            Assert.False(File.Exists(Path.Combine(backup, "chatbot.dump")));
+            Assert.False(File.Exists(Path.Combine(backup, "globals.sql")));
+            Assert.True(first.ExitCode == 0, first.ToString());
+
+            var drill = await RunAsUnprivilegedAsync("restore-drill.sh", "--local", "--compose-dir", deploy);
+            Assert.True(drill.ExitCode == 0, drill.ToString());
+            Assert.Matches(@"public\.drill_embeddings\s+250\s+250", drill.Output);
+            Assert.False(File.Exists(alerts));
+
+            // A backup whose contents no longer match what was recorded: the drill must fail loudly and alert.
+            var counts = Path.Combine(backup, "row-counts.tsv");
+            var lines = (await File.ReadAllLinesAsync(counts)).Select(l => l.StartsWith("public.drill_embeddings\t", StringComparison.Ordinal) ? "public.drill_embeddings\t251" : l);
+            await File.WriteAllLinesAsync(counts, lines);
+            await Tool.RunAsync("bash", ["-c", $"cd '{backup}' && sha256sum -- $(ls | grep -v SHA256SUMS) > SHA256SUMS"]);
+
+            var failed = await RunAsUnprivilegedAsync("restore-drill.sh", "--local", "--compose-dir", deploy);
+
+            Assert.Equal(1, failed.ExitCode);
+            Assert.Matches(@"public\.drill_embeddings\s+251\s+250\s+<-- differs", failed.Output);
+            Assert.Contains("!!! restore-drill.sh: restore drill FAILED", failed.Error, StringComparison.Ordinal);
+            Assert.Contains("restore drill FAILED", await File.ReadAllTextAsync(alerts), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(deploy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_backup_folder_the_user_cannot_write_fails_at_once_with_the_command_that_fixes_it()
+    {
+        var deploy = Directory.CreateTempSubdirectory("chatbot-deploy-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(deploy, ".env"), "BACKUP_DIR=/var/backups/chatbot-test-unwritable\n");
+            await Tool.RunAsync("chown", ["-R", "65534:65534", deploy]);
+            await Tool.RunAsync("chmod", ["755", tools]);
+
+            var backup = await RunAsUnprivilegedAsync("backup.sh", "--local", "--compose-dir", deploy);
+
+            Assert.Equal(1, backup.ExitCode);
+            Assert.Contains("cannot write to /var/backups/chatbot-test-unwritable", backup.Error, StringComparison.Ordinal);
+            Assert.Contains("sudo install -d -m 700 -o nobody /var/backups/chatbot-test-unwritable", backup.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(deploy, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A script run as uid 65534, as ec2-user's crontab would run it: it can write only what that user owns. The
+    /// test's PostgreSQL tool shims enter the cached root with chroot, so the process keeps just the two capabilities
+    /// they need (chroot, and reading the root under /root), never the right to write elsewhere.
+    /// </summary>
+    private Task<ToolResult> RunAsUnprivilegedAsync(string script, params string[] arguments) =>
+        Tool.RunAsync(
+            "setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=+sys_chroot,+dac_read_search", "--ambient-caps=+sys_chroot,+dac_read_search",
+             "bash", Path.Combine(RepositoryPaths.Root, "deploy", "scripts", script), .. arguments],
+            environment,
+            timeout: TimeSpan.FromMinutes(3));
+
     private Task<ToolResult> RunAsync(string script, params string[] arguments) =>
         Tool.RunAsync("bash", [Path.Combine(RepositoryPaths.Root, "deploy", "scripts", script), .. arguments], environment, timeout: TimeSpan.FromMinutes(3));
 
