@@ -177,6 +177,49 @@ public sealed partial class DeployAssetTests
         }
     }
 
+    [Fact]
+    public async Task The_bootstrap_installs_a_release_binary_only_when_its_sha256_matches()
+    {
+        var release = Directory.CreateTempSubdirectory("chatbot-release-").FullName;
+        try
+        {
+            var binary = Path.Combine(release, "docker-compose-linux-x86_64");
+            await File.WriteAllTextAsync(binary, "#!/bin/sh\necho 'Docker Compose version v2.39.2'\n");
+            var sha = (await Tool.RunAsync("sha256sum", [binary])).Output.Split(' ')[0];
+            await File.WriteAllTextAsync(Path.Combine(release, "checksums.txt"), $"{new string('0', 64)} *docker-compose-linux-aarch64\n{sha} *docker-compose-linux-x86_64\n");
+            var target = Path.Combine(release, "plugins", "docker-compose");
+
+            Task<ToolResult> Install(string expected) => Tool.RunAsync("bash", ["-c",
+                $". '{Deploy}/scripts/lib/verified-download.sh'; log() {{ echo \"$*\" >&2; }}; die() {{ echo \"error: $*\" >&2; exit 1; }}; " +
+                $"install_verified 'file://{binary}' '{target}' '{expected}' 'file://{release}/checksums.txt'"]);
+
+            var published = await Install("");
+            Assert.True(published.ExitCode == 0, published.ToString());
+            Assert.True(File.Exists(target));
+            File.Delete(target);
+
+            var pinned = await Install(sha.ToUpperInvariant());
+            Assert.True(pinned.ExitCode == 0, pinned.ToString());
+            File.Delete(target);
+
+            // A binary that is not the one the checksum names (a tampered mirror, a truncated download) is never installed.
+            var wrong = await Install(new string('a', 64));
+            Assert.Equal(1, wrong.ExitCode);
+            Assert.Contains("checksum mismatch for docker-compose-linux-x86_64", wrong.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(target));
+
+            await File.AppendAllTextAsync(binary, "tampered\n");
+            var tampered = await Install("");
+            Assert.Equal(1, tampered.ExitCode);
+            Assert.Contains("Nothing was installed", tampered.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(target));
+        }
+        finally
+        {
+            Directory.Delete(release, recursive: true);
+        }
+    }
+
     private static string CopyComposeProject()
     {
         var folder = Directory.CreateTempSubdirectory("chatbot-compose-").FullName;
