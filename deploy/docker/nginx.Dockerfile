@@ -25,10 +25,11 @@ FROM nginx:1.27-alpine AS runtime
 COPY deploy/nginx/nginx.conf /etc/nginx/nginx.conf
 COPY deploy/nginx/snippets/ /etc/nginx/snippets/
 COPY deploy/nginx/upstreams/ /etc/nginx/upstreams/
+COPY deploy/nginx/admin-allow/ /etc/nginx/admin-allow/
 COPY deploy/nginx/templates/ /etc/nginx/templates/
 COPY --from=build /site/ /usr/share/nginx/html/
 # Only ${DOMAIN} is substituted into the templates, so nginx's own $variables stay as they are.
-ENV NGINX_ENVSUBST_FILTER=^DOMAIN$
+ENV NGINX_ENVSUBST_FILTER=^(DOMAIN|DEMO_SITE_KEY)$
 RUN rm -f /etc/nginx/conf.d/default.conf && mkdir -p /var/www/certbot
 EXPOSE 80 443
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1/nginx-health"]

@@ -25,8 +25,12 @@ public sealed partial class DeployAssetTests
             Assert.Contains("name: chatbot-network", text, StringComparison.Ordinal);
             Assert.Contains("condition: service_healthy", text, StringComparison.Ordinal);
             Assert.Contains("POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password", text, StringComparison.Ordinal);
-            Assert.Contains("memory: 2G", text, StringComparison.Ordinal);
             Assert.Matches(@"cpus: '?1(\.0)?'?", text);
+            // The knowledge index is in pgvector, fed the same connection string as the api; nothing seeds the dev key.
+            Assert.Contains("Rag__VectorStore: Postgres", text, StringComparison.Ordinal);
+            Assert.Contains("Sites__SeedLocalKey: 'false'", text.Replace("\"false\"", "'false'", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains("Logging__Console__FormatterName: json", text, StringComparison.Ordinal);
+            Assert.Equal(2, Regex.Count(text, "target: ConnectionStrings__Chatbot"));
             Assert.Contains("vector_store:/app/data", text.Replace("source: vector_store\n        target: /app/data", "vector_store:/app/data", StringComparison.Ordinal), StringComparison.Ordinal);
             Assert.DoesNotContain("POSTGRES_PASSWORD:", text, StringComparison.Ordinal);
         }
@@ -34,6 +38,59 @@ public sealed partial class DeployAssetTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Every_service_has_a_memory_cap_and_a_rolling_update_fits_the_suggested_4_GiB_host()
+    {
+        var compose = Tool.Require("docker-compose", "Debian package docker-compose");
+        var folder = CopyComposeProject();
+        try
+        {
+            var config = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "--profile", "redis", "--profile", "certbot", "config"], workingDirectory: folder);
+            Assert.True(config.ExitCode == 0, config.ToString());
+
+            var caps = ServiceMemoryCaps(config.Output);
+            Assert.Equal(["ai", "api", "certbot", "nginx", "postgres", "redis"], caps.Keys.Order());
+            // deploy.sh runs a second api or a second ai beside the first while it rolls.
+            var steady = caps["nginx"] + caps["api"] + caps["ai"] + caps["postgres"];
+            var rolling = steady + Math.Max(caps["api"], caps["ai"]);
+            Assert.True(rolling <= 3.5 * 1024, $"a rolling update needs {rolling} MiB of a 4 GiB host's memory");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Each service's deploy.resources.limits.memory in MiB, from a rendered compose file.</summary>
+    private static Dictionary<string, double> ServiceMemoryCaps(string config)
+    {
+        var caps = new Dictionary<string, double>(StringComparer.Ordinal);
+        string? service = null;
+        foreach (var line in config.Split('\n'))
+        {
+            if (ServiceLine().Match(line) is { Success: true } name)
+            {
+                service = name.Groups[1].Value;
+            }
+            else if (service is not null && MemoryLine().Match(line) is { Success: true } memory)
+            {
+                var value = double.Parse(memory.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                caps[service] = memory.Groups[2].Value.ToUpperInvariant() switch
+                {
+                    "G" => value * 1024,
+                    "M" => value,
+                    _ => value / (1024 * 1024),
+                };
+            }
+            else if (line.Length > 0 && !line.StartsWith(' '))
+            {
+                service = null;
+            }
+        }
+
+        return caps;
     }
 
     [Fact]
@@ -233,6 +290,12 @@ public sealed partial class DeployAssetTests
 
         return folder;
     }
+
+    [GeneratedRegex(@"^  ([a-z][a-z0-9_-]*):$")]
+    private static partial Regex ServiceLine();
+
+    [GeneratedRegex(@"^\s+memory: '?([0-9.]+)([GgMm]?)[Bb]?'?$")]
+    private static partial Regex MemoryLine();
 
     [GeneratedRegex(@"^([A-Z][A-Z0-9_]*)=")]
     private static partial Regex EnvLine();

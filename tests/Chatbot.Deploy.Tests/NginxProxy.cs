@@ -34,7 +34,16 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public int HttpsPort { get; private set; }
 
-    public Uri HttpBase => new($"http://127.0.0.1:{HttpPort}/");
+    /// <summary>Plain HTTP under the site's own name (the configuration's server_name).</summary>
+    public Uri HttpBase => new($"http://localhost:{HttpPort}/");
+
+    /// <summary>Plain HTTP by bare address: a Host that is not the site's, as scanners send.</summary>
+    public Uri HttpByAddress => new($"http://127.0.0.1:{HttpPort}/");
+
+    public string AdminAllowFolder => Path.Combine(Prefix, "admin-allow");
+
+    /// <summary>The site key the sample page is served with, as DEMO_SITE_KEY sets it in production.</summary>
+    public const string DemoSiteKey = "pk_demo_host";
 
     public Uri HttpsBase => new($"https://localhost:{HttpsPort}/");
 
@@ -70,7 +79,7 @@ public sealed class NginxProxy : IAsyncDisposable
         var prefix = Directory.CreateTempSubdirectory("chatbot-nginx-").FullName;
         var proxy = new NginxProxy(nginx, prefix) { HttpPort = Tool.FreePort(), HttpsPort = Tool.FreePort() };
         var source = Path.Combine(RepositoryPaths.Root, "deploy", "nginx");
-        foreach (var folder in new[] { "logs", "conf.d", "snippets", "upstreams", "certs", "html", "certbot/.well-known/acme-challenge" })
+        foreach (var folder in new[] { "logs", "conf.d", "snippets", "upstreams", "admin-allow", "certs", "html", "certbot/.well-known/acme-challenge" })
         {
             Directory.CreateDirectory(Path.Combine(prefix, folder));
         }
@@ -78,6 +87,7 @@ public sealed class NginxProxy : IAsyncDisposable
         string Localize(string text) => text
             .Replace("/etc/nginx/snippets/", $"{prefix}/snippets/", StringComparison.Ordinal)
             .Replace("/etc/nginx/upstreams/", $"{prefix}/upstreams/", StringComparison.Ordinal)
+            .Replace("/etc/nginx/admin-allow/", $"{prefix}/admin-allow/", StringComparison.Ordinal)
             .Replace("/etc/nginx/conf.d/", $"{prefix}/conf.d/", StringComparison.Ordinal)
             .Replace("/var/log/nginx/", $"{prefix}/logs/", StringComparison.Ordinal)
             .Replace("/var/run/nginx.pid", $"{prefix}/nginx.pid", StringComparison.Ordinal)
@@ -94,8 +104,16 @@ public sealed class NginxProxy : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(prefix, "snippets", Path.GetFileName(snippet)), Localize(await File.ReadAllTextAsync(snippet)));
         }
 
+        foreach (var allowed in Directory.EnumerateFiles(Path.Combine(source, "admin-allow")))
+        {
+            File.Copy(allowed, Path.Combine(prefix, "admin-allow", Path.GetFileName(allowed)));
+        }
+
         var site = Localize(await File.ReadAllTextAsync(Path.Combine(source, "templates", "default.conf.template")))
             .Replace("${DOMAIN}", "localhost", StringComparison.Ordinal)
+            .Replace("${DEMO_SITE_KEY}", DemoSiteKey, StringComparison.Ordinal)
+            .Replace("listen 80 default_server;", $"listen 127.0.0.1:{proxy.HttpPort} default_server;", StringComparison.Ordinal)
+            .Replace("listen 443 ssl default_server;", $"listen 127.0.0.1:{proxy.HttpsPort} ssl default_server;", StringComparison.Ordinal)
             .Replace("/etc/letsencrypt/live/localhost/", $"{prefix}/certs/", StringComparison.Ordinal)
             .Replace("listen 80;", $"listen 127.0.0.1:{proxy.HttpPort};", StringComparison.Ordinal)
             .Replace("listen 443 ssl http2;", $"listen 127.0.0.1:{proxy.HttpsPort} ssl http2;", StringComparison.Ordinal);

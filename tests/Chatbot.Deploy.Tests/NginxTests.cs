@@ -120,7 +120,11 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("/widget/dongyang-chat.js", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("/widget/dongyang-chat.js", page, StringComparison.Ordinal);
+        // Production seeds no development key: the page carries the key of this host's own site (DEMO_SITE_KEY).
+        Assert.Contains($"site-key=\"{NginxProxy.DemoSiteKey}\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("pk_local_dev", page, StringComparison.Ordinal);
         Assert.Equal("SAMEORIGIN", Header(response, "X-Frame-Options"));
         Assert.StartsWith("max-age=", Header(response, "Strict-Transport-Security"), StringComparison.Ordinal);
     }
@@ -137,6 +141,60 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
         Assert.Equal("token-1.key", await challenge.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.MovedPermanently, page.StatusCode);
         Assert.Equal("https", page.Headers.Location?.Scheme);
+        Assert.Equal("localhost", page.Headers.Location?.Host);
+    }
+
+    [Fact]
+    public async Task A_host_that_is_not_the_sites_gets_no_answer_and_no_reflected_redirect()
+    {
+        using var byAddress = Services.InsecureHttpClient(stack.Nginx.HttpByAddress);
+        using var forged = Services.InsecureHttpClient(stack.Nginx.HttpBase);
+        using var forgedRequest = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        forgedRequest.Headers.Host = "phishing.example";
+
+        // 444: nginx closes the connection without a response.
+        await Assert.ThrowsAsync<HttpRequestException>(() => byAddress.GetAsync(new Uri("/", UriKind.Relative)));
+        await Assert.ThrowsAsync<HttpRequestException>(() => forged.SendAsync(forgedRequest));
+
+        // Over TLS, a name that is not ours is refused in the handshake.
+        using var tls = Services.InsecureHttpClient(new Uri($"https://127.0.0.1:{stack.Nginx.HttpsPort}/"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => tls.GetAsync(new Uri("/", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task The_admin_api_answers_only_listed_networks_and_takes_a_document_upload_the_chat_api_refuses()
+    {
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+        var allowFile = Path.Combine(stack.Nginx.AdminAllowFolder, "test-loopback.conf");
+        try
+        {
+            // The shipped list names the compose network only: loopback here stands for the internet.
+            using var outside = await http.GetAsync(new Uri("/api/admin/sites", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
+
+            await File.WriteAllTextAsync(allowFile, "allow 127.0.0.1;\n");
+            await stack.Nginx.ReloadAsync();
+            await Task.Delay(500);
+
+            using var listed = await http.GetAsync(new Uri("/api/admin/sites", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Unauthorized, listed.StatusCode);
+
+            var pdf = new ByteArrayContent(new byte[5 * 1024 * 1024]);
+            pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            using var fiveMegabytes = new MultipartFormDataContent { { pdf, "file", "big.pdf" } };
+            using var upload = await http.PostAsync(new Uri("/api/admin/documents", UriKind.Relative), fiveMegabytes);
+            Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
+
+            var bigQuestion = new ByteArrayContent(new byte[2 * 1024 * 1024]);
+            bigQuestion.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var chat = await http.PostAsync(new Uri("/api/chat", UriKind.Relative), bigQuestion);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chat.StatusCode);
+        }
+        finally
+        {
+            File.Delete(allowFile);
+            await stack.Nginx.ReloadAsync();
+        }
     }
 
     [Fact]
