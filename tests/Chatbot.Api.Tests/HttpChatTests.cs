@@ -21,6 +21,21 @@ public abstract class HttpChatTests<TFixture>(TFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Readiness_with_the_in_process_engine_reports_the_database_and_the_engine_up()
+    {
+        using var http = fixture.Server.CreateHttpClient();
+
+        using var response = await http.GetAsync("/api/health/ready");
+
+        // It answered 500 in the embedded default: the AI service check needed an HttpClient factory only the remote mode registers.
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var ready = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("UP", ready.GetProperty("status").GetString());
+        Assert.Equal("UP", ready.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("UP", ready.GetProperty("checks").GetProperty("ai").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Post_chat_returns_a_cited_answer_and_stores_the_exchange()
     {
         using var http = fixture.Server.CreateHttpClient();

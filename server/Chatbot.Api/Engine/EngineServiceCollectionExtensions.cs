@@ -1,6 +1,8 @@
+using Chatbot.Api.Health;
 using Chatbot.Api.Persistence;
 using Chatbot.Rag;
 using Chatbot.Rag.Answering;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -28,6 +30,7 @@ internal static class EngineServiceCollectionExtensions
         {
             // The engine's services stay registered (the chat masks personal data with it) but nothing is ingested here.
             services.AddRemoteAnswerer(ai);
+            services.AddHealthChecks().AddCheck<AiServiceHealthCheck>(HealthApi.EngineCheck, tags: [HealthApi.ReadyTag]);
             services.AddChatbotRag(configuration);
             return services;
         }
@@ -42,6 +45,7 @@ internal static class EngineServiceCollectionExtensions
             options.KnowledgePath = Path.GetFullPath(options.KnowledgePath, AppContext.BaseDirectory);
         });
         services.AddHostedService<KnowledgeBootstrapper>();
+        services.AddHealthChecks().AddCheck(HealthApi.EngineCheck, () => HealthCheckResult.Healthy("in-process engine"), tags: [HealthApi.ReadyTag]);
         return services;
     }
 

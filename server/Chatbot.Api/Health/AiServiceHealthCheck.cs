@@ -5,16 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Health;
 
-/// <summary>Does the AI service answer its health endpoint? The in-process engine is always there.</summary>
+/// <summary>Does the AI service answer its health endpoint? Registered only when the engine is remote.</summary>
 internal sealed class AiServiceHealthCheck(IOptions<AiServiceOptions> options, IHttpClientFactory clients) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!options.Value.IsRemote)
-        {
-            return HealthCheckResult.Healthy("in-process engine");
-        }
-
         try
         {
             using var http = clients.CreateClient(EngineServiceCollectionExtensions.IdempotentClientName);

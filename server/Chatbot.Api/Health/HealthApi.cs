@@ -9,11 +9,15 @@ internal static class HealthApi
     /// <summary>The detailed readiness view: database and AI service, 503 while either is down.</summary>
     public const string ReadyPath = "/api/health/ready";
 
+    /// <summary>The check of the answering engine, whichever it is; <see cref="Engine.EngineServiceCollectionExtensions"/> adds it.</summary>
+    public const string EngineCheck = "ai";
+
+    public const string ReadyTag = "ready";
+
+    /// <summary>Readiness of the database; the engine registration adds its own check (<see cref="EngineCheck"/>).</summary>
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<AiServiceHealthCheck>("ai", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         return services;
     }
 
@@ -23,7 +27,7 @@ internal static class HealthApi
         endpoints.MapGet("/api/health", () => Results.Ok(new { status = "UP" }));
         endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains("ready"),
+            Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReadinessAsync,
         });
         return endpoints;
