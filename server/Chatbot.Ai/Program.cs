@@ -1,6 +1,7 @@
 using Chatbot.Ai;
 using Chatbot.Ai.Contracts;
 using Chatbot.Hosting;
+using Chatbot.Hosting.Telemetry;
 
 if (HealthProbe.IsRequested(args))
 {
@@ -9,6 +10,7 @@ if (HealthProbe.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddContainerSecrets();
+builder.AddChatbotTelemetry("chatbot-ai", AiEndpoints.Health);
 
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -16,6 +18,7 @@ builder.Services.AddAiEngine(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 
+app.UseRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 

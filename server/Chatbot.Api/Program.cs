@@ -9,7 +9,9 @@ using Chatbot.Api.Resilience;
 using Chatbot.Api.Retention;
 using Chatbot.Api.ScaleOut;
 using Chatbot.Api.Sites;
+using Chatbot.Api.Telemetry;
 using Chatbot.Hosting;
+using Chatbot.Hosting.Telemetry;
 
 if (HealthProbe.IsRequested(args))
 {
@@ -18,6 +20,7 @@ if (HealthProbe.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddContainerSecrets();
+builder.AddChatTelemetry();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddReverseProxySupport(builder.Configuration);
@@ -36,6 +39,7 @@ builder.AddPartnerSite();
 var app = builder.Build();
 
 app.UseReverseProxySupport();
+app.UseRequestLogging();
 app.UseScaleOut();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -98,7 +98,7 @@ public static class RagServiceCollectionExtensions
         services.TryAddSingleton<KnowledgeRetriever>();
         services.TryAddSingleton<PersonalDataMasker>();
         services.TryAddSingleton<ExtractiveAnswerer>();
-        services.TryAddSingleton<IChatAnswerer>(sp => sp.GetRequiredService<ExtractiveAnswerer>());
+        services.TryAddSingleton<IChatAnswerer>(sp => new InstrumentedChatAnswerer(sp.GetRequiredService<ExtractiveAnswerer>(), "offline"));
         return services;
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Chatbot.Api.Limits;
 using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
+using Chatbot.Api.Telemetry;
 using Chatbot.Data.Entities;
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Safety;
@@ -92,6 +93,7 @@ internal sealed partial class ChatService(
         var (question, stored) = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
         if (stored)
         {
+            ChatTelemetry.QuestionStored();
             await feed.PublishAsync(question, connectionId);
         }
 
@@ -112,6 +114,7 @@ internal sealed partial class ChatService(
             yield break;
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var text = new StringBuilder();
         IReadOnlyList<Citation> citations = [];
         AnswerFinished? finished = null;
@@ -139,6 +142,11 @@ internal sealed partial class ChatService(
                 switch (updates.Current)
                 {
                     case AnswerDelta delta:
+                        if (text.Length == 0)
+                        {
+                            ChatTelemetry.FirstToken(clock.Elapsed);
+                        }
+
                         text.Append(delta.Text);
                         yield return new DeltaEvent(delta.Text);
                         break;
@@ -159,6 +167,7 @@ internal sealed partial class ChatService(
                 // The client went away or the engine failed mid-answer: keep what was said, marked as such.
                 await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Interrupted, grounded: false, citations, [], CancellationToken.None);
                 LogInterrupted(logger, question.ConversationId, text.Length);
+                ChatTelemetry.AnswerEnded(engineFailure is null ? "interrupted" : "failed", clock.Elapsed);
             }
         }
 
@@ -174,6 +183,7 @@ internal sealed partial class ChatService(
         }
 
         var answer = await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Complete, finished.Grounded, citations, finished.Suggestions, CancellationToken.None);
+        ChatTelemetry.AnswerEnded(finished.Grounded ? "answered" : "declined", clock.Elapsed);
         await feed.PublishAsync(answer, turn.ConnectionId);
         yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions);
     }

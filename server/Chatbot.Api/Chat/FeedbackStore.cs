@@ -81,6 +81,8 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
         {
             await context.SaveChangesAsync(cancellationToken);
         }
+
+        Telemetry.ChatTelemetry.HandoffRequested();
         return handoff.Id;
     }
 }

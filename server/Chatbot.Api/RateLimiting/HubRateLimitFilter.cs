@@ -33,6 +33,7 @@ internal sealed class HubRateLimitFilter : IHubFilter, IDisposable
         using var lease = limiter.AttemptAcquire(invocationContext);
         if (!lease.IsAcquired)
         {
+            Telemetry.ChatTelemetry.Refused("hub");
             var seconds = RateLimitMessages.RetryAfterSeconds(lease, windowSeconds);
             return SiteHubFilter.Refuse(invocationContext, RateLimitMessages.Code, RateLimitMessages.ForCustomer(seconds));
         }

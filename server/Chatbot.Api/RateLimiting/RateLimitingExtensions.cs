@@ -25,6 +25,7 @@ internal static class RateLimitingExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (rejection, cancellationToken) =>
             {
+                Telemetry.ChatTelemetry.Refused("http");
                 var window = rejection.HttpContext.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.WindowSeconds;
                 var seconds = RateLimitMessages.RetryAfterSeconds(rejection.Lease, window);
                 var http = rejection.HttpContext;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Chatbot.Rag.Diagnostics;
 using Chatbot.Rag.VectorStores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -101,6 +102,19 @@ public sealed class KnowledgeIngestor
     public async Task<IngestionSummary> IngestDirectoryAsync(string corpusPath, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(corpusPath);
+        using var activity = RagTelemetry.Source.StartActivity("rag.ingest");
+        var summary = await MirrorDirectoryAsync(corpusPath, progress, cancellationToken);
+        RagTelemetry.RecordIngestion(summary.Files, summary.Skipped, summary.Removed, summary.Failed.Count, summary.Chunks);
+        activity?.SetTag("rag.documents.ingested", summary.Files);
+        activity?.SetTag("rag.documents.skipped", summary.Skipped);
+        activity?.SetTag("rag.documents.removed", summary.Removed);
+        activity?.SetTag("rag.documents.failed", summary.Failed.Count);
+        activity?.SetTag("rag.chunks", summary.Chunks);
+        return summary;
+    }
+
+    private async Task<IngestionSummary> MirrorDirectoryAsync(string corpusPath, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+    {
         var root = Path.GetFullPath(corpusPath);
         if (!Directory.Exists(root))
         {

@@ -66,7 +66,7 @@ public static class OpenAiServiceCollectionExtensions
         }
 
         services.TryAddSingleton<GroundedChatAnswerer>();
-        services.TryAddSingleton<IChatAnswerer>(sp => sp.GetRequiredService<GroundedChatAnswerer>());
+        services.TryAddSingleton<IChatAnswerer>(sp => new InstrumentedChatAnswerer(sp.GetRequiredService<GroundedChatAnswerer>(), "model"));
         return true;
     }
 

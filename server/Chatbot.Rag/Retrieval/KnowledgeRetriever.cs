@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
+using Chatbot.Rag.Diagnostics;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.Text;
 using Chatbot.Rag.VectorStores;
@@ -89,6 +91,23 @@ public sealed class KnowledgeRetriever
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        using var activity = RagTelemetry.Source.StartActivity("rag.retrieve");
+        var clock = Stopwatch.StartNew();
+        var result = await RankAsync(question, top, cancellationToken);
+        RagTelemetry.RecordRetrieval(clock.Elapsed, result.IsConfident);
+        if (activity is not null)
+        {
+            activity.SetTag("rag.passages", result.Passages.Count);
+            activity.SetTag("rag.confidence", Math.Round(result.Confidence, 3));
+            activity.SetTag("rag.confident", result.IsConfident);
+            activity.SetTag("rag.top_document", result.Passages.Count > 0 ? result.Passages[0].Chunk.DocumentId : null);
+        }
+
+        return result;
+    }
+
+    private async Task<RetrievalResult> RankAsync(string question, int top, CancellationToken cancellationToken)
+    {
         var normalized = KoreanText.NormalizeQuery(question);
         var groups = KoreanText.QueryTokenGroups(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
         var queryTokens = groups.SelectMany(g => g.Tokens).ToList();

@@ -113,7 +113,7 @@ public sealed class OpenAiRegistrationTests
     {
         using var services = Build(new Dictionary<string, string?>());
 
-        Assert.IsType<ExtractiveAnswerer>(services.GetRequiredService<IChatAnswerer>());
+        Assert.IsType<ExtractiveAnswerer>(Assert.IsType<InstrumentedChatAnswerer>(services.GetRequiredService<IChatAnswerer>()).Inner);
         Assert.IsType<HashingEmbeddingGenerator>(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.Null(services.GetService<IChatClient>());
     }
@@ -123,7 +123,7 @@ public sealed class OpenAiRegistrationTests
     {
         using var services = Build(new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-from-environment" });
 
-        Assert.IsType<GroundedChatAnswerer>(services.GetRequiredService<IChatAnswerer>());
+        Assert.IsType<GroundedChatAnswerer>(Assert.IsType<InstrumentedChatAnswerer>(services.GetRequiredService<IChatAnswerer>()).Inner);
         Assert.NotNull(services.GetRequiredService<IChatClient>());
         var options = services.GetRequiredService<IOptions<OpenAiOptions>>().Value;
         Assert.Equal("sk-from-environment", options.ApiKey);
@@ -137,7 +137,7 @@ public sealed class OpenAiRegistrationTests
     {
         using var services = Build(new Dictionary<string, string?> { ["Ai:OpenAI:ApiKey"] = "sk-x", ["Ai:OpenAI:EmbeddingModel"] = "" });
 
-        Assert.IsType<GroundedChatAnswerer>(services.GetRequiredService<IChatAnswerer>());
+        Assert.IsType<GroundedChatAnswerer>(Assert.IsType<InstrumentedChatAnswerer>(services.GetRequiredService<IChatAnswerer>()).Inner);
         Assert.IsType<HashingEmbeddingGenerator>(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
     }
 

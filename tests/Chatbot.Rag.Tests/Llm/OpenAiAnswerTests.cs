@@ -20,7 +20,7 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
     [Fact]
     public void The_model_path_is_the_answerer_when_configured()
     {
-        Assert.IsType<GroundedChatAnswerer>(Engine.Answerer);
+        Assert.IsType<GroundedChatAnswerer>(Assert.IsType<InstrumentedChatAnswerer>(Engine.Answerer).Inner);
         Assert.Empty(Engine.Ingested.Failed);
         Assert.True(Engine.Ingested.Chunks > 0);
     }

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chatbot.Api.Telemetry;
+
+/// <summary>
+/// One log line per hub invocation: the method, how it ended and how long it took. Arguments are never logged: they
+/// hold the customer's words. (A streaming method's line is written when its stream has been handed to SignalR.)
+/// </summary>
+internal sealed partial class HubInvocationLogFilter(ILogger<HubInvocationLogFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var clock = Stopwatch.StartNew();
+        var method = WireName(invocationContext);
+        try
+        {
+            var result = await next(invocationContext);
+            LogInvocation(logger, method, "ok", clock.Elapsed.TotalMilliseconds);
+            return result;
+        }
+        catch (HubException e)
+        {
+            // A refusal the caller is told about (conversation_not_found, rate_limited, …): expected, no stack trace.
+            LogInvocation(logger, method, e.Message, clock.Elapsed.TotalMilliseconds);
+            throw;
+        }
+        catch (Exception)
+        {
+            LogInvocation(logger, method, "error", clock.Elapsed.TotalMilliseconds);
+            throw;
+        }
+    }
+
+    /// <summary>The name clients call, as in <see cref="Dongyang.Chat.Protocol.ChatEndpoints"/>, rather than the C# method's.</summary>
+    private static string WireName(HubInvocationContext invocation) =>
+        invocation.HubMethod.GetCustomAttributes(typeof(HubMethodNameAttribute), inherit: true) is [HubMethodNameAttribute named, ..]
+            ? named.Name
+            : invocation.HubMethodName;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub {Method} {Outcome} in {ElapsedMilliseconds:0.0} ms")]
+    private static partial void LogInvocation(ILogger logger, string method, string outcome, double elapsedMilliseconds);
+}
