@@ -14,6 +14,7 @@ containers' non-root users can read their bind-mounted copies), only the files t
   chatbot_connection_string.txt   the api's connection string with that password
   openai_api_key.txt              the OpenAI key read from --openai-key-file, or empty (offline engine)
   admin_api_key.txt               a random 40-character bearer token for /api/admin/ (partner sites, ingestion)
+  grafana_admin_password.txt      a random 24-character password for Grafana's admin (observability profile)
 Existing files are never overwritten: the database keeps the password it was created with.
 
 Options:
@@ -68,4 +69,8 @@ fi
 if [[ ! -s "$dir/admin_api_key.txt" ]]; then
   random_token 40 >"$dir/admin_api_key.txt"
   echo "$PROG: wrote $dir/admin_api_key.txt" >&2
+fi
+if [[ ! -s "$dir/grafana_admin_password.txt" ]]; then
+  random_token 24 >"$dir/grafana_admin_password.txt"
+  echo "$PROG: wrote $dir/grafana_admin_password.txt" >&2
 fi

@@ -8,6 +8,9 @@ public sealed partial class DeployAssetTests
 {
     private static readonly string Deploy = Path.Combine(RepositoryPaths.Root, "deploy");
 
+    /// <summary>The optional observability profile's services.</summary>
+    private static readonly string[] ObservabilityServices = ["grafana", "jaeger", "otel-collector", "prometheus"];
+
     [Fact]
     public async Task Compose_file_is_valid_with_the_example_settings_and_defines_the_designed_stack()
     {
@@ -19,7 +22,7 @@ public sealed partial class DeployAssetTests
             var services = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "--profile", "redis", "config", "--services"], workingDirectory: folder);
 
             Assert.True(config.ExitCode == 0, config.ToString());
-            Assert.Equal(["ai", "api", "nginx", "postgres", "redis"], services.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "certbot").Order());
+            Assert.Equal(["ai", "api", "nginx", "postgres", "redis"], services.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "certbot" && !ObservabilityServices.Contains(s)).Order());
             var text = config.Output;
             Assert.Contains("pgvector/pgvector:pg17", text, StringComparison.Ordinal);
             Assert.Contains("name: chatbot-network", text, StringComparison.Ordinal);
@@ -47,11 +50,13 @@ public sealed partial class DeployAssetTests
         var folder = CopyComposeProject();
         try
         {
-            var config = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "--profile", "redis", "--profile", "certbot", "config"], workingDirectory: folder);
+            string[] profiles = ["--profile", "redis", "--profile", "certbot", "--profile", "observability"];
+            var config = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", .. profiles, "config"], workingDirectory: folder);
+            var services = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", .. profiles, "config", "--services"], workingDirectory: folder);
             Assert.True(config.ExitCode == 0, config.ToString());
 
             var caps = ServiceMemoryCaps(config.Output);
-            Assert.Equal(["ai", "api", "certbot", "nginx", "postgres", "redis"], caps.Keys.Order());
+            Assert.Equal(services.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(), caps.Keys.Order());
             // deploy.sh runs a second api or a second ai beside the first while it rolls.
             var steady = caps["nginx"] + caps["api"] + caps["ai"] + caps["postgres"];
             var rolling = steady + Math.Max(caps["api"], caps["ai"]);
@@ -92,6 +97,48 @@ public sealed partial class DeployAssetTests
 
         return caps;
     }
+
+    [Fact]
+    public async Task The_observability_profile_collects_from_both_services_and_its_dashboard_plots_metrics_the_code_records()
+    {
+        var compose = Tool.Require("docker-compose", "Debian package docker-compose");
+        var folder = CopyComposeProject();
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "observability"));
+            var config = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "--profile", "observability", "config", "--services"], workingDirectory: folder);
+            Assert.True(config.ExitCode == 0, config.ToString());
+            Assert.Superset(new HashSet<string> { "otel-collector", "jaeger", "prometheus", "grafana" }, config.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var collector = await File.ReadAllTextAsync(Path.Combine(Deploy, "observability", "otel-collector.yaml"));
+        Assert.Contains("endpoint: 0.0.0.0:4318", collector, StringComparison.Ordinal);
+        Assert.Contains("endpoint: jaeger:4317", collector, StringComparison.Ordinal);
+        Assert.Contains("otel-collector:8889", await File.ReadAllTextAsync(Path.Combine(Deploy, "observability", "prometheus.yml")), StringComparison.Ordinal);
+
+        // Every metric the dashboard queries is one the api or the engine records (OTLP names, as Prometheus spells
+        // them: dots become underscores, seconds get _seconds, counters _total), or one of the framework's.
+        var recorded = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "server"), "*Telemetry.cs", SearchOption.AllDirectories)
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), @"Create(Counter|Histogram|UpDownCounter)<\w+>\(\s*""([a-z0-9._]+)"",\s*""([^""]*)""").Cast<Match>())
+            .Select(m => PrometheusName(m.Groups[2].Value, m.Groups[3].Value, m.Groups[1].Value))
+            .Append("signalr_server_active_connections")
+            .ToHashSet(StringComparer.Ordinal);
+        using var dashboard = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Deploy, "observability", "grafana", "dashboards", "dongyang-chat.json")));
+        var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(panel => panel.GetProperty("targets").EnumerateArray())
+            .SelectMany(target => Regex.Matches(target.GetProperty("expr").GetString()!, @"\b(chatbot_[a-z0-9_]+|signalr_[a-z0-9_]+)").Cast<Match>())
+            .Select(m => Regex.Replace(m.Groups[1].Value, "_(bucket|sum|count)$", ""))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(queried);
+        Assert.Empty(queried.Except(recorded));
+    }
+
+    private static string PrometheusName(string name, string unit, string kind) =>
+        name.Replace('.', '_') + (unit == "s" ? "_seconds" : "") + (kind == "Counter" ? "_total" : "");
 
     [Fact]
     public async Task Blue_green_colour_file_is_valid_and_runs_the_same_api_as_the_main_stack()
@@ -283,7 +330,7 @@ public sealed partial class DeployAssetTests
         File.Copy(Path.Combine(Deploy, "docker-compose.yml"), Path.Combine(folder, "docker-compose.yml"));
         File.Copy(Path.Combine(Deploy, ".env.example"), Path.Combine(folder, ".env"));
         Directory.CreateDirectory(Path.Combine(folder, "secrets"));
-        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key", "admin_api_key" })
+        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key", "admin_api_key", "grafana_admin_password" })
         {
             File.WriteAllText(Path.Combine(folder, "secrets", secret + ".txt"), "placeholder");
         }
