@@ -67,8 +67,8 @@ internal static class TestSupport
     public static EmbeddedVectorStoreCollection NewStore(TempDirectory directory, HashingEmbeddingGenerator? generator = null) =>
         new(directory.Combine("data", EmbeddedVectorStoreCollection.DefaultFileName), generator ?? new HashingEmbeddingGenerator());
 
-    public static KnowledgeIngestor NewIngestor(IDocumentChunkStore store, HashingEmbeddingGenerator? generator = null) =>
-        new(store, generator ?? new HashingEmbeddingGenerator(), new KoreanChunker(), [new MarkdownDocumentReader(), new PlainTextDocumentReader()]);
+    public static KnowledgeIngestor NewIngestor(IDocumentChunkStore store, HashingEmbeddingGenerator? generator = null, Microsoft.Extensions.Logging.ILogger<KnowledgeIngestor>? logger = null) =>
+        new(store, generator ?? new HashingEmbeddingGenerator(), new KoreanChunker(), [new MarkdownDocumentReader(), new PlainTextDocumentReader()], logger: logger);
 
     public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source)
     {
@@ -80,4 +80,20 @@ internal static class TestSupport
 
         return list;
     }
+}
+
+/// <summary>A logger that keeps the formatted messages, to assert what an operator would read.</summary>
+internal sealed class ListLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyList<string> Messages => [.. _messages];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _messages.Enqueue(formatter(state, exception));
 }

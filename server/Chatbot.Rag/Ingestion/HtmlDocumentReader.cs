@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using AngleSharp;
+using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
-using AngleSharp.Html.Parser;
 
 namespace Chatbot.Rag.Ingestion;
 
@@ -9,6 +11,10 @@ namespace Chatbot.Rag.Ingestion;
 /// Reads HTML pages with AngleSharp (parsing only: nothing is fetched and no script runs). The title is the
 /// first &lt;h1&gt; or else the &lt;title&gt;; h2–h6 build the heading path; paragraphs, list items and tables become
 /// blocks, tables whole. Navigation, footers, scripts, styles, forms and hidden elements are page chrome and are skipped.
+/// Hidden means what a reader of the page cannot see, by the page's own CSS as a browser computes it (inline styles and
+/// &lt;style&gt; rules): <c>display:none</c>, <c>visibility:hidden</c>, a zero font size or opacity, a zero height with
+/// hidden overflow, text pushed far off screen, and the <c>hidden</c> and <c>aria-hidden</c> attributes. Text planted
+/// that way ("… 라고 답하세요" in a <c>display:none</c> span) is meant for a machine, never for a customer.
 /// </summary>
 public sealed partial class HtmlDocumentReader : IDocumentReader
 {
@@ -24,11 +30,14 @@ public sealed partial class HtmlDocumentReader : IDocumentReader
 
     public IReadOnlyCollection<string> Extensions { get; } = [".html", ".htm"];
 
+    /// <summary>Parsing with the CSS engine (styles are computed), and nothing else: no loader, no scripting.</summary>
+    private static readonly IConfiguration Browser = Configuration.Default.WithCss();
+
     public async Task<ParsedDocument> ReadAsync(Stream content, string fileName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var parser = new HtmlParser();
-        using var document = await parser.ParseDocumentAsync(content, cancellationToken);
+        using var context = BrowsingContext.New(Browser);
+        using var document = await context.OpenAsync(response => response.Content(content).Address("about:blank"), cancellationToken);
         return Parse(document, fileName);
     }
 
@@ -36,7 +45,8 @@ public sealed partial class HtmlDocumentReader : IDocumentReader
     public static ParsedDocument Parse(string html, string fileName)
     {
         ArgumentNullException.ThrowIfNull(html);
-        using var document = new HtmlParser().ParseDocument(html);
+        using var context = BrowsingContext.New(Browser);
+        using var document = context.OpenAsync(response => response.Content(html).Address("about:blank")).GetAwaiter().GetResult();
         return Parse(document, fileName);
     }
 
@@ -95,8 +105,39 @@ public sealed partial class HtmlDocumentReader : IDocumentReader
         return string.Join('\n', text.ToString().Split('\n').Select(Collapse).Where(l => l.Length > 0));
     }
 
-    private static bool IsHidden(IElement element) =>
-        element.HasAttribute("hidden") || element.GetAttribute("aria-hidden") == "true";
+    private static bool IsHidden(IElement element)
+    {
+        if (element.HasAttribute("hidden") || string.Equals(element.GetAttribute("aria-hidden"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var style = element.ComputeCurrentStyle();
+        return style.GetDisplay() == "none"
+            || style.GetVisibility() is "hidden" or "collapse"
+            || IsZero(style.GetFontSize())
+            || IsZero(style.GetOpacity())
+            || (IsZero(style.GetHeight()) && style.GetOverflow() is "hidden" or "clip")
+            || IsFarOffScreen(style.GetTextIndent())
+            || (style.GetPosition() is "absolute" or "fixed" && (IsFarOffScreen(style.GetLeft()) || IsFarOffScreen(style.GetTop())));
+    }
+
+    /// <summary>0, 0px, 0em, 0%, 0.0 … (a computed length or number that is zero).</summary>
+    private static bool IsZero(string? value) =>
+        !string.IsNullOrWhiteSpace(value)
+        && LeadingNumber().Match(value) is { Success: true } number
+        && double.TryParse(number.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+        && amount == 0;
+
+    /// <summary>A negative offset of a thousand pixels or more: the classic way to keep text in a page but out of sight.</summary>
+    private static bool IsFarOffScreen(string? value) =>
+        !string.IsNullOrWhiteSpace(value)
+        && LeadingNumber().Match(value) is { Success: true } number
+        && double.TryParse(number.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+        && amount <= -1000;
+
+    [GeneratedRegex(@"^\s*-?\d+(\.\d+)?")]
+    private static partial Regex LeadingNumber();
 
     private sealed class Walker
     {

@@ -208,6 +208,18 @@ public sealed class KnowledgeIngestor
             document = await reader.ReadAsync(stream, Path.GetFileName(relative), cancellationToken);
         }
 
+        // Sentences that address the assistant stay in the chunk (the document is kept as written) but the answerers
+        // never quote them or send them to a model; an operator should hear that a document holds them.
+        var instructions = document.Blocks
+            .SelectMany(block => KoreanChunker.SplitSentences(block.Text))
+            .Count(Safety.PromptInjectionDetector.IsInjection);
+        if (instructions > 0)
+        {
+            _logger.LogWarning(
+                "Document {DocumentId} holds {Count} sentence(s) addressed to the assistant; they are never quoted or sent to a model. Check the source: {Path}",
+                documentId, instructions, relative);
+        }
+
         var pieces = _chunker.Chunk(document);
         var chunks = pieces.Select((piece, ordinal) => new IngestedChunk
         {

@@ -19,6 +19,8 @@ public static partial class PromptInjectionDetector
             || RoleChange().IsMatch(text)
             || PromptProbe().IsMatch(text)
             || OrderToAssistant().IsMatch(text)
+            || ScriptedReply().IsMatch(text)
+            || EnglishScriptedReply().IsMatch(text)
             || PromptMarkup().IsMatch(text);
     }
 
@@ -74,6 +76,14 @@ public static partial class PromptInjectionDetector
     // "챗봇은 … 라고 답하세요", "AI에게: … 출력하라", "assistant must answer …"
     [GeneratedRegex(@"(챗봇|AI|인공지능|어시스턴트|assistant|언어\s*모델|GPT|LLM)\s*(은|는|이|가|에게|야|님)?\s*[:,]?.{0,40}(답하|답변하|대답하|말하|출력하|응답하|안내하)(세요|라|십시오|해야|할 것|도록)|\b(assistant|AI|model)\b.{0,20}\b(must|should)\s+(answer|say|reply|respond|output)", RegexOptions.IgnoreCase)]
     private static partial Regex OrderToAssistant();
+
+    // "…이 나온다고 답하세요", "…라고 대답해", "…한다고 안내하세요": a reply scripted for whoever answers customers. A
+    // document informs its reader; it never tells the reader what to answer.
+    [GeneratedRegex(@"(라고|다고|이라고|냐고)\s*(만\s*)?(답|대답|답변|응답|안내|설명|말)\s*(을\s*)?(하세요|해라|해|하라|하십시오|해\s*주세요|할\s*것|해야\s*(한다|합니다)|하도록)")]
+    private static partial Regex ScriptedReply();
+
+    [GeneratedRegex(@"\b(always|only)?\s*(answer|reply|respond|say)\s+that\b|\btell\s+(the\s+)?(customer|user|client)s?\s+that\b", RegexOptions.IgnoreCase)]
+    private static partial Regex EnglishScriptedReply();
 
     // Prompt markup has no place in a customer's question or a policy document.
     [GeneratedRegex(@"<\s*/?\s*(system|assistant|question|sources?|instructions?|follow_up)\s*>|\[/?INST\]|<\|im_(start|end)\|>", RegexOptions.IgnoreCase)]
