@@ -1,6 +1,7 @@
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Embeddings;
 using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Ingestion.Isolation;
 using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.Safety;
@@ -81,9 +82,8 @@ public static class RagServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, MarkdownDocumentReader>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PlainTextDocumentReader>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, PdfDocumentReader>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, DocxDocumentReader>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, HtmlDocumentReader>());
+        services.AddOptions<DocumentLimits>().Bind(configuration.GetSection(DocumentLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentReader, UntrustedDocumentReader>());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;

@@ -18,6 +18,11 @@ public sealed partial class PdfDocumentReader : IDocumentReader
     /// <summary>A line at least this much larger than the body text is a heading.</summary>
     private const double HeadingSizeRatio = 1.15;
 
+    private readonly DocumentLimits _limits;
+
+    /// <param name="limits">Pages and inflated bytes a PDF may have; the defaults of <see cref="DocumentLimits"/> when null.</param>
+    public PdfDocumentReader(DocumentLimits? limits = null) => _limits = limits ?? new DocumentLimits();
+
     public IReadOnlyCollection<string> Extensions { get; } = [".pdf"];
 
     public async Task<ParsedDocument> ReadAsync(Stream content, string fileName, CancellationToken cancellationToken = default)
@@ -25,21 +30,28 @@ public sealed partial class PdfDocumentReader : IDocumentReader
         ArgumentNullException.ThrowIfNull(content);
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken);
-        return Read(buffer.ToArray(), fileName, cancellationToken);
+        return Read(buffer.ToArray(), fileName, _limits, cancellationToken);
     }
 
-    /// <summary>Reads a PDF from its bytes.</summary>
-    public static ParsedDocument Read(byte[] bytes, string fileName, CancellationToken cancellationToken = default)
+    /// <summary>Reads a PDF from its bytes, within <paramref name="limits"/>.</summary>
+    public static ParsedDocument Read(byte[] bytes, string fileName, DocumentLimits limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(limits);
         if (bytes.Length < 8 || !Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 1024)).Contains("%PDF-", StringComparison.Ordinal))
         {
             throw new InvalidDataException("The file is not a PDF: it has no %PDF- header.");
         }
 
+        PdfStreamBudget.Check(bytes, limits);
         try
         {
             using var document = PdfDocument.Open(bytes);
+            if (document.NumberOfPages > limits.MaxPages)
+            {
+                throw new DocumentTooComplexException($"The PDF has {document.NumberOfPages:N0} pages; at most {limits.MaxPages:N0} are read.");
+            }
+
             var pages = new List<PageLines>();
             foreach (var page in document.GetPages())
             {
@@ -58,7 +70,7 @@ public sealed partial class PdfDocumentReader : IDocumentReader
         {
             throw new InvalidDataException("The PDF is encrypted (password-protected); ingest an unprotected copy.");
         }
-        catch (Exception ex) when (ex is not InvalidDataException and not OperationCanceledException)
+        catch (Exception ex) when (ex is not InvalidDataException and not DocumentTooComplexException and not OperationCanceledException)
         {
             if (ex.Message.Contains("encrypt", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
             {
