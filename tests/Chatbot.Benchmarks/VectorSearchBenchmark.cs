@@ -106,9 +106,10 @@ internal sealed class VectorSearchBenchmark(VectorSearchBenchmark.Options option
 
         load.Stop();
         var writtenPerMb = (await bytesWritten() - writtenBefore) / (textBytes / 1e6);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        // An aggressive collection returns freed memory to the system, so RSS shows what the store keeps.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var rss = Process.GetCurrentProcess().WorkingSet64 / 1e6;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {size}: managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB, RSS {rss:F0} MB"));
 
         var queries = Enumerable.Range(0, options.Queries + 20).Select(_ => (Vector: RandomUnitVector(random), Keywords: QueryKeywords(random))).ToList();
         var hybrid = new List<double>();
