@@ -12,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.VectorData;
 
 namespace Chatbot.Rag;
 
@@ -25,8 +24,7 @@ public static class RagServiceCollectionExtensions
     /// <summary>
     /// Adds the offline RAG engine: <see cref="RagOptions"/> from the "Rag" section (validated at start), the hashing
     /// embedding generator, the chunk store chosen by <c>Rag:VectorStore</c> (embedded by default, or pgvector on
-    /// <c>ConnectionStrings:Chatbot</c>; as <see cref="VectorStoreCollection{TKey,TRecord}"/>,
-    /// <see cref="IKeywordHybridSearchable{TRecord}"/> and <see cref="IDocumentChunkStore"/>), the Markdown, text, PDF,
+    /// <c>ConnectionStrings:Chatbot</c>; as <see cref="IDocumentChunkStore"/>), the Markdown, text, PDF,
     /// DOCX and HTML readers, <see cref="KoreanChunker"/>, <see cref="KnowledgeIngestor"/>, <see cref="KnowledgeRetriever"/>,
     /// <see cref="PersonalDataMasker"/> and <see cref="IChatAnswerer"/> = <see cref="ExtractiveAnswerer"/>.
     /// Services registered before this call (e.g. another embedding generator or vector store) are kept.
@@ -62,7 +60,8 @@ public static class RagServiceCollectionExtensions
 
                 services.TryAddSingleton(sp => new PgVectorCollection(
                     connectionString,
-                    sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                    sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
+                        ?? IngestedChunk.VectorDimensions,
                     sp.GetService<ILogger<PgVectorCollection>>()));
                 AddChunkStore<PgVectorCollection>(services);
                 break;
@@ -71,10 +70,7 @@ public static class RagServiceCollectionExtensions
                 {
                     var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
                     var path = Path.Combine(Path.GetFullPath(options.DataDirectory), EmbeddedVectorStoreCollection.DefaultFileName);
-                    return new EmbeddedVectorStoreCollection(
-                        path,
-                        sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-                        sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
+                    return new EmbeddedVectorStoreCollection(path, sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
                 });
                 AddChunkStore<EmbeddedVectorStoreCollection>(services);
                 break;
@@ -119,10 +115,8 @@ public static class RagServiceCollectionExtensions
     }
 
     private static void AddChunkStore<TStore>(IServiceCollection services)
-        where TStore : VectorStoreCollection<string, IngestedChunk>, IKeywordHybridSearchable<IngestedChunk>, IDocumentChunkStore
+        where TStore : IDocumentChunkStore
     {
-        services.TryAddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<TStore>());
-        services.TryAddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<TStore>());
         services.TryAddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<TStore>());
     }
 }

@@ -54,7 +54,7 @@ public sealed class RestartTests
                 using var response = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험계약대출 이자는 어떻게 되나요?"));
                 first = (await response.Content.ReadFromJsonAsync<ChatResponse>(JsonSerializerOptions.Web))!;
                 Assert.Matches(@"\d+ files, [1-9]\d* chunks embedded, 0 unchanged", server.Output);
-                Assert.False(File.Exists(Path.Combine(server.DataDirectory, "chunks.index.json")), "the index lives in PostgreSQL, not in a file");
+                Assert.False(File.Exists(Path.Combine(server.DataDirectory, Chatbot.Rag.VectorStores.EmbeddedVectorStoreCollection.DefaultFileName)), "the index lives in PostgreSQL, not in a file");
                 Assert.False(File.Exists(Path.Combine(server.DataDirectory, "chatbot.db")), "conversations live in PostgreSQL, not in SQLite");
                 await server.StopAsync();
                 Directory.Delete(server.DataDirectory, recursive: true);

@@ -10,7 +10,7 @@ public sealed class IngestCommandTests : IDisposable
 
     private string Data => Path.Combine(_work.FullName, "data");
 
-    private string Index => Path.Combine(Data, "chunks.index.json");
+    private string Index => Path.Combine(Data, Chatbot.Rag.VectorStores.EmbeddedVectorStoreCollection.DefaultFileName);
 
     private static string Fixture(string name) => Path.Combine(RepositoryPaths.Root, "tests", "Chatbot.Rag.Tests", "Fixtures", name);
 

@@ -22,7 +22,7 @@ public sealed class SampleCorpusFixture : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var generator = new HashingEmbeddingGenerator();
-        Store = TestSupport.NewStore(_directory, generator);
+        Store = TestSupport.NewStore(_directory);
         Summary = await TestSupport.NewIngestor(Store, generator).IngestDirectoryAsync(TestSupport.SampleKnowledgePath, null, default);
         Retriever = new KnowledgeRetriever(Store, generator);
         Answerer = new ExtractiveAnswerer(Retriever, Store);

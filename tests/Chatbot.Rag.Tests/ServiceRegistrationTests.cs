@@ -7,7 +7,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.VectorData;
 
 namespace Chatbot.Rag.Tests;
 
@@ -44,8 +43,6 @@ public sealed class ServiceRegistrationTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_directory.Combine("data"), EmbeddedVectorStoreCollection.DefaultFileName)));
 
         var store = services.GetRequiredService<EmbeddedVectorStoreCollection>();
-        Assert.Same(store, services.GetRequiredService<VectorStoreCollection<string, IngestedChunk>>());
-        Assert.Same(store, services.GetRequiredService<IKeywordHybridSearchable<IngestedChunk>>());
         Assert.Same(store, services.GetRequiredService<IDocumentChunkStore>());
         Assert.NotNull(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.NotNull(services.GetRequiredService<KnowledgeRetriever>());
@@ -76,8 +73,6 @@ public sealed class ServiceRegistrationTests : IDisposable
             });
 
             var store = services.GetRequiredService<PgVectorCollection>();
-            Assert.Same(store, services.GetRequiredService<VectorStoreCollection<string, IngestedChunk>>());
-            Assert.Same(store, services.GetRequiredService<IKeywordHybridSearchable<IngestedChunk>>());
             Assert.Same(store, services.GetRequiredService<IDocumentChunkStore>());
             Assert.Equal(1, (await services.GetRequiredService<KnowledgeIngestor>().IngestDirectoryAsync()).Files);
             var answer = await services.GetRequiredService<IChatAnswerer>().AnswerAsync("보험금 청구는 어떻게 하나요?").ToListAsync();

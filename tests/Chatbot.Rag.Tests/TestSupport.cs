@@ -64,8 +64,8 @@ internal static class TestSupport
     public static IDocumentReader[] AllReaders() =>
         [new MarkdownDocumentReader(), new PlainTextDocumentReader(), new PdfDocumentReader(), new DocxDocumentReader(), new HtmlDocumentReader()];
 
-    public static EmbeddedVectorStoreCollection NewStore(TempDirectory directory, HashingEmbeddingGenerator? generator = null) =>
-        new(directory.Combine("data", EmbeddedVectorStoreCollection.DefaultFileName), generator ?? new HashingEmbeddingGenerator());
+    public static EmbeddedVectorStoreCollection NewStore(TempDirectory directory) =>
+        new(directory.Combine("data", EmbeddedVectorStoreCollection.DefaultFileName));
 
     public static KnowledgeIngestor NewIngestor(IDocumentChunkStore store, HashingEmbeddingGenerator? generator = null, Microsoft.Extensions.Logging.ILogger<KnowledgeIngestor>? logger = null) =>
         new(store, generator ?? new HashingEmbeddingGenerator(), new KoreanChunker(), [new MarkdownDocumentReader(), new PlainTextDocumentReader()], logger: logger);

@@ -7,7 +7,6 @@ using Chatbot.Rag.VectorStores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.VectorData;
 
 namespace Chatbot.Rag.Evaluation;
 
@@ -64,11 +63,7 @@ public static class RagEvaluator
 
             // Always an embedded store in the temporary folder, whatever store the configuration names (it may be the
             // server's PostgreSQL): an evaluation must never touch a live index. Registered first, so it is kept.
-            services.AddSingleton(sp => new EmbeddedVectorStoreCollection(
-                Path.Combine(dataDirectory, EmbeddedVectorStoreCollection.DefaultFileName),
-                sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()));
-            services.AddSingleton<VectorStoreCollection<string, IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
-            services.AddSingleton<IKeywordHybridSearchable<IngestedChunk>>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
+            services.AddSingleton(_ => new EmbeddedVectorStoreCollection(Path.Combine(dataDirectory, EmbeddedVectorStoreCollection.DefaultFileName)));
             services.AddSingleton<IDocumentChunkStore>(sp => sp.GetRequiredService<EmbeddedVectorStoreCollection>());
             services.AddChatbotRag(configuration);
             services.PostConfigure<RagOptions>(options =>

@@ -48,10 +48,19 @@ public sealed record IngestionSummary(int Files, int Chunks, int Skipped, int Re
 /// <summary>
 /// Incrementally ingests a corpus directory into a chunk store: reads each supported file, chunks it, embeds the
 /// chunks and replaces the document's chunks atomically. Unchanged files (same SHA-256 and same pipeline settings)
-/// are skipped; chunks of files no longer present are deleted. A file that fails does so alone.
+/// are skipped; chunks of files no longer present are deleted. A file that cannot be read fails alone.
 /// </summary>
+/// <remarks>
+/// Changed documents are written in batches of about <see cref="WriteBatchChunks"/> chunks, one atomic replacement
+/// each, so the store pays one fsync (embedded) or one COPY (pgvector; a bulk load when the store is empty) per
+/// batch rather than per file. If the store refuses a batch, every file in it is reported failed and keeps its
+/// previous chunks.
+/// </remarks>
 public sealed class KnowledgeIngestor
 {
+    /// <summary>About how many chunks are written to the store at once.</summary>
+    public const int WriteBatchChunks = 10_000;
+
     private readonly IDocumentChunkStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly KoreanChunker _chunker;
@@ -134,12 +143,48 @@ public sealed class KnowledgeIngestor
         var processed = 0;
         int ingested = 0, chunkCount = 0, skipped = 0, removed = 0;
         var failures = new List<IngestionFailure>();
+        var pending = new List<(string Relative, DocumentChunks Document)>();
+
+        async Task FlushAsync()
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            IngestionOutcome outcome;
+            try
+            {
+                await _store.ReplaceDocumentsAsync(pending.Select(p => p.Document).ToList(), cancellationToken);
+                outcome = IngestionOutcome.Ingested;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "The store refused {Count} documents", pending.Count);
+                failures.AddRange(pending.Select(p => new IngestionFailure(p.Relative, ex.Message)));
+                outcome = IngestionOutcome.Failed;
+            }
+
+            foreach (var (relative, document) in pending)
+            {
+                if (outcome == IngestionOutcome.Ingested)
+                {
+                    ingested++;
+                    chunkCount += document.Chunks.Count;
+                    _logger.LogInformation("Ingested {Path} as {DocumentId}: {Chunks} chunks", relative, document.DocumentId, document.Chunks.Count);
+                }
+
+                progress?.Report(new IngestionProgress(++processed, total, relative, outcome));
+            }
+
+            pending.Clear();
+        }
 
         foreach (var (fullPath, relative) in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var documentId = DocumentIdOf(relative);
-            IngestionOutcome outcome;
+            IngestionOutcome? outcome;
             if (claimedBy.TryGetValue(documentId, out var other))
             {
                 failures.Add(new IngestionFailure(relative, $"Document id '{documentId}' is already taken by '{other}'."));
@@ -159,12 +204,8 @@ public sealed class KnowledgeIngestor
                     }
                     else
                     {
-                        var chunks = await BuildChunksAsync(documentId, relative, bytes, hash, cancellationToken);
-                        await _store.ReplaceDocumentAsync(documentId, chunks, cancellationToken);
-                        ingested++;
-                        chunkCount += chunks.Count;
-                        outcome = IngestionOutcome.Ingested;
-                        _logger.LogInformation("Ingested {Path} as {DocumentId}: {Chunks} chunks", relative, documentId, chunks.Count);
+                        pending.Add((relative, new DocumentChunks(documentId, await BuildChunksAsync(documentId, relative, bytes, hash, cancellationToken))));
+                        outcome = null; // reported when its batch is written
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -175,9 +216,18 @@ public sealed class KnowledgeIngestor
                 }
             }
 
-            progress?.Report(new IngestionProgress(++processed, total, relative, outcome));
+            if (outcome is { } done)
+            {
+                progress?.Report(new IngestionProgress(++processed, total, relative, done));
+            }
+
+            if (pending.Sum(p => p.Document.Chunks.Count) >= WriteBatchChunks) // a few hundred documents at most
+            {
+                await FlushAsync();
+            }
         }
 
+        await FlushAsync();
         foreach (var documentId in removals)
         {
             cancellationToken.ThrowIfCancellationRequested();

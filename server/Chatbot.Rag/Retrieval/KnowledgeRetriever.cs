@@ -6,7 +6,6 @@ using Chatbot.Rag.Text;
 using Chatbot.Rag.VectorStores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.VectorData;
 
 namespace Chatbot.Rag.Retrieval;
 
@@ -56,26 +55,22 @@ public sealed class KnowledgeRetriever
     // How much a native verb or adjective counts against a noun of the same rarity.
     private const double PredicateWeight = 0.5;
 
-    private readonly VectorStoreCollection<string, IngestedChunk> _collection;
+    private readonly IDocumentChunkStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
-    private readonly IKeywordStatistics? _statistics;
     private readonly RagOptions _options;
 
-    /// <param name="collection">The chunk store; hybrid search is used when it implements <see cref="IKeywordHybridSearchable{TRecord}"/>.</param>
+    /// <param name="store">The chunk store, searched by hybrid search; its keyword statistics weigh rare terms.</param>
     /// <param name="embeddingGenerator">The generator the chunks were embedded with.</param>
     /// <param name="options">Retrieval settings.</param>
-    /// <param name="statistics">Keyword statistics for weighting rare terms; without them every token weighs the same.</param>
     public KnowledgeRetriever(
-        VectorStoreCollection<string, IngestedChunk> collection,
+        IDocumentChunkStore store,
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
-        IOptions<RagOptions>? options = null,
-        IKeywordStatistics? statistics = null)
+        IOptions<RagOptions>? options = null)
     {
-        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embeddingGenerator);
-        _collection = collection;
+        _store = store;
         _embeddingGenerator = embeddingGenerator;
-        _statistics = statistics ?? collection as IKeywordStatistics;
         _options = options?.Value ?? new RagOptions();
     }
 
@@ -109,47 +104,31 @@ public sealed class KnowledgeRetriever
     private async Task<RetrievalResult> RankAsync(string question, int top, CancellationToken cancellationToken)
     {
         var normalized = KoreanText.NormalizeQuery(question);
-        var groups = KoreanText.QueryTokenGroups(question, _statistics is null ? null : t => _statistics.DocumentFrequency(t) > 0);
+        var statistics = await _store.GetKeywordStatisticsAsync(cancellationToken);
+        var groups = KoreanText.QueryTokenGroups(question, t => statistics.DocumentFrequency(t) > 0);
         var queryTokens = groups.SelectMany(g => g.Tokens).ToList();
         var searchText = normalized.Length > 0 ? normalized : KoreanText.Normalize(question);
         var queryVector = await EmbedAsync(searchText, cancellationToken);
-        var weights = WordBalancedWeights(groups);
-        if (queryTokens.Count == 0 || !await _collection.CollectionExistsAsync(cancellationToken))
+        var weights = WordBalancedWeights(groups, statistics);
+        if (queryTokens.Count == 0)
         {
             return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, [], 0, false);
         }
 
         // Fetch more than needed so re-ranking by relevance can promote a passage fusion placed lower.
         var fetch = Math.Max(top * 4, 32);
-        var hits = new List<VectorSearchResult<IngestedChunk>>();
-        if (_collection is IKeywordHybridSearchable<IngestedChunk> hybrid)
-        {
-            var options = new HybridSearchOptions<IngestedChunk> { IncludeVectors = true };
-            await foreach (var hit in hybrid.HybridSearchAsync(queryVector, normalized.Split(' '), fetch, options, cancellationToken))
-            {
-                hits.Add(hit);
-            }
-        }
-        else
-        {
-            var options = new VectorSearchOptions<IngestedChunk> { IncludeVectors = true };
-            await foreach (var hit in _collection.SearchAsync(queryVector, fetch, options, cancellationToken))
-            {
-                hits.Add(hit);
-            }
-        }
-
-        var maxFused = hits.Count == 0 ? 1 : hits.Max(h => h.Score ?? 0);
+        var hits = await _store.HybridSearchAsync(queryVector, normalized.Split(' '), fetch, cancellationToken);
+        var maxFused = hits.Count == 0 ? 1 : hits.Max(h => h.Score);
         var passages = hits
             .Select(hit =>
             {
-                var similarity = Cosine(queryVector.Span, hit.Record.Vector.Span);
-                var coverage = WeightedCoverage(queryTokens, weights, $"{hit.Record.DocumentTitle}\n{ChunkText.ForLexicalIndex(hit.Record)}");
+                var similarity = Cosine(queryVector.Span, hit.Chunk.Vector.Span);
+                var coverage = WeightedCoverage(queryTokens, weights, $"{hit.Chunk.DocumentTitle}\n{ChunkText.ForLexicalIndex(hit.Chunk)}");
                 var relevance = Math.Clamp((CoverageWeight * coverage) + (SimilarityWeight * Math.Max(similarity, 0)), 0, 1);
                 var rank = relevance
-                    + (FusionWeight * (maxFused > 0 ? (hit.Score ?? 0) / maxFused : 0))
-                    + (SectionMatchWeight * SectionMatch(queryTokens, hit.Record.Section));
-                return (Passage: new RetrievedPassage(hit.Record, hit.Score ?? 0, similarity, coverage, relevance), Rank: rank);
+                    + (FusionWeight * (maxFused > 0 ? hit.Score / maxFused : 0))
+                    + (SectionMatchWeight * SectionMatch(queryTokens, hit.Chunk.Section));
+                return (Passage: new RetrievedPassage(hit.Chunk, hit.Score, similarity, coverage, relevance), Rank: rank);
             })
             .OrderByDescending(p => p.Rank)
             .ThenBy(p => p.Passage.Chunk.Key, StringComparer.Ordinal)
@@ -168,12 +147,12 @@ public sealed class KnowledgeRetriever
     /// would look covered because the company name alone has several bigrams. A native verb ("들어오", "갚") weighs
     /// half: it shapes the question more than it names the topic.
     /// </summary>
-    private List<double> WordBalancedWeights(IReadOnlyList<QueryWordTokens> groups)
+    private static List<double> WordBalancedWeights(IReadOnlyList<QueryWordTokens> groups, IKeywordStatistics statistics)
     {
         var weights = new List<double>();
         foreach (var group in groups)
         {
-            var idf = group.Tokens.Select(t => _statistics?.InverseDocumentFrequency(t) ?? 1.0).ToList();
+            var idf = group.Tokens.Select(statistics.InverseDocumentFrequency).ToList();
             var sum = idf.Sum();
             var scale = sum > 0 ? idf.Max() / sum * (group.IsPredicate ? PredicateWeight : 1) : 0;
             weights.AddRange(idf.Select(w => w * scale));

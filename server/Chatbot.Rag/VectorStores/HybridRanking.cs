@@ -1,7 +1,5 @@
-using System.Linq.Expressions;
 using Chatbot.Rag.Ingestion;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.VectorData;
+using Chatbot.Rag.Text;
 
 namespace Chatbot.Rag.VectorStores;
 
@@ -28,12 +26,72 @@ public static class HybridRanking
     /// </summary>
     public const int MinimumCandidates = 200;
 
-    /// <summary>How many records of each ranking take part in the fusion for a page of <paramref name="skip"/> + <paramref name="top"/>.</summary>
-    public static int CandidateWindow(int skip, int top) => Math.Max(MinimumCandidates, checked(skip + top));
+    /// <summary>How many records of each ranking take part in the fusion for a result of <paramref name="top"/>.</summary>
+    public static int CandidateWindow(int top) => Math.Max(MinimumCandidates, top);
 
     /// <summary>BM25 inverse document frequency of a token found in <paramref name="documentFrequency"/> of <paramref name="count"/> records.</summary>
     public static double InverseDocumentFrequency(int count, int documentFrequency) =>
         Math.Log(1 + ((count - documentFrequency + 0.5) / (documentFrequency + 0.5)));
+
+    /// <summary>One token's BM25 contribution to a record of <paramref name="length"/> tokens that holds it <paramref name="termFrequency"/> times.</summary>
+    public static double Bm25(double inverseDocumentFrequency, int termFrequency, int length, double averageLength) =>
+        inverseDocumentFrequency * (termFrequency * (Bm25K1 + 1))
+        / (termFrequency + (Bm25K1 * (1 - Bm25B + (Bm25B * length / Math.Max(averageLength, 1)))));
+
+    /// <summary>The distinct keyword-index tokens of a search's keywords, in order of first occurrence.</summary>
+    public static List<string> KeywordTokens(IEnumerable<string> keywords)
+    {
+        ArgumentNullException.ThrowIfNull(keywords);
+        return keywords.SelectMany(KoreanText.Tokenize).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The keyword-index tokens of a chunk: its section and text.</summary>
+    public static IReadOnlyList<string> IndexTokens(IngestedChunk chunk) => KoreanText.Tokenize(ChunkText.ForLexicalIndex(chunk));
+
+    /// <summary>Checks a hybrid search's arguments the same way in every store.</summary>
+    public static void CheckSearch(ReadOnlyMemory<float> queryVector, IReadOnlyCollection<string> keywords, int top, int dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        if (queryVector.Length != dimensions)
+        {
+            throw new ArgumentException($"The search vector has {queryVector.Length} dimensions; the store holds {dimensions}.", nameof(queryVector));
+        }
+    }
+
+    /// <summary>Checks a replacement the same way in every store: each chunk belongs to its document and has a vector of the store's size (or none).</summary>
+    public static void CheckReplacement(IReadOnlyList<DocumentChunks> documents, int dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        foreach (var document in documents)
+        {
+            ArgumentNullException.ThrowIfNull(document);
+            ArgumentNullException.ThrowIfNull(document.DocumentId);
+            ArgumentNullException.ThrowIfNull(document.Chunks);
+            foreach (var chunk in document.Chunks)
+            {
+                ArgumentNullException.ThrowIfNull(chunk);
+                ArgumentException.ThrowIfNullOrEmpty(chunk.Key, nameof(documents));
+                if (chunk.DocumentId != document.DocumentId)
+                {
+                    throw new ArgumentException($"Every chunk must belong to document '{document.DocumentId}'; '{chunk.Key}' does not.", nameof(documents));
+                }
+
+                if (!chunk.Vector.IsEmpty && chunk.Vector.Length != dimensions)
+                {
+                    throw new ArgumentException(
+                        $"Record '{chunk.Key}' has a {chunk.Vector.Length}-dimensional vector; the store holds {dimensions}.",
+                        nameof(documents));
+                }
+            }
+        }
+
+        var keys = documents.SelectMany(d => d.Chunks).Select(c => c.Key);
+        if (keys.Count() != keys.Distinct(StringComparer.Ordinal).Count() || documents.Select(d => d.DocumentId).Distinct(StringComparer.Ordinal).Count() != documents.Count)
+        {
+            throw new ArgumentException("A replacement names a document or a chunk key twice.", nameof(documents));
+        }
+    }
 
     /// <summary>
     /// Fuses two rankings (best first, keys unique within each) into fused scores: the sum over rankings of
@@ -57,58 +115,24 @@ public static class HybridRanking
             .ThenBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
     }
+}
 
-    /// <summary>
-    /// The query vector of a search value: a string is embedded with <paramref name="generator"/>; a vector is used as is.
-    /// </summary>
-    public static async Task<ReadOnlyMemory<float>> ToVectorAsync<TInput>(
-        TInput searchValue,
-        IEmbeddingGenerator<string, Embedding<float>> generator,
-        int dimensions,
-        string storeName,
-        CancellationToken cancellationToken)
+/// <summary>Keyword statistics read once: chunk count, average length and each token's document frequency.</summary>
+internal sealed class KeywordStatistics(int count, double averageLength, IReadOnlyDictionary<string, int> documentFrequencies) : IKeywordStatistics
+{
+    public static readonly KeywordStatistics Empty = new(0, 0, new Dictionary<string, int>());
+
+    public int Count { get; } = count;
+
+    public double AverageLength { get; } = averageLength;
+
+    public int Terms => documentFrequencies.Count;
+
+    public int DocumentFrequency(string token)
     {
-        ArgumentNullException.ThrowIfNull(generator);
-        ReadOnlyMemory<float> vector = searchValue switch
-        {
-            string text => (await generator.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector,
-            ReadOnlyMemory<float> memory => memory,
-            float[] array => array,
-            Embedding<float> embedding => embedding.Vector,
-            null => throw new ArgumentNullException(nameof(searchValue)),
-            _ => throw new NotSupportedException(
-                $"The {storeName} store searches by string, ReadOnlyMemory<float>, float[] or Embedding<float>, not {typeof(TInput).Name}."),
-        };
-
-        if (vector.Length != dimensions)
-        {
-            throw new ArgumentException($"The search vector has {vector.Length} dimensions; the collection stores {dimensions}.", nameof(searchValue));
-        }
-
-        return vector;
+        ArgumentNullException.ThrowIfNull(token);
+        return documentFrequencies.GetValueOrDefault(token);
     }
 
-    /// <summary>
-    /// Checks a hybrid search's arguments the same way in every store and returns its options (defaults when none):
-    /// both stores keyword-index only <see cref="IngestedChunk.Text"/> (with the section).
-    /// </summary>
-    public static HybridSearchOptions<IngestedChunk> CheckHybridSearch(ICollection<string> keywords, int top, HybridSearchOptions<IngestedChunk>? options, string storeName)
-    {
-        ArgumentNullException.ThrowIfNull(keywords);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        options ??= new HybridSearchOptions<IngestedChunk>();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        if (options.AdditionalProperty is not null && MemberName(options.AdditionalProperty) != nameof(IngestedChunk.Text))
-        {
-            throw new NotSupportedException($"The {storeName} store keyword-indexes only {nameof(IngestedChunk.Text)}.");
-        }
-
-        return options;
-    }
-
-    private static string? MemberName(LambdaExpression expression)
-    {
-        var body = expression.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : expression.Body;
-        return (body as MemberExpression)?.Member.Name;
-    }
+    public double InverseDocumentFrequency(string token) => HybridRanking.InverseDocumentFrequency(Count, DocumentFrequency(token));
 }

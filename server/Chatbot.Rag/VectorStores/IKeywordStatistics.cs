@@ -2,7 +2,7 @@ namespace Chatbot.Rag.VectorStores;
 
 /// <summary>
 /// Corpus statistics of a store's keyword index, so relevance can weigh a rare term like 면책 above one that is in
-/// every chunk like 보험.
+/// every chunk like 보험. Read from <see cref="IDocumentChunkStore.GetKeywordStatisticsAsync"/>; lookups are in memory.
 /// </summary>
 public interface IKeywordStatistics
 {

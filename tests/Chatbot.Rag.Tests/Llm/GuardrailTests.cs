@@ -33,7 +33,7 @@ public sealed class GuardrailTests(SampleCorpusFixture corpus) : IClassFixture<S
         using var directory = new TempDirectory();
         directory.Write("knowledge/claims.md", PoisonedDocument);
         var generator = new HashingEmbeddingGenerator();
-        using var store = TestSupport.NewStore(directory, generator);
+        using var store = TestSupport.NewStore(directory);
         await TestSupport.NewIngestor(store, generator).IngestDirectoryAsync(directory.Combine("knowledge"), null, default);
         var answerer = new ExtractiveAnswerer(new KnowledgeRetriever(store, generator), store);
 

@@ -1,7 +1,7 @@
+using System.Numerics.Tensors;
 using Chatbot.Rag.Embeddings;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.VectorStores;
-using Microsoft.Extensions.VectorData;
 
 namespace Chatbot.Rag.Tests.VectorStores;
 
@@ -10,7 +10,7 @@ namespace Chatbot.Rag.Tests.VectorStores;
 /// give the same answers to the same calls.
 /// </summary>
 public abstract class ChunkStoreConformanceTests<TStore> : IAsyncLifetime
-    where TStore : VectorStoreCollection<string, IngestedChunk>, IKeywordHybridSearchable<IngestedChunk>, IDocumentChunkStore, IKeywordStatistics
+    where TStore : IDocumentChunkStore, IDisposable
 {
     private TStore? _store;
 
@@ -19,7 +19,7 @@ public abstract class ChunkStoreConformanceTests<TStore> : IAsyncLifetime
     /// <summary>The store under test, empty when the test starts.</summary>
     protected TStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
 
-    /// <summary>Opens an empty store whose collection does not exist yet.</summary>
+    /// <summary>Opens an empty store that has never been written.</summary>
     protected abstract Task<TStore> OpenEmptyStoreAsync();
 
     /// <summary>Opens a second instance over the same storage as <see cref="Store"/>, as a restarted server would.</summary>
@@ -57,73 +57,47 @@ public abstract class ChunkStoreConformanceTests<TStore> : IAsyncLifetime
         Chunk("cancer", 0, "암보험의 면책기간은 계약일부터 90일입니다.", product: "cancer", type: "terms"),
     ];
 
-    private async Task<List<string>> KeysAsync(string query, int top, VectorSearchOptions<IngestedChunk>? options = null) =>
-        (await Store.SearchAsync(query, top, options).ToListAsync()).Select(r => r.Record.Key).ToList();
+    /// <summary>Stores chunks, one replacement per document, all in one call.</summary>
+    protected Task StoreAsync(IEnumerable<IngestedChunk> chunks) =>
+        Store.ReplaceDocumentsAsync(chunks.GroupBy(c => c.DocumentId).Select(g => new DocumentChunks(g.Key, g.ToList())).ToList());
+
+    protected Task<IReadOnlyList<ChunkMatch>> SearchAsync(string text, IReadOnlyCollection<string> keywords, int top) =>
+        Store.HybridSearchAsync(Generator.Embed(text), keywords, top);
+
+    /// <summary>Keys of <paramref name="chunks"/> by cosine similarity to <paramref name="text"/>, best first, ties by key.</summary>
+    protected List<string> VectorRanking(string text, IEnumerable<IngestedChunk> chunks)
+    {
+        var query = Generator.Embed(text);
+        return chunks
+            .Select(c => (c.Key, Score: (double)TensorPrimitives.CosineSimilarity(query, c.Vector.Span)))
+            .OrderByDescending(c => c.Score)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => c.Key)
+            .ToList();
+    }
 
     [Fact]
-    public async Task Empty_collection_returns_nothing_and_can_be_created()
+    public async Task A_store_never_written_returns_nothing()
     {
-        Assert.False(await Store.CollectionExistsAsync());
-        Assert.Null(await Store.GetAsync("missing#0"));
-        Assert.Empty(await Store.SearchAsync("보험금", 5).ToListAsync());
-        Assert.Empty(await Store.HybridSearchAsync("보험금", ["보험금"], 5).ToListAsync());
+        Assert.Empty(await SearchAsync("보험금", ["보험금"], 5));
         Assert.Empty(await Store.GetDocumentHashesAsync());
         Assert.Empty(await Store.GetDocumentChunksAsync("claims"));
-        Assert.Equal(0, Store.DocumentFrequency("보험"));
+        Assert.Equal(0, (await Store.GetKeywordStatisticsAsync()).DocumentFrequency("보험"));
 
-        await Store.EnsureCollectionExistsAsync();
-        await Store.EnsureCollectionExistsAsync();
-
-        Assert.True(await Store.CollectionExistsAsync());
-        Assert.Empty(await Store.SearchAsync("보험금", 5).ToListAsync());
-        Assert.Empty(await Store.HybridSearchAsync("보험금", ["보험금"], 5).ToListAsync());
-        Assert.Empty(await Store.GetAsync(c => c.DocumentId == "claims", 5).ToListAsync());
+        await Store.DeleteDocumentAsync("claims");
+        Assert.Empty(await SearchAsync("보험금", ["보험금"], 5));
     }
 
     [Fact]
-    public async Task Upsert_get_overwrite_and_delete()
+    public async Task Replace_stores_chunks_by_document_and_delete_removes_them()
     {
-        await Store.UpsertAsync(Sample());
+        await StoreAsync(Sample());
 
-        var got = await Store.GetAsync("loan#0");
-        Assert.NotNull(got);
-        Assert.Equal(Sample()[2] with { Vector = ReadOnlyMemory<float>.Empty }, got);
-        Assert.True(got.Vector.IsEmpty, "vectors are only returned on request");
-        var withVector = await Store.GetAsync("loan#0", new RecordRetrievalOptions { IncludeVectors = true });
-        Assert.Equal(Generator.Embed(withVector!.Text), withVector.Vector.ToArray());
-        Assert.Null((await Store.GetAsync("claims#0"))!.Page);
-
-        await Store.UpsertAsync(Chunk("loan", 0, "보험계약대출 이자는 자동이체로 납입할 수 있습니다."));
-        Assert.Equal("보험계약대출 이자는 자동이체로 납입할 수 있습니다.", (await Store.GetAsync("loan#0"))!.Text);
-        Assert.Equal(5, (await Store.GetAsync(c => true, 100).ToListAsync()).Count);
-        Assert.Equal("loan#0", (await KeysAsync("보험계약대출 이자 자동이체", 1))[0]);
-
-        var many = await Store.GetAsync(["claims#0", "nope", "cancer#0"]).ToListAsync();
-        Assert.Equal(["claims#0", "cancer#0"], many.Select(r => r.Key));
-
-        await Store.DeleteAsync("claims#0");
-        await Store.DeleteAsync(["loan#0", "loan#1"]);
-        await Store.DeleteAsync("never-stored#0");
-        Assert.Null(await Store.GetAsync("claims#0"));
-        Assert.Equal(["cancer#0", "claims#1"], (await Store.GetAsync(c => true, 100).ToListAsync()).Select(r => r.Key));
-        Assert.DoesNotContain("loan#0", await KeysAsync("보험계약대출 이자", 5));
-    }
-
-    [Fact]
-    public async Task Upsert_rejects_a_vector_of_the_wrong_size_and_keeps_what_is_stored()
-    {
-        await Store.UpsertAsync(Sample());
-
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.UpsertAsync([Chunk("new", 0, "새 문서"), Chunk("bad", 0, "잘못된 벡터") with { Vector = new float[3] }]));
-
-        Assert.Null(await Store.GetAsync("new#0"));
-        Assert.Equal(5, (await Store.GetAsync(c => true, 100).ToListAsync()).Count);
-    }
-
-    [Fact]
-    public async Task Delete_document_removes_all_of_its_chunks_only()
-    {
-        await Store.UpsertAsync(Sample());
+        var claims = await Store.GetDocumentChunksAsync("claims");
+        Assert.Equal([Sample()[0] with { Vector = ReadOnlyMemory<float>.Empty }, Sample()[1] with { Vector = ReadOnlyMemory<float>.Empty }], claims);
+        Assert.All(claims, c => Assert.True(c.Vector.IsEmpty, "document chunks come without vectors"));
+        Assert.Null(claims[0].Page);
+        Assert.Equal(["cancer", "claims", "loan"], (await Store.GetDocumentHashesAsync()).Keys.Order(StringComparer.Ordinal));
 
         await Store.DeleteDocumentAsync("loan");
         await Store.DeleteDocumentAsync("unknown");
@@ -132,102 +106,55 @@ public abstract class ChunkStoreConformanceTests<TStore> : IAsyncLifetime
         Assert.Equal(["cancer", "claims"], hashes.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("hash-claims", hashes["claims"]);
         Assert.Empty(await Store.GetDocumentChunksAsync("loan"));
-        Assert.Equal(["claims#0", "claims#1"], (await Store.GetDocumentChunksAsync("claims")).Select(c => c.Key));
+        Assert.DoesNotContain(await SearchAsync("보험계약대출 이자", ["보험계약대출"], 5), m => m.Chunk.DocumentId == "loan");
+        Assert.Equal(0, (await Store.GetKeywordStatisticsAsync()).DocumentFrequency("대출"));
     }
 
     [Fact]
     public async Task Replace_document_swaps_its_chunks_in_one_step()
     {
-        await Store.UpsertAsync(Sample());
+        await StoreAsync(Sample());
 
         await Store.ReplaceDocumentAsync("claims", [Chunk("claims", 0, "보험금 청구는 모바일 앱에서 할 수 있습니다.") with { DocumentHash = "hash-2" }]);
 
         var only = Assert.Single(await Store.GetDocumentChunksAsync("claims"));
         Assert.Equal("보험금 청구는 모바일 앱에서 할 수 있습니다.", only.Text);
         Assert.Equal("hash-2", (await Store.GetDocumentHashesAsync())["claims"]);
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReplaceDocumentAsync("claims", [Chunk("loan", 5, "다른 문서입니다.")]));
-        Assert.Single(await Store.GetDocumentChunksAsync("claims"));
+        Assert.Equal("claims#0", (await SearchAsync("모바일 앱 청구", ["모바일"], 1))[0].Chunk.Key);
+        Assert.DoesNotContain(await SearchAsync("접수한 날부터", ["영업일"], 5), m => m.Chunk.Key == "claims#1");
         Assert.Equal(2, (await Store.GetDocumentChunksAsync("loan")).Count);
     }
 
     [Fact]
-    public async Task Vector_search_orders_by_cosine_similarity()
+    public async Task A_bad_replacement_is_refused_whole_and_keeps_what_is_stored()
     {
-        await Store.UpsertAsync(Sample());
+        await StoreAsync(Sample());
 
-        var all = await Store.SearchAsync("보험계약대출 이자 납입", 5).ToListAsync();
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReplaceDocumentsAsync(
+        [
+            new DocumentChunks("new", [Chunk("new", 0, "새 문서")]),
+            new DocumentChunks("bad", [Chunk("bad", 0, "잘못된 벡터") with { Vector = new float[3] }]),
+        ]));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReplaceDocumentAsync("claims", [Chunk("loan", 5, "다른 문서입니다.")]));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.HybridSearchAsync(new float[7], ["보험"], 1));
 
-        Assert.Equal(5, all.Count);
-        Assert.Equal("loan#0", all[0].Record.Key);
-        Assert.Equal(all.Select(r => r.Score).OrderByDescending(s => s), all.Select(r => r.Score));
-        foreach (var result in all)
-        {
-            var expected = TensorCosine(Generator.Embed("보험계약대출 이자 납입"), Generator.Embed(result.Record.Text));
-            Assert.Equal(expected, result.Score!.Value, 5);
-        }
-
-        var byVector = await Store.SearchAsync(Generator.Embed("보험계약대출 이자 납입"), 1).ToListAsync();
-        Assert.Equal("loan#0", byVector[0].Record.Key);
-        var byMemory = await Store.SearchAsync(new ReadOnlyMemory<float>(Generator.Embed("암보험 면책기간")), 1, new VectorSearchOptions<IngestedChunk> { IncludeVectors = true }).ToListAsync();
-        Assert.Equal("cancer#0", byMemory[0].Record.Key);
-        Assert.False(byMemory[0].Record.Vector.IsEmpty);
-        Assert.True(all[0].Record.Vector.IsEmpty);
-
-        await Assert.ThrowsAsync<NotSupportedException>(async () => await Store.SearchAsync(42, 1).ToListAsync());
-        await Assert.ThrowsAsync<ArgumentException>(async () => await Store.SearchAsync(new float[7], 1).ToListAsync());
+        Assert.Empty(await Store.GetDocumentChunksAsync("new"));
+        Assert.Equal(2, (await Store.GetDocumentChunksAsync("claims")).Count);
+        Assert.Equal(3, (await Store.GetDocumentHashesAsync()).Count);
     }
 
     [Fact]
-    public async Task Vector_search_honours_score_threshold_skip_and_top()
+    public async Task Hybrid_search_returns_chunks_with_their_vectors_best_first()
     {
-        await Store.UpsertAsync(Sample());
-        var all = await Store.SearchAsync("보험계약대출 이자 납입", 5).ToListAsync();
+        await StoreAsync(Sample());
 
-        var above = await Store.SearchAsync("보험계약대출 이자 납입", 5, new VectorSearchOptions<IngestedChunk> { ScoreThreshold = all[1].Score }).ToListAsync();
-        Assert.Equal(all.Take(2).Select(r => r.Record.Key), above.Select(r => r.Record.Key));
-        Assert.Empty(await Store.SearchAsync("보험계약대출 이자 납입", 5, new VectorSearchOptions<IngestedChunk> { ScoreThreshold = 1.01 }).ToListAsync());
+        var matches = await SearchAsync("보험계약대출 이자 납입", ["보험계약대출", "이자"], 3);
 
-        var skipped = await Store.SearchAsync("보험계약대출 이자 납입", 2, new VectorSearchOptions<IngestedChunk> { Skip = 1 }).ToListAsync();
-        Assert.Equal(all.Skip(1).Take(2).Select(r => r.Record.Key), skipped.Select(r => r.Record.Key));
-        Assert.Equal(2, (await Store.SearchAsync("보험계약대출 이자 납입", 2).ToListAsync()).Count);
-        Assert.Empty(await Store.SearchAsync("보험계약대출 이자 납입", 3, new VectorSearchOptions<IngestedChunk> { Skip = 5 }).ToListAsync());
-    }
-
-    [Fact]
-    public async Task Search_filters_by_document_product_and_type()
-    {
-        await Store.UpsertAsync(Sample());
-        const string query = "보험계약대출 이자 납입";
-        var products = new[] { "cancer", "whole-life" };
-        var types = new List<string> { "guide" };
-
-        Assert.Equal(["claims#0", "claims#1"], (await KeysAsync(query, 5, new() { Filter = c => c.DocumentId == "claims" })).Order());
-        Assert.Equal(["cancer#0", "loan#0", "loan#1"], (await KeysAsync(query, 5, new() { Filter = c => c.Product != "common" })).Order());
-        Assert.Equal(["cancer#0", "loan#1"], (await KeysAsync(query, 5, new() { Filter = c => c.DocumentType == "terms" && c.Product != "common" })).Order());
-        Assert.Equal(["cancer#0", "loan#0", "loan#1"], (await KeysAsync(query, 5, new() { Filter = c => products.Contains(c.Product) })).Order());
-        Assert.Equal(["claims#0"], await KeysAsync(query, 5, new() { Filter = c => types.Contains(c.DocumentType) }));
-        Assert.Equal(["cancer#0", "claims#0"], (await KeysAsync(query, 5, new() { Filter = c => c.DocumentType == "guide" || c.Product == "cancer" })).Order());
-        Assert.Equal(["claims#0", "loan#0"], (await KeysAsync(query, 5, new() { Filter = c => !(c.DocumentType == "terms") })).Order());
-        Assert.Equal(["claims#1", "loan#1"], (await KeysAsync(query, 5, new() { Filter = c => c.Page == 1 })).Order());
-        Assert.Equal(["cancer#0", "claims#0", "loan#0"], (await KeysAsync(query, 5, new() { Filter = c => c.Page == null })).Order());
-        Assert.Empty(await KeysAsync(query, 5, new() { Filter = c => c.Product == "nothing" }));
-
-        var filteredHybrid = await Store.HybridSearchAsync(query, ["보험계약대출"], 5, new HybridSearchOptions<IngestedChunk> { Filter = c => c.Product == "cancer" }).ToListAsync();
-        Assert.Equal(["cancer#0"], filteredHybrid.Select(r => r.Record.Key));
-    }
-
-    [Fact]
-    public async Task Filtered_get_supports_order_skip_and_top()
-    {
-        await Store.UpsertAsync(Sample());
-
-        var page = await Store.GetAsync(
-            c => c.DocumentId != "cancer",
-            2,
-            new FilteredRecordRetrievalOptions<IngestedChunk> { Skip = 1, OrderBy = o => o.Descending(c => c.DocumentId).Ascending(c => c.Ordinal) }).ToListAsync();
-
-        Assert.Equal(["loan#1", "claims#0"], page.Select(r => r.Key));
-        Assert.Equal(["cancer#0", "claims#0"], (await Store.GetAsync(c => c.Ordinal == 0, 2).ToListAsync()).Select(r => r.Key));
+        Assert.Equal(3, matches.Count);
+        Assert.Equal("loan#0", matches[0].Chunk.Key);
+        Assert.Equal(Generator.Embed(matches[0].Chunk.Text), matches[0].Chunk.Vector.ToArray());
+        Assert.Equal(matches.Select(m => m.Score).OrderByDescending(s => s), matches.Select(m => m.Score));
+        Assert.Equal(5, (await SearchAsync("보험계약대출 이자 납입", ["보험계약대출"], 50)).Count);
     }
 
     [Fact]
@@ -238,82 +165,69 @@ public abstract class ChunkStoreConformanceTests<TStore> : IAsyncLifetime
             .Select(i => Chunk("noise", i, $"청구 절차 안내 {i}: 청구 절차와 서류 안내를 확인하고 청구 절차 상담을 받으실 수 있습니다."))
             .Append(Chunk("terms", 0, "회사는 조사 중에도 추정 보험금의 50%를 가지급보험금으로 먼저 드릴 수 있습니다."))
             .ToList();
-        await Store.UpsertAsync(records);
+        await StoreAsync(records);
         const string question = "청구 절차 안내";
 
-        var vector = await Store.SearchAsync(question, 3).ToListAsync();
-        var hybrid = await Store.HybridSearchAsync(question, ["가지급보험금"], 3).ToListAsync();
+        var hybrid = await SearchAsync(question, ["가지급보험금"], 3);
 
-        Assert.NotEqual("terms#0", vector[0].Record.Key);
-        Assert.Equal("terms#0", hybrid[0].Record.Key);
-        Assert.Equal(hybrid.Select(r => r.Score).OrderByDescending(s => s), hybrid.Select(r => r.Score));
-
-        var filtered = await Store.HybridSearchAsync(question, ["가지급보험금"], 3, new HybridSearchOptions<IngestedChunk> { Filter = c => c.DocumentId == "noise" }).ToListAsync();
-        Assert.DoesNotContain(filtered, r => r.Record.DocumentId == "terms");
-        var skipped = await Store.HybridSearchAsync(question, ["가지급보험금"], 2, new HybridSearchOptions<IngestedChunk> { Skip = 1 }).ToListAsync();
-        Assert.Equal(hybrid.Skip(1).Select(r => r.Record.Key), skipped.Select(r => r.Record.Key));
-        var thresholded = await Store.HybridSearchAsync(question, ["가지급보험금"], 10, new HybridSearchOptions<IngestedChunk> { ScoreThreshold = hybrid[0].Score }).ToListAsync();
-        Assert.Equal("terms#0", Assert.Single(thresholded).Record.Key);
+        Assert.NotEqual("terms#0", VectorRanking(question, records)[0]);
+        Assert.Equal("terms#0", hybrid[0].Chunk.Key);
     }
 
     [Fact]
     public async Task Hybrid_scores_are_reciprocal_rank_fusion_of_vector_and_bm25_ranks()
     {
-        await Store.UpsertAsync(Sample());
+        await StoreAsync(Sample());
 
         // "해지환급금" is only in loan#1; the vector ranking of "암보험 면책기간" puts cancer#0 first.
-        var results = await Store.HybridSearchAsync("암보험 면책기간", ["해지환급금"], 5).ToListAsync();
+        var results = await SearchAsync("암보험 면책기간", ["해지환급금"], 5);
 
-        var vectorRanking = (await Store.SearchAsync("암보험 면책기간", 5).ToListAsync()).Select(r => r.Record.Key).ToList();
+        var vectorRanking = VectorRanking("암보험 면책기간", Sample());
         var expected = HybridRanking.Fuse(vectorRanking, ["loan#1"]);
-        Assert.Equal(expected.Select(e => e.Key), results.Select(r => r.Record.Key));
-        Assert.Equal(expected.Select(e => e.Value), results.Select(r => r.Score!.Value));
-        Assert.Equal((1.0 / 61) + (1.0 / (61 + vectorRanking.IndexOf("loan#1"))), results.Single(r => r.Record.Key == "loan#1").Score!.Value, 12);
+        Assert.Equal(expected.Select(e => e.Key), results.Select(r => r.Chunk.Key));
+        Assert.Equal(expected.Select(e => e.Value), results.Select(r => r.Score));
+        Assert.Equal((1.0 / 61) + (1.0 / (61 + vectorRanking.IndexOf("loan#1"))), results.Single(r => r.Chunk.Key == "loan#1").Score, 12);
     }
 
     [Fact]
     public async Task Keyword_search_survives_particles_and_spacing()
     {
-        await Store.UpsertAsync(Sample());
+        await StoreAsync(Sample());
 
         // Written without the space and with a particle, the keywords still match "보험금 청구 시 필요한 서류".
-        var results = await Store.HybridSearchAsync("서류", ["보험금청구에", "서류를"], 2).ToListAsync();
+        var results = await SearchAsync("서류", ["보험금청구에", "서류를"], 2);
 
-        Assert.Equal("claims#0", results[0].Record.Key);
-        Assert.True(Store.DocumentFrequency("보험") >= 3);
-        Assert.Equal(0, Store.DocumentFrequency("없는말"));
-        Assert.True(Store.InverseDocumentFrequency("면책") > Store.InverseDocumentFrequency("보험"), "a rare term weighs more");
+        Assert.Equal("claims#0", results[0].Chunk.Key);
+        var statistics = await Store.GetKeywordStatisticsAsync();
+        Assert.True(statistics.DocumentFrequency("보험") >= 3);
+        Assert.Equal(0, statistics.DocumentFrequency("없는말"));
+        Assert.True(statistics.InverseDocumentFrequency("면책") > statistics.InverseDocumentFrequency("보험"), "a rare term weighs more");
     }
 
     [Fact]
     public async Task A_new_instance_over_the_same_storage_sees_the_same_records()
     {
-        await Store.UpsertAsync(Sample());
-        await Store.DeleteAsync("cancer#0");
+        await StoreAsync(Sample());
+        await Store.DeleteDocumentAsync("cancer");
+        await Store.ReplaceDocumentAsync("loan", [Chunk("loan", 0, "보험계약대출 한도는 해지환급금의 일정 비율 이내입니다.")]);
 
         using var reopened = Reopen();
-        Assert.True(await reopened.CollectionExistsAsync());
-        Assert.Equal(4, (await reopened.GetAsync(c => true, 100).ToListAsync()).Count);
-        var loan = await reopened.GetAsync("loan#1", new RecordRetrievalOptions { IncludeVectors = true });
-        Assert.Equal("보험계약대출 한도는 해지환급금의 일정 비율 이내입니다.", loan!.Text);
-        Assert.Equal(Generator.Embed(loan.Text), loan.Vector.ToArray());
-        var hit = await reopened.HybridSearchAsync("보험금 청구 서류", ["보험금", "청구", "서류"], 1).ToListAsync();
-        Assert.Equal("claims#0", hit[0].Record.Key);
-
-        await reopened.EnsureCollectionDeletedAsync();
-        Assert.False(await reopened.CollectionExistsAsync());
-        Assert.Null(await reopened.GetAsync("loan#1"));
+        Assert.Equal(["claims", "loan"], (await reopened.GetDocumentHashesAsync()).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("보험계약대출 한도는 해지환급금의 일정 비율 이내입니다.", Assert.Single(await reopened.GetDocumentChunksAsync("loan")).Text);
+        var hit = await reopened.HybridSearchAsync(Generator.Embed("보험금 청구 서류"), ["보험금", "청구", "서류"], 1);
+        Assert.Equal("claims#0", hit[0].Chunk.Key);
+        Assert.Equal(Generator.Embed(hit[0].Chunk.Text), hit[0].Chunk.Vector.ToArray());
+        Assert.Equal(3, (await reopened.GetKeywordStatisticsAsync()).DocumentFrequency("보험"));
     }
 
     [Fact]
-    public async Task Concurrent_upserts_all_land()
+    public async Task Concurrent_replacements_all_land()
     {
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.UpsertAsync(Chunk($"doc{i}", 0, $"{i}번 문서의 내용입니다."))));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.ReplaceDocumentAsync($"doc{i}", [Chunk($"doc{i}", 0, $"{i}번 문서의 내용입니다.")])));
 
-        Assert.Equal(20, (await Store.GetAsync(c => true, 100).ToListAsync()).Count);
+        Assert.Equal(20, (await Store.GetDocumentHashesAsync()).Count);
         using var reopened = Reopen();
         Assert.Equal(20, (await reopened.GetDocumentHashesAsync()).Count);
+        Assert.Equal(20, (await reopened.GetKeywordStatisticsAsync()).DocumentFrequency("문서"));
     }
-
-    private static double TensorCosine(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b);
 }

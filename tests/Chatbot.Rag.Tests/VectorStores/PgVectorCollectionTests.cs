@@ -2,7 +2,6 @@ using Chatbot.Rag.Embeddings;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.VectorStores;
-using Microsoft.Extensions.VectorData;
 using Npgsql;
 
 namespace Chatbot.Rag.Tests.VectorStores;
@@ -13,77 +12,95 @@ public sealed class PgVectorCollectionTests(PgVectorDatabase database)
 {
     protected override async Task<PgVectorCollection> OpenEmptyStoreAsync()
     {
-        var store = Reopen();
-        await store.EnsureCollectionDeletedAsync();
-        return store;
+        await SqlAsync($"DROP TABLE IF EXISTS {PgVectorCollection.TableName}, {PgVectorCollection.PostingsTableName}, {PgVectorCollection.TermsTableName}");
+        return Reopen();
     }
 
-    protected override PgVectorCollection Reopen() => new(database.ConnectionString, Generator);
+    protected override PgVectorCollection Reopen() => new(database.ConnectionString);
 
     [Fact]
-    public async Task Creates_the_table_with_hnsw_cosine_and_gin_indexes()
+    public async Task Creates_the_tables_with_hnsw_cosine_and_impact_ordered_postings()
     {
-        await Store.EnsureCollectionExistsAsync();
+        await Store.EnsureSchemaAsync();
 
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = @table ORDER BY indexname", connection);
-        command.Parameters.AddWithValue("table", PgVectorCollection.TableName);
-        var indexes = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                indexes.Add(reader.GetString(0));
-            }
-        }
-
+        var indexes = await ListAsync("SELECT indexdef FROM pg_indexes WHERE tablename IN ('rag_chunks', 'rag_postings') ORDER BY indexname");
         Assert.Contains(indexes, i => i.Contains("USING hnsw (embedding vector_cosine_ops)", StringComparison.Ordinal));
-        Assert.Contains(indexes, i => i.Contains("USING gin (lexemes)", StringComparison.Ordinal));
-        await using var type = new NpgsqlCommand(
-            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass(@table) AND attname = 'embedding'", connection);
-        type.Parameters.AddWithValue("table", PgVectorCollection.TableName);
-        Assert.Equal($"vector({IngestedChunk.VectorDimensions})", await type.ExecuteScalarAsync());
+        Assert.Contains(indexes, i => i.Contains("(token, impact DESC) INCLUDE (chunk_id)", StringComparison.Ordinal));
+        Assert.Equal($"vector({IngestedChunk.VectorDimensions})", Assert.Single(await ListAsync(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'rag_chunks'::regclass AND attname = 'embedding'")));
     }
 
     [Fact]
     public async Task A_generator_of_other_dimensions_is_refused_clearly()
     {
-        await Store.UpsertAsync(Sample());
-        using var other = new PgVectorCollection(database.ConnectionString, new HashingEmbeddingGenerator(dimensions: 128));
+        await StoreAsync(Sample());
+        using var other = new PgVectorCollection(database.ConnectionString, dimensions: 128);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => other.EnsureCollectionExistsAsync());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => other.EnsureSchemaAsync());
 
         Assert.Contains("vector(384)", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(await Store.GetAsync("loan#0"));
-    }
-
-    [Fact]
-    public async Task Filters_it_cannot_translate_fail_with_a_clear_message()
-    {
-        await Store.UpsertAsync(Sample());
-
-        var error = await Assert.ThrowsAsync<NotSupportedException>(async () =>
-            await Store.SearchAsync("보험", 5, new VectorSearchOptions<IngestedChunk> { Filter = c => c.Text.StartsWith("암보험") }).ToListAsync());
-
-        Assert.Contains("cannot translate the filter", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<NotSupportedException>(async () =>
-            await Store.SearchAsync("보험", 5, new VectorSearchOptions<IngestedChunk> { Filter = c => string.Compare(c.Product, "a", StringComparison.Ordinal) > 0 }).ToListAsync());
+        Assert.Equal(2, (await Store.GetDocumentChunksAsync("loan")).Count);
     }
 
     [Fact]
     public async Task Values_are_parameters_never_sql()
     {
-        await Store.UpsertAsync(Sample());
-        await Store.UpsertAsync(Chunk("quote's", 0, "작은따옴표' 와 역슬래시\\ 가 들어간 글 'a':1 | !b", product: "x' OR '1'='1"));
-        var hostile = "common' OR '1'='1";
+        await StoreAsync(Sample());
+        await Store.ReplaceDocumentAsync("quote's", [Chunk("quote's", 0, "작은따옴표' 와 역슬래시\\ 가 들어간 글 'a':1 | !b", product: "x' OR '1'='1")]);
 
-        Assert.Empty(await Store.SearchAsync("보험", 5, new VectorSearchOptions<IngestedChunk> { Filter = c => c.Product == hostile }).ToListAsync());
-        var quoted = await Store.HybridSearchAsync("따옴표", ["작은따옴표'", "'a':1", "역슬래시\\"], 1, new HybridSearchOptions<IngestedChunk> { Filter = c => c.Product == "x' OR '1'='1" }).ToListAsync();
-        Assert.Equal("quote's#0", Assert.Single(quoted).Record.Key);
-        Assert.Equal("작은따옴표' 와 역슬래시\\ 가 들어간 글 'a':1 | !b", (await Store.GetAsync("quote's#0"))!.Text);
-        Assert.Equal(6, (await Store.GetAsync(c => true, 100).ToListAsync()).Count);
+        var quoted = await SearchAsync("따옴표", ["작은따옴표'", "'a':1", "역슬래시\\"], 1);
+
+        Assert.Equal("quote's#0", Assert.Single(quoted).Chunk.Key);
+        Assert.Equal("작은따옴표' 와 역슬래시\\ 가 들어간 글 'a':1 | !b", Assert.Single(await Store.GetDocumentChunksAsync("quote's")).Text);
+        Assert.Equal(4, (await Store.GetDocumentHashesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_bulk_load_builds_the_indexes_after_copying_and_later_writes_keep_them()
+    {
+        using var store = new PgVectorCollection(database.ConnectionString) { BulkRows = 20 };
+        var chunks = Enumerable.Range(0, 30).Select(i => Chunk($"doc{i / 3}", i % 3, $"{i}번 조항: 보험금 청구 서류와 보험계약대출 이자 안내입니다.")).ToList();
+
+        await store.ReplaceDocumentsAsync(chunks.GroupBy(c => c.DocumentId).Select(g => new DocumentChunks(g.Key, g.ToList())).ToList());
+        await store.ReplaceDocumentAsync("doc1", [Chunk("doc1", 0, "면책기간은 90일입니다.")]);
+
+        Assert.Equal(3, (await ListAsync("SELECT indexname FROM pg_indexes WHERE indexname IN ('rag_chunks_embedding_hnsw', 'rag_postings_impact', 'rag_postings_chunk')")).Count);
+        Assert.Equal("doc1#0", (await store.HybridSearchAsync(Generator.Embed("면책기간"), ["면책기간"], 1))[0].Chunk.Key);
+        Assert.Equal(27, (await store.GetKeywordStatisticsAsync()).DocumentFrequency("청구"));
+    }
+
+    [Fact]
+    public async Task A_table_of_the_earlier_tsvector_layout_is_moved_to_postings()
+    {
+        // The layout of the previous version: a tsvector of token positions per chunk, no postings.
+        await SqlAsync(
+            """
+            CREATE EXTENSION IF NOT EXISTS vector;
+            CREATE TABLE rag_chunks (key text PRIMARY KEY, document_id text NOT NULL, document_title text NOT NULL, document_type text NOT NULL,
+                product text NOT NULL, section text NOT NULL, page integer NULL, ordinal integer NOT NULL, text text NOT NULL,
+                document_hash text NOT NULL, embedding vector(384) NULL, lexemes tsvector NOT NULL, token_count integer NOT NULL);
+            CREATE INDEX rag_chunks_lexemes_gin ON rag_chunks USING gin (lexemes);
+            """);
+        var old = Chunk("cancer", 0, "암보험의 면책기간은 계약일부터 90일입니다.", product: "cancer", type: "terms");
+        await using (var connection = PgVectorCollection.CreateDataSource(database.ConnectionString))
+        await using (var command = connection.CreateCommand(
+            """
+            INSERT INTO rag_chunks VALUES ('cancer#0', 'cancer', 'cancer', 'terms', 'cancer', '', NULL, 0, @text, 'hash-cancer', @embedding,
+                '''암보'':1 ''보험'':2 ''면책'':3 ''책기'':4 ''기간'':5 ''계약'':6 ''약일'':7 ''90'':8 ''일'':9'::tsvector, 9)
+            """))
+        {
+            command.Parameters.AddWithValue("text", old.Text);
+            command.Parameters.AddWithValue("embedding", new Pgvector.Vector(old.Vector));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var store = Reopen();
+
+        Assert.Equal("cancer#0", Assert.Single(await store.HybridSearchAsync(Generator.Embed("면책기간"), ["면책기간"], 5)).Chunk.Key);
+        Assert.Equal(1, (await store.GetKeywordStatisticsAsync()).DocumentFrequency("면책"));
+        Assert.Equal(["hash-cancer"], (await store.GetDocumentHashesAsync()).Values);
+        await store.ReplaceDocumentAsync("cancer", [old with { Text = "암보험의 면책기간은 없습니다." }]);
+        Assert.Equal("암보험의 면책기간은 없습니다.", Assert.Single(await store.GetDocumentChunksAsync("cancer")).Text);
     }
 
     [Fact]
@@ -102,7 +119,7 @@ public sealed class PgVectorCollectionTests(PgVectorDatabase database)
     public async Task Retrieval_over_the_sample_corpus_matches_the_embedded_store()
     {
         using var directory = new TempDirectory();
-        using var embedded = TestSupport.NewStore(directory, Generator);
+        using var embedded = TestSupport.NewStore(directory);
         await TestSupport.NewIngestor(embedded, Generator).IngestDirectoryAsync(TestSupport.SampleKnowledgePath, null, default);
         await TestSupport.NewIngestor(Store, Generator).IngestDirectoryAsync(TestSupport.SampleKnowledgePath, null, default);
         var onEmbedded = new KnowledgeRetriever(embedded, Generator);
@@ -118,5 +135,28 @@ public sealed class PgVectorCollectionTests(PgVectorDatabase database)
             Assert.Equal(expected.Confidence, actual.Confidence, 6);
             Assert.Equal(expected.IsConfident, actual.IsConfident);
         }
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<string>> ListAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 }
