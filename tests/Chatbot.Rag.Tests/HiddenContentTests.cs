@@ -90,7 +90,7 @@ public sealed class HiddenContentTests
             하마특약 보험금은 청구서 접수 후 3영업일 이내에 지급합니다.
             """);
         var generator = new HashingEmbeddingGenerator();
-        using var store = TestSupport.NewStore(directory, generator);
+        using var store = TestSupport.NewStore(directory);
         var log = new ListLogger<KnowledgeIngestor>();
         await TestSupport.NewIngestor(store, generator, log).IngestDirectoryAsync(directory.Combine("knowledge"), null, default);
         var answerer = new ExtractiveAnswerer(new KnowledgeRetriever(store, generator), store);
