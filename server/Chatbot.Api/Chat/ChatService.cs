@@ -4,8 +4,8 @@ using Chatbot.Api.Limits;
 using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Chatbot.Data.Entities;
+using Chatbot.Privacy;
 using Chatbot.Rag.Answering;
-using Chatbot.Rag.Safety;
 using Dongyang.Chat.Protocol;
 using Microsoft.Extensions.Options;
 

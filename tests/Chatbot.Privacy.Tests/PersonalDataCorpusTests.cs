@@ -1,12 +1,13 @@
-using Chatbot.Rag.Safety;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
-namespace Chatbot.Rag.Tests.Safety;
+namespace Chatbot.Privacy.Tests;
 
 /// <summary>
 /// The masking corpus in personal-data-corpus.tsv, both directions: every variant of personal data is masked to the
-/// expected text, and every look-alike (policy numbers, dates, amounts, company hotlines) survives unchanged.
+/// expected text, and every look-alike (policy numbers, dates, amounts, article numbers, company lines) survives unchanged.
 /// </summary>
-public sealed class PersonalDataCorpusTests
+public sealed partial class PersonalDataCorpusTests
 {
     private static readonly PersonalDataMasker Masker = new();
 
@@ -22,6 +23,7 @@ public sealed class PersonalDataCorpusTests
 
         Assert.Equal(expected, masked);
         Assert.False(Masker.ContainsPersonalData(masked), "a masked text must hold no personal data");
+        Assert.Equal(masked, Masker.Mask(masked));
     }
 
     [Theory]
@@ -33,19 +35,25 @@ public sealed class PersonalDataCorpusTests
     }
 
     [Fact]
-    public void The_corpus_covers_every_kind_with_at_least_sixty_variants()
+    public void The_corpus_has_at_least_two_hundred_cases_covering_every_kind_and_every_digit_script()
     {
         var cases = Read().ToList();
         var personal = cases.Where(c => c.Expected != c.Input).ToList();
 
-        Assert.True(personal.Count >= 60, $"{personal.Count} personal-data variants");
-        Assert.True(cases.Count - personal.Count >= 30, $"{cases.Count - personal.Count} look-alikes");
+        Assert.True(cases.Count >= 200, $"{cases.Count} cases");
+        Assert.True(personal.Count >= 120, $"{personal.Count} personal-data variants");
+        Assert.True(cases.Count - personal.Count >= 60, $"{cases.Count - personal.Count} look-alikes");
+        Assert.Equal(cases.Count, cases.Select(c => c.Input).Distinct().Count());
         foreach (var kind in Enum.GetValues<PersonalDataKind>())
         {
             Assert.Contains(personal, c => c.Expected.Contains(PersonalDataMasker.LabelOf(kind), StringComparison.Ordinal));
         }
 
-        Assert.Contains(personal, c => c.Input.Any(ch => ch is >= '０' and <= '９'));
+        // Full-width, Arabic-Indic, Persian, Devanagari, Bengali and Thai digits each appear in a masked case.
+        foreach (var zero in new[] { '０', '٠', '۰', '०', '০', '๐' })
+        {
+            Assert.Contains(personal, c => c.Input.Any(ch => ch >= zero && ch <= zero + 9));
+        }
     }
 
     private static TheoryData<string, string> Table(bool masked)
@@ -59,9 +67,9 @@ public sealed class PersonalDataCorpusTests
         return data;
     }
 
-    private static IEnumerable<(string Input, string Expected)> Read()
+    internal static IEnumerable<(string Input, string Expected)> Read()
     {
-        var path = Path.Combine(TestSupport.SampleKnowledgePath, "..", "..", "tests", "Chatbot.Rag.Tests", "Safety", "personal-data-corpus.tsv");
+        var path = Path.Combine(AppContext.BaseDirectory, "personal-data-corpus.tsv");
         foreach (var line in File.ReadLines(path))
         {
             if (line.Length == 0 || line.StartsWith('#'))
@@ -75,7 +83,14 @@ public sealed class PersonalDataCorpusTests
                 throw new InvalidDataException($"A corpus line needs input<TAB>expected: '{line}'");
             }
 
-            yield return (columns[0], columns[1] == "=" ? columns[0] : columns[1]);
+            var input = Unescape(columns[0]);
+            yield return (input, columns[1] == "=" ? input : Unescape(columns[1]));
         }
     }
+
+    private static string Unescape(string value) =>
+        Escape().Replace(value, m => m.Value == @"\n" ? "\n" : ((char)int.Parse(m.Groups["hex"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString());
+
+    [GeneratedRegex(@"\\n|\\u(?<hex>[0-9A-Fa-f]{4})")]
+    private static partial Regex Escape();
 }
