@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using Chatbot.Testing;
 
 namespace Chatbot.Privacy.Tests;
 
@@ -7,7 +6,7 @@ namespace Chatbot.Privacy.Tests;
 /// The masking corpus in personal-data-corpus.tsv, both directions: every variant of personal data is masked to the
 /// expected text, and every look-alike (policy numbers, dates, amounts, article numbers, company lines) survives unchanged.
 /// </summary>
-public sealed partial class PersonalDataCorpusTests
+public sealed class PersonalDataCorpusTests
 {
     private static readonly PersonalDataMasker Masker = new();
 
@@ -37,8 +36,8 @@ public sealed partial class PersonalDataCorpusTests
     [Fact]
     public void The_corpus_has_at_least_two_hundred_cases_covering_every_kind_and_every_digit_script()
     {
-        var cases = Read().ToList();
-        var personal = cases.Where(c => c.Expected != c.Input).ToList();
+        var cases = PersonalDataCorpus.Read();
+        var personal = cases.Where(c => c.IsPersonalData).ToList();
 
         Assert.True(cases.Count >= 200, $"{cases.Count} cases");
         Assert.True(personal.Count >= 120, $"{personal.Count} personal-data variants");
@@ -46,51 +45,24 @@ public sealed partial class PersonalDataCorpusTests
         Assert.Equal(cases.Count, cases.Select(c => c.Input).Distinct().Count());
         foreach (var kind in Enum.GetValues<PersonalDataKind>())
         {
-            Assert.Contains(personal, c => c.Expected.Contains(PersonalDataMasker.LabelOf(kind), StringComparison.Ordinal));
+            Assert.Contains(personal, c => c.Labels.Contains(PersonalDataMasker.LabelOf(kind)));
         }
 
         // Full-width, Arabic-Indic, Persian, Devanagari, Bengali and Thai digits each appear in a masked case.
         foreach (var zero in new[] { '０', '٠', '۰', '०', '০', '๐' })
         {
-            Assert.Contains(personal, c => c.Input.Any(ch => ch >= zero && ch <= zero + 9));
+            Assert.Contains(personal, c => c.RawValues.Any(raw => raw.Any(ch => ch >= zero && ch <= zero + 9)));
         }
     }
 
     private static TheoryData<string, string> Table(bool masked)
     {
         var data = new TheoryData<string, string>();
-        foreach (var (input, expected) in Read().Where(c => (c.Expected != c.Input) == masked))
+        foreach (var c in PersonalDataCorpus.Read().Where(c => c.IsPersonalData == masked))
         {
-            data.Add(input, expected);
+            data.Add(c.Input, c.Expected);
         }
 
         return data;
     }
-
-    internal static IEnumerable<(string Input, string Expected)> Read()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "personal-data-corpus.tsv");
-        foreach (var line in File.ReadLines(path))
-        {
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var columns = line.Split('\t');
-            if (columns.Length != 2)
-            {
-                throw new InvalidDataException($"A corpus line needs input<TAB>expected: '{line}'");
-            }
-
-            var input = Unescape(columns[0]);
-            yield return (input, columns[1] == "=" ? input : Unescape(columns[1]));
-        }
-    }
-
-    private static string Unescape(string value) =>
-        Escape().Replace(value, m => m.Value == @"\n" ? "\n" : ((char)int.Parse(m.Groups["hex"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString());
-
-    [GeneratedRegex(@"\\n|\\u(?<hex>[0-9A-Fa-f]{4})")]
-    private static partial Regex Escape();
 }
