@@ -83,6 +83,24 @@ public abstract class PersonalDataTests<TFixture>(TFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_verified_customer_is_stored_as_the_keyed_hash_of_their_id_and_still_finds_their_history()
+    {
+        var site = await TestSites.CreateAsync(Server, "https://partner-privacy.example");
+        const string userId = "hong.gildong@example.com";
+        using var phone = TestSites.CreateUserClient(Server, site, userId);
+        var asked = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(phone, new ChatRequest("해지환급금이 뭐예요?"));
+
+        using var laptop = TestSites.CreateUserClient(Server, site, userId);
+        var history = await laptop.GetFromJsonAsync<JsonElement>("/api/me/conversations");
+
+        Assert.Equal(asked.ConversationId, Assert.Single(history.EnumerateArray()).GetProperty("conversationId").GetGuid());
+        await using var database = fixture.OpenDatabase();
+        var stored = await database.Conversations.Where(c => c.Id == asked.ConversationId).Select(c => c.UserId).SingleAsync();
+        Assert.Equal(PersonalDataSettings.StoredUserId(site.PublicKey, userId), stored);
+        Assert.False(await database.Conversations.AnyAsync(c => c.UserId == userId));
+    }
+
+    [Fact]
     public async Task A_document_whose_name_holds_personal_data_is_refused_before_anything_is_written()
     {
         using var admin = Server.CreateAdminClient();
