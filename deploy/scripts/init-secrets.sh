@@ -14,6 +14,8 @@ containers' non-root users can read their bind-mounted copies), only the files t
   chatbot_connection_string.txt   the api's connection string with that password
   openai_api_key.txt              the OpenAI key read from --openai-key-file, or empty (offline engine)
   admin_api_key.txt               a random 40-character bearer token for /api/admin/ (partner sites, ingestion)
+  user_id_key.txt                 a random 48-character key partner user ids are hashed with (keep it: a new
+                                  key cuts customers off from their earlier conversations)
 Existing files are never overwritten: the database keeps the password it was created with.
 
 Options:
@@ -68,4 +70,8 @@ fi
 if [[ ! -s "$dir/admin_api_key.txt" ]]; then
   random_token 40 >"$dir/admin_api_key.txt"
   echo "$PROG: wrote $dir/admin_api_key.txt" >&2
+fi
+if [[ ! -s "$dir/user_id_key.txt" ]]; then
+  random_token 48 >"$dir/user_id_key.txt"
+  echo "$PROG: wrote $dir/user_id_key.txt" >&2
 fi
