@@ -15,6 +15,8 @@ containers' non-root users can read their bind-mounted copies), only the files t
   openai_api_key.txt              the OpenAI key read from --openai-key-file, or empty (offline engine)
   admin_api_key.txt               a random 40-character bearer token for /api/admin/ (partner sites, ingestion)
   grafana_admin_password.txt      a random 24-character password for Grafana's admin (observability profile)
+  user_id_key.txt                 a random 48-character key partner user ids are hashed with (keep it: a new
+                                  key cuts customers off from their earlier conversations)
 Existing files are never overwritten: the database keeps the password it was created with.
 
 Options:
@@ -73,4 +75,8 @@ fi
 if [[ ! -s "$dir/grafana_admin_password.txt" ]]; then
   random_token 24 >"$dir/grafana_admin_password.txt"
   echo "$PROG: wrote $dir/grafana_admin_password.txt" >&2
+fi
+if [[ ! -s "$dir/user_id_key.txt" ]]; then
+  random_token 48 >"$dir/user_id_key.txt"
+  echo "$PROG: wrote $dir/user_id_key.txt" >&2
 fi

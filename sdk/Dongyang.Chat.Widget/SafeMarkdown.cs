@@ -41,9 +41,15 @@ public static class SafeMarkdown
             }
             else
             {
-                // Keep the words, drop the link.
-                var text = string.Concat(link.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
-                link.ReplaceBy(new LiteralInline(text));
+                // Keep the words (with their emphasis), drop the link. ReplaceBy would also move the link's children
+                // in after a replacement holding their text, and show the words twice.
+                for (var child = link.FirstChild; child is not null; child = link.FirstChild)
+                {
+                    child.Remove();
+                    link.InsertBefore(child);
+                }
+
+                link.Remove();
             }
         }
 

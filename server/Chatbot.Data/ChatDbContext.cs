@@ -8,6 +8,12 @@ namespace Chatbot.Data;
 /// </summary>
 public abstract class ChatDbContext(DbContextOptions options) : DbContext(options)
 {
+    /// <summary>
+    /// A shadow column of conversations: a partner customer id stored raw before ids were hashed, waiting for the Api
+    /// to hash it into <see cref="Conversation.UserId"/> at start (the key is the Api's, not the database's).
+    /// </summary>
+    public const string LegacyUserIdProperty = "LegacyUserId";
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
 
     public DbSet<Message> Messages => Set<Message>();
@@ -28,6 +34,8 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             conversation.HasIndex(c => c.UpdatedAtUtc);
             conversation.Property(c => c.UserId).HasMaxLength(200);
             conversation.HasIndex(c => new { c.SiteKey, c.UserId });
+            conversation.Property<string?>(LegacyUserIdProperty).HasMaxLength(200);
+            conversation.HasIndex(LegacyUserIdProperty).HasFilter($"\"{LegacyUserIdProperty}\" IS NOT NULL");
             conversation.HasMany(c => c.Messages).WithOne(m => m.Conversation).HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
         });
 

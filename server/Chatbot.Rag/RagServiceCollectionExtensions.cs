@@ -1,10 +1,10 @@
+using Chatbot.Privacy;
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Embeddings;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.Ingestion.Isolation;
 using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
-using Chatbot.Rag.Safety;
 using Chatbot.Rag.VectorStores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;

@@ -35,6 +35,18 @@ public sealed class WidgetFramePolicyTests(SqliteChatServerFixture fixture) : IC
         Assert.Equal(["'self'"], await FrameAncestorsAsync(null));
     }
 
+    [Fact]
+    public async Task The_README_quotes_the_policy_the_frame_is_sent()
+    {
+        using var http = Server.CreateHttpClient(siteKey: null);
+        using var response = await http.GetAsync("/widget/app/index.html");
+        var policy = string.Join(' ', response.Headers.GetValues("Content-Security-Policy"));
+        var readme = System.Text.RegularExpressions.Regex.Replace(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md")), @"\s+", " ");
+
+        Assert.Contains($"`{policy}`", readme, StringComparison.Ordinal);
+        Assert.DoesNotContain("frame-ancestors *", readme, StringComparison.Ordinal);
+    }
+
     private async Task<string[]> FrameAncestorsAsync(string? siteKey)
     {
         using var http = Server.CreateHttpClient(siteKey: null);

@@ -330,7 +330,7 @@ public sealed partial class DeployAssetTests
         File.Copy(Path.Combine(Deploy, "docker-compose.yml"), Path.Combine(folder, "docker-compose.yml"));
         File.Copy(Path.Combine(Deploy, ".env.example"), Path.Combine(folder, ".env"));
         Directory.CreateDirectory(Path.Combine(folder, "secrets"));
-        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key", "admin_api_key", "grafana_admin_password" })
+        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key", "admin_api_key", "grafana_admin_password", "user_id_key" })
         {
             File.WriteAllText(Path.Combine(folder, "secrets", secret + ".txt"), "placeholder");
         }

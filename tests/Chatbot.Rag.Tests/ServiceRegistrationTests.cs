@@ -1,7 +1,7 @@
+using Chatbot.Privacy;
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.Retrieval;
-using Chatbot.Rag.Safety;
 using Chatbot.Rag.VectorStores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;

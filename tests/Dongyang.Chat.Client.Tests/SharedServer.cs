@@ -26,6 +26,15 @@ public sealed class SharedServer : IAsyncLifetime
     public static string IdentityHash(string secret, string userId) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(userId)));
 
+    /// <summary>
+    /// What the server stores for a partner's customer id: its keyed hash, hex(HMAC-SHA256(key, site key + '\n' + id)),
+    /// with the key the server generated in its data folder.
+    /// </summary>
+    public string StoredUserId(string siteKey, string userId) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(
+            Convert.FromBase64String(File.ReadAllText(Path.Combine(Server.DataDirectory, "user-id.key"))),
+            Encoding.UTF8.GetBytes($"{siteKey}\n{userId}")));
+
     /// <summary>A new partner site through the real admin API: its public key and its identity secret (shown once).</summary>
     public async Task<(string SiteKey, string Secret)> CreateSiteAsync()
     {

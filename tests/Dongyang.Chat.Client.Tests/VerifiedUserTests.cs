@@ -36,7 +36,7 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
         await using (var database = fixture.OpenDatabase())
         {
             var stored = await database.Conversations.SingleAsync(c => c.Id == latest.ConversationId);
-            Assert.Equal(customer.Id, stored.UserId);
+            Assert.Equal(fixture.StoredUserId(siteKey, customer.Id), stored.UserId);
         }
 
         // Someone else on the same site, anonymous or another customer, neither lists it nor opens it.
@@ -62,7 +62,7 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
 
         Assert.Equal(chat.ConversationId, Assert.Single(await chat.GetConversationsAsync()).ConversationId);
         await using var database = fixture.OpenDatabase();
-        Assert.Equal(id, (await database.Conversations.SingleAsync(c => c.Id == chat.ConversationId)).UserId);
+        Assert.Equal(fixture.StoredUserId(siteKey, id), (await database.Conversations.SingleAsync(c => c.Id == chat.ConversationId)).UserId);
     }
 
     [Fact]
@@ -90,7 +90,8 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
         Assert.Equal("identity_invalid", asking.Code);
         Assert.Equal("identity_invalid", (await Assert.ThrowsAsync<DongyangChatAccessDeniedException>(() => chat.GetConversationsAsync())).Code);
         await using var database = fixture.OpenDatabase();
-        Assert.False(await database.Conversations.AnyAsync(c => c.UserId == "customer-1" && c.SiteKey == siteKey));
+        var forgedCustomer = fixture.StoredUserId(siteKey, "customer-1");
+        Assert.False(await database.Conversations.AnyAsync(c => c.UserId == forgedCustomer && c.SiteKey == siteKey));
     }
 
     [Fact]

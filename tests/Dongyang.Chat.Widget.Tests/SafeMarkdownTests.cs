@@ -35,6 +35,14 @@ public sealed class SafeMarkdownTests
     }
 
     [Theory]
+    [InlineData("[청구서](javascript:alert(1)) 를 내려받으세요", "<p>청구서 를 내려받으세요</p>")]
+    [InlineData("[**중요** 안내](javascript:alert(1))", "<p><strong>중요</strong> 안내</p>")]
+    [InlineData("![청구서 양식](javascript:alert(1))", "<p>청구서 양식</p>")]
+    [InlineData("<javascript:alert(1)>", "<p>javascript:alert(1)</p>")]
+    public void A_dropped_link_shows_its_words_once(string markdown, string html) =>
+        Assert.Equal(html, SafeMarkdown.ToHtml(markdown).Trim());
+
+    [Theory]
     [InlineData("[고객센터](https://www.example.com/help)", "https://www.example.com/help")]
     [InlineData("자세한 내용은 https://www.example.com/claims 를 보세요", "https://www.example.com/claims")]
     public void Safe_links_open_in_a_new_tab_without_opener(string markdown, string url)

@@ -94,7 +94,7 @@ public sealed class SignedInCustomerTests : BunitContext, IClassFixture<SharedSe
         await using (var database = fixture.OpenDatabase())
         {
             var conversation = await database.Conversations.SingleAsync(c => c.Id == cut.Instance.ConversationId);
-            Assert.Equal(customer.Id, conversation.UserId);
+            Assert.Equal(fixture.StoredUserId(siteKey, customer.Id), conversation.UserId);
         }
 
         // Signing out (no user) drops the customer's conversation from the screen too.

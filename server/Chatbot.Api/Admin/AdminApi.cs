@@ -3,6 +3,7 @@ using Chatbot.Api.Limits;
 using Chatbot.Api.Sites;
 using Chatbot.Data;
 using Chatbot.Data.Sites;
+using Chatbot.Privacy;
 using Chatbot.Rag;
 using Chatbot.Rag.Ingestion;
 using Microsoft.AspNetCore.Http.Features;
@@ -149,7 +150,7 @@ internal static partial class AdminApi
     /// Adds one document to the knowledge folder (under uploads/) and ingests it. The name is checked before anything
     /// is written, the size before the body is read, and a document the readers cannot parse is removed again.
     /// </summary>
-    private static async Task<IResult> UploadAsync(HttpContext http, KnowledgeIngestor ingestor, IOptions<RagOptions> rag, IOptions<RequestLimitOptions> limits, CancellationToken ct)
+    private static async Task<IResult> UploadAsync(HttpContext http, KnowledgeIngestor ingestor, PersonalDataMasker masker, IOptions<RagOptions> rag, IOptions<RequestLimitOptions> limits, CancellationToken ct)
     {
         var maxBytes = limits.Value.MaxUploadBytes;
         if (http.Request.ContentLength > maxBytes + 16 * 1024)
@@ -199,6 +200,12 @@ internal static partial class AdminApi
         if (!SafeFileName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal) || !ingestor.SupportedExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
         {
             return Invalid("invalid_file_name", $"Name the document with letters, digits, spaces, '-', '_' or '.', ending in one of: {string.Join(", ", ingestor.SupportedExtensions.Order())}.");
+        }
+
+        if (masker.ContainsPersonalData(name))
+        {
+            // The name becomes the document's id, stored and cited as it is (the ingestor refuses such files too).
+            return Invalid("personal_data_in_file_name", "The document name holds personal data (a registration, phone, card or account number, an e-mail address); rename it.");
         }
 
         if (!await IngestionGate.WaitAsync(TimeSpan.FromSeconds(30), ct))

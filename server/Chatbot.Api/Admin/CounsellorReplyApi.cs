@@ -2,7 +2,7 @@ using System.Text.Json;
 using Chatbot.Api.Chat;
 using Chatbot.Api.Limits;
 using Chatbot.Api.Persistence;
-using Chatbot.Rag.Safety;
+using Chatbot.Privacy;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

@@ -5,8 +5,8 @@ using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Chatbot.Api.Telemetry;
 using Chatbot.Data.Entities;
+using Chatbot.Privacy;
 using Chatbot.Rag.Answering;
-using Chatbot.Rag.Safety;
 using Dongyang.Chat.Protocol;
 using Microsoft.Extensions.Options;
 

@@ -2,13 +2,14 @@ using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Chatbot.Data;
 using Chatbot.Data.Entities;
+using Chatbot.Privacy;
 using Dongyang.Chat.Protocol;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chatbot.Api.Chat;
 
 /// <summary>What customers tell us about answers (👍/👎) and their requests for a human counsellor.</summary>
-internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
+internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes, PersonalDataMasker masker)
 {
     /// <summary>
     /// Stores a rating of an answer; a second rating of the same answer replaces the first. Only an answer in a
@@ -21,7 +22,8 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
             throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_rating", "The rating must be 1 or -1.");
         }
 
-        var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim();
+        // Masked before anything else sees it, like a question: a comment is free text a customer typed.
+        var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : masker.Mask(request.Comment.Trim());
         if (comment is { Length: > FeedbackLimits.MaxCommentLength })
         {
             throw new ChatRequestException(StatusCodes.Status400BadRequest, "comment_too_long", $"The comment is longer than {FeedbackLimits.MaxCommentLength} characters.");

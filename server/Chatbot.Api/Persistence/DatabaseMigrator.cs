@@ -1,4 +1,6 @@
+using Chatbot.Api.Privacy;
 using Chatbot.Data;
+using Chatbot.Privacy;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,6 +12,7 @@ internal sealed partial class DatabaseMigrator(
     IDbContextFactory<ChatDbContext> contextFactory,
     IOptions<StorageOptions> storage,
     IHostEnvironment environment,
+    UserIdHasher userIds,
     ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -35,10 +38,17 @@ internal sealed partial class DatabaseMigrator(
         }
 
         LogMigrated(logger, context.Database.ProviderName ?? "unknown", pending.Count);
+        if (await UserIdBackfill.RunAsync(context, userIds, cancellationToken) is > 0 and var hashed)
+        {
+            LogUserIdsHashed(logger, hashed);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready on {Provider}; applied {Count} pending migrations")]
     private static partial void LogMigrated(ILogger logger, string provider, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hashed the partner user ids of {Count} conversations stored before ids were hashed")]
+    private static partial void LogUserIdsHashed(ILogger logger, int count);
 }

@@ -1,5 +1,6 @@
 using Dongyang.Chat.Protocol;
 using Chatbot.Data.Sites;
+using Chatbot.Privacy;
 using Microsoft.Extensions.Primitives;
 
 namespace Chatbot.Api.Sites;
@@ -9,7 +10,7 @@ namespace Chatbot.Api.Sites;
 /// <c>Origin</c> the site allows (requests without one — servers, curl, the .NET SDK — pass with a valid key), and,
 /// when a customer id is given, a hash that verifies. Admitted requests carry a <see cref="SiteCaller"/>.
 /// </summary>
-internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry registry)
+internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry registry, UserIdHasher userIds)
 {
     /// <summary>Query parameters for clients that cannot set headers (browser WebSockets and EventSource).</summary>
     public const string SiteKeyQuery = ChatEndpoints.SiteKeyQueryParameter;
@@ -64,7 +65,8 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
             }
         }
 
-        http.Features.Set(new SiteCaller(site.PublicKey, userId));
+        // From here on the customer is their keyed hash: it is what is stored, and what history is looked up by.
+        http.Features.Set(new SiteCaller(site.PublicKey, userId is null ? null : userIds.Hash(site.PublicKey, userId)));
         await next(http);
     }
 

@@ -1,6 +1,9 @@
 namespace Chatbot.Api.Sites;
 
-/// <summary>Who is calling: the checked partner site key, and the customer's id when its identity hash verified.</summary>
+/// <summary>
+/// Who is calling: the checked partner site key and, when the identity hash verified, the customer as the keyed hash
+/// of their partner id (<see cref="Chatbot.Privacy.UserIdHasher"/>); the raw id is never kept.
+/// </summary>
 internal sealed record SiteCaller(string SiteKey, string? UserId)
 {
     public bool IsVerifiedUser => UserId is not null;

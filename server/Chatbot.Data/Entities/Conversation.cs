@@ -7,7 +7,10 @@ public sealed class Conversation
     /// <summary>The partner site's public key the conversation started on, once site keys exist.</summary>
     public string? SiteKey { get; set; }
 
-    /// <summary>The partner's id of a verified customer (identity hash checked), so their history follows them across devices.</summary>
+    /// <summary>
+    /// A verified customer (identity hash checked), so their history follows them across devices: not the partner's id
+    /// itself but its keyed hash (Chatbot.Privacy's UserIdHasher), which only the Api's secret can reproduce.
+    /// </summary>
     public string? UserId { get; set; }
 
     public DateTime CreatedAtUtc { get; set; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Chatbot.Privacy;
 using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.Safety;

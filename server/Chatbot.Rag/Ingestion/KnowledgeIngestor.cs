@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Chatbot.Rag.Diagnostics;
+using Chatbot.Privacy;
 using Chatbot.Rag.VectorStores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -46,9 +47,11 @@ public sealed record IngestionFailure(string Path, string Reason);
 public sealed record IngestionSummary(int Files, int Chunks, int Skipped, int Removed, IReadOnlyList<IngestionFailure> Failed);
 
 /// <summary>
-/// Incrementally ingests a corpus directory into a chunk store: reads each supported file, chunks it, embeds the
-/// chunks and replaces the document's chunks atomically. Unchanged files (same SHA-256 and same pipeline settings)
-/// are skipped; chunks of files no longer present are deleted. A file that cannot be read fails alone.
+/// Incrementally ingests a corpus directory into a chunk store: reads each supported file, masks personal data in its
+/// text (<see cref="PersonalDataMasker.MaskDocument"/>: a registration number in a document is never indexed, so never
+/// quoted), chunks it, embeds the chunks and replaces the document's chunks atomically. Unchanged files (same SHA-256
+/// and same pipeline settings, masking rules included) are skipped; chunks of files no longer present are deleted. A
+/// file that fails does so alone.
 /// </summary>
 /// <remarks>
 /// Changed documents are written in batches of about <see cref="WriteBatchChunks"/> chunks, one atomic replacement
@@ -66,6 +69,7 @@ public sealed class KnowledgeIngestor
     private readonly KoreanChunker _chunker;
     private readonly Dictionary<string, IDocumentReader> _readers;
     private readonly RagOptions _options;
+    private readonly PersonalDataMasker _masker;
     private readonly ILogger _logger;
     private readonly string _pipelineFingerprint;
 
@@ -75,7 +79,8 @@ public sealed class KnowledgeIngestor
         KoreanChunker chunker,
         IEnumerable<IDocumentReader> readers,
         IOptions<RagOptions>? options = null,
-        ILogger<KnowledgeIngestor>? logger = null)
+        ILogger<KnowledgeIngestor>? logger = null,
+        PersonalDataMasker? masker = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embeddingGenerator);
@@ -85,6 +90,7 @@ public sealed class KnowledgeIngestor
         _embeddingGenerator = embeddingGenerator;
         _chunker = chunker;
         _options = options?.Value ?? new RagOptions();
+        _masker = masker ?? new PersonalDataMasker();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _readers = new Dictionary<string, IDocumentReader>(StringComparer.OrdinalIgnoreCase);
         foreach (var reader in readers)
@@ -95,9 +101,10 @@ public sealed class KnowledgeIngestor
             }
         }
 
-        // Changing the chunker settings or the embedding model must re-ingest everything, not just changed files.
+        // Changing the chunker settings, the embedding model or the masking rules must re-ingest everything, not just
+        // changed files: chunks indexed before masking (or with older rules) are replaced, not kept.
         var model = embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? embeddingGenerator.GetType().Name;
-        _pipelineFingerprint = $"{model}/{chunker.Fingerprint}";
+        _pipelineFingerprint = $"{model}/{chunker.Fingerprint}/masked-v{PersonalDataMasker.RulesVersion}";
     }
 
     /// <summary>The file extensions that can be ingested.</summary>
@@ -190,6 +197,16 @@ public sealed class KnowledgeIngestor
                 failures.Add(new IngestionFailure(relative, $"Document id '{documentId}' is already taken by '{other}'."));
                 outcome = IngestionOutcome.Failed;
             }
+            else if (_masker.ContainsPersonalData(relative))
+            {
+                // The path becomes the document id, which is stored and cited as it is; it cannot be masked there.
+                // It is reported masked too, so the name reaches no log.
+                var masked = _masker.Mask(relative);
+                _logger.LogWarning("Not ingesting {Path}: its name holds personal data", masked);
+                failures.Add(new IngestionFailure(masked, "The file name holds personal data; rename the file."));
+                progress?.Report(new IngestionProgress(++processed, total, masked, IngestionOutcome.Failed));
+                continue;
+            }
             else
             {
                 claimedBy[documentId] = relative;
@@ -270,6 +287,7 @@ public sealed class KnowledgeIngestor
                 documentId, instructions, relative);
         }
 
+        document = Masked(document);
         var pieces = _chunker.Chunk(document);
         var chunks = pieces.Select((piece, ordinal) => new IngestedChunk
         {
@@ -298,6 +316,16 @@ public sealed class KnowledgeIngestor
 
         return chunks.Select((chunk, i) => chunk with { Vector = embeddings[i].Vector }).ToList();
     }
+
+    private ParsedDocument Masked(ParsedDocument document) => document with
+    {
+        Title = _masker.MaskDocument(document.Title),
+        Blocks = [.. document.Blocks.Select(block => block with
+        {
+            HeadingPath = [.. block.HeadingPath.Select(_masker.MaskDocument)],
+            Text = _masker.MaskDocument(block.Text),
+        })],
+    };
 
     /// <summary>Hidden files and folders, and README files that describe the corpus rather than belong to it.</summary>
     private static bool IsIgnored(string root, string path) =>

@@ -31,6 +31,10 @@ namespace Chatbot.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LegacyUserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("SiteKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -43,6 +47,9 @@ namespace Chatbot.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LegacyUserId")
+                        .HasFilter("\"LegacyUserId\" IS NOT NULL");
 
                     b.HasIndex("UpdatedAtUtc");
 

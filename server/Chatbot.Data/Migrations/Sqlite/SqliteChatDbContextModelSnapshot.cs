@@ -26,6 +26,10 @@ namespace Chatbot.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LegacyUserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SiteKey")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -38,6 +42,9 @@ namespace Chatbot.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LegacyUserId")
+                        .HasFilter("\"LegacyUserId\" IS NOT NULL");
 
                     b.HasIndex("UpdatedAtUtc");
 

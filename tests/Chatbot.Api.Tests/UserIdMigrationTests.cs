@@ -1,0 +1,143 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Chatbot.Data;
+using Dongyang.Chat.Protocol;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Chatbot.Api.Tests;
+
+/// <summary>
+/// A database written before partner user ids were hashed: on its first start the new server hashes the stored ids, so
+/// those customers still find their history, and the raw ids are gone from the database.
+/// </summary>
+public abstract class UserIdMigrationTests
+{
+    private const string SiteKey = "pk_legacy_site_0001";
+    private const string Secret = "legacy-identity-secret-0123456789";
+    private const string UserId = "legacy-customer-1001@example.com";
+
+    /// <summary>Settings that point the server at the database; the data folder is the server's own.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string>> PrepareAsync(string dataDirectory);
+
+    protected abstract ChatDbContext Open();
+
+    protected abstract Task<byte[]> RawStorageAsync(string dataDirectory);
+
+    protected abstract Task ReleaseAsync();
+
+    [Fact]
+    public async Task Customers_stored_with_raw_ids_keep_their_history_and_the_raw_ids_leave_the_database()
+    {
+        var data = Directory.CreateTempSubdirectory("chatbot-userid-migration-").FullName;
+        try
+        {
+            var settings = await PrepareAsync(data);
+            var conversationId = Guid.NewGuid();
+            await using (var old = Open())
+            {
+                // The schema as the previous release left it, with its rows written the way it wrote them.
+                await old.GetService<IMigrator>().MigrateAsync("AddPartnerSites");
+                var now = DateTime.UtcNow;
+                await old.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO partner_sites ("Id", "PublicKey", "Name", "AllowedOrigins", "IdentitySecret", "CreatedAtUtc", "UpdatedAtUtc")
+                    VALUES ({Guid.NewGuid()}, {SiteKey}, {"옛 파트너"}, {"https://legacy.example"}, {Secret}, {now}, {now})
+                    """);
+                await old.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO conversations ("Id", "SiteKey", "UserId", "CreatedAtUtc", "UpdatedAtUtc")
+                    VALUES ({conversationId}, {SiteKey}, {UserId}, {now}, {now})
+                    """);
+                await old.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO messages ("Id", "ConversationId", "Sequence", "Role", "Content", "Status", "CreatedAtUtc")
+                    VALUES ({Guid.NewGuid()}, {conversationId}, {1}, {"User"}, {"해지환급금이 뭐예요?"}, {"Complete"}, {now})
+                    """);
+            }
+
+            JsonElement listed;
+            ConversationHistory? history;
+            await using (var server = await ChatServer.StartAsync(data, Merge(settings, PersonalDataSettings.Server)))
+            {
+                using var customer = server.CreateHttpClient(SiteKey);
+                customer.DefaultRequestHeaders.Add("X-User-Id", UserId);
+                customer.DefaultRequestHeaders.Add("X-User-Hash", TestSites.IdentityHash(Secret, UserId));
+                listed = await customer.GetFromJsonAsync<JsonElement>("/api/me/conversations");
+                history = await customer.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{conversationId}/messages", JsonSerializerOptions.Web);
+                Assert.Contains("Hashed the partner user ids of 1 conversations", server.Output, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(conversationId, Assert.Single(listed.EnumerateArray()).GetProperty("conversationId").GetGuid());
+            Assert.Equal("해지환급금이 뭐예요?", Assert.Single(history!.Messages).Content);
+            await using (var migrated = Open())
+            {
+                var row = await migrated.Conversations.AsNoTracking()
+                    .Where(c => c.Id == conversationId)
+                    .Select(c => new { c.UserId, Legacy = EF.Property<string?>(c, ChatDbContext.LegacyUserIdProperty) })
+                    .SingleAsync();
+                Assert.Equal(PersonalDataSettings.StoredUserId(SiteKey, UserId), row.UserId);
+                Assert.Null(row.Legacy);
+            }
+
+            var stored = await RawStorageAsync(data);
+            Assert.True(stored.Length > 0);
+            Assert.Equal(-1, stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(UserId)));
+        }
+        finally
+        {
+            await ReleaseAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Concat(b).ToDictionary(p => p.Key, p => p.Value);
+}
+
+public sealed class UserIdMigrationTestsOnSqlite : UserIdMigrationTests
+{
+    private string database = "";
+
+    protected override Task<IReadOnlyDictionary<string, string>> PrepareAsync(string dataDirectory)
+    {
+        database = Path.Combine(dataDirectory, "chatbot.db");
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+    }
+
+    protected override ChatDbContext Open() =>
+        new SqliteChatDbContext(new DbContextOptionsBuilder<SqliteChatDbContext>().UseSqlite($"Data Source={database};Pooling=False").Options);
+
+    /// <summary>The database file and its write-ahead log, byte for byte: overwritten values may linger in free pages.</summary>
+    protected override async Task<byte[]> RawStorageAsync(string dataDirectory)
+    {
+        var bytes = new List<byte>();
+        foreach (var file in Directory.EnumerateFiles(dataDirectory, "chatbot.db*"))
+        {
+            bytes.AddRange(await File.ReadAllBytesAsync(file));
+        }
+
+        return [.. bytes];
+    }
+
+    protected override Task ReleaseAsync() => Task.CompletedTask;
+}
+
+public sealed class UserIdMigrationTestsOnPostgres : UserIdMigrationTests
+{
+    private string connectionString = "";
+
+    protected override async Task<IReadOnlyDictionary<string, string>> PrepareAsync(string dataDirectory)
+    {
+        connectionString = await TestPostgres.CreateDatabaseAsync("userid");
+        return new Dictionary<string, string> { ["Database__Provider"] = "Postgres", ["ConnectionStrings__Chatbot"] = connectionString };
+    }
+
+    protected override ChatDbContext Open() =>
+        new PostgresChatDbContext(new DbContextOptionsBuilder<PostgresChatDbContext>().UseNpgsql(connectionString).Options);
+
+    /// <summary>Every text value of every table, as PostgreSQL returns it.</summary>
+    protected override async Task<byte[]> RawStorageAsync(string dataDirectory) =>
+        Encoding.UTF8.GetBytes(await PostgresText.DumpAsync(connectionString));
+
+    protected override Task ReleaseAsync() => connectionString.Length == 0 ? Task.CompletedTask : TestPostgres.DropDatabaseAsync(connectionString);
+}
