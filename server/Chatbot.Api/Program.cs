@@ -9,6 +9,7 @@ using Chatbot.Api.Resilience;
 using Chatbot.Api.Retention;
 using Chatbot.Api.ScaleOut;
 using Chatbot.Api.Sites;
+using Chatbot.Counselling;
 using Chatbot.Hosting;
 
 if (HealthProbe.IsRequested(args))
@@ -25,6 +26,7 @@ builder.Services.AddHealth();
 builder.Services.AddChatPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
+builder.Services.AddCounselling(builder.Configuration);
 builder.Services.AddSiteAccess(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddChatRateLimits(builder.Configuration);
@@ -52,6 +54,8 @@ app.MapChatHub();
 app.MapCustomerConversationApi();
 app.MapAdminApi();
 app.MapCounsellorReplyApi();
+app.MapWidgetConfigurationApi();
+app.MapSourceApi();
 app.MapPartnerSiteAssets();
 
 await app.RunAsync();

@@ -96,6 +96,7 @@ public static class RagServiceCollectionExtensions
 
         services.TryAddSingleton<KnowledgeIngestor>();
         services.TryAddSingleton<KnowledgeRetriever>();
+        services.TryAddSingleton<SourceSectionReader>();
         services.TryAddSingleton<PersonalDataMasker>();
         services.TryAddSingleton<ExtractiveAnswerer>();
         services.TryAddSingleton<IChatAnswerer>(sp => sp.GetRequiredService<ExtractiveAnswerer>());

@@ -29,10 +29,12 @@ internal static class EngineServiceCollectionExtensions
             // The engine's services stay registered (the chat masks personal data with it) but nothing is ingested here.
             services.AddRemoteAnswerer(ai);
             services.AddChatbotRag(configuration);
+            services.AddSingleton<ISourceLibrary, RemoteSourceLibrary>();
             return services;
         }
 
         services.AddChatbotRag(configuration);
+        services.AddSingleton<ISourceLibrary, LocalSourceLibrary>();
         services.PostConfigure<RagOptions>(options =>
         {
             var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();

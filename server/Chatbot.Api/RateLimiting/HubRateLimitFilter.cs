@@ -34,7 +34,7 @@ internal sealed class HubRateLimitFilter : IHubFilter, IDisposable
         if (!lease.IsAcquired)
         {
             var seconds = RateLimitMessages.RetryAfterSeconds(lease, windowSeconds);
-            return SiteHubFilter.Refuse(invocationContext, RateLimitMessages.Code, RateLimitMessages.ForCustomer(seconds));
+            return SiteHubFilter.Refuse(invocationContext, RateLimitMessages.Code, RateLimitMessages.ForCustomer(seconds), seconds);
         }
 
         return await next(invocationContext);
