@@ -18,6 +18,12 @@ public static class ChatEndpoints
     /// <summary>Hub method that records a <see cref="HandoffRequest"/> and returns a <see cref="HandoffResponse"/>.</summary>
     public const string HandoffMethod = "RequestHandoff";
 
+    /// <summary>Hub method that deletes the caller's own conversation (by id); anyone else's is <see cref="ChatErrorCodes.ConversationNotFound"/>.</summary>
+    public const string DeleteConversationMethod = "DeleteConversation";
+
+    /// <summary>Hub method that returns the whole <see cref="SourceSection"/> a <see cref="Citation"/> quotes, for a <see cref="SourceRequest"/>.</summary>
+    public const string SourceMethod = "GetSource";
+
     /// <summary>
     /// Hub method that subscribes the connection to a conversation (by id): from then on the server sends it every
     /// message stored in that conversation as <see cref="MessageAddedMethod"/>. Asking and fetching history subscribe
@@ -52,4 +58,17 @@ public static class ChatEndpoints
 
     /// <summary>REST path that lists a verified customer's conversations, newest first (<see cref="ConversationOverview"/>).</summary>
     public const string MyConversationsPath = "/api/me/conversations";
+
+    /// <summary>
+    /// REST path of the cited sections (<c>GET ?documentId=&amp;section=&amp;page=</c> → <see cref="SourceSection"/>), with
+    /// the site key like every customer endpoint.
+    /// </summary>
+    public const string SourcesPath = "/api/sources";
+
+    /// <summary>
+    /// REST path a widget asks before it connects (<c>GET ?siteKey=&amp;lang=</c> → <see cref="WidgetConfiguration"/>):
+    /// whether this page may use the key, and the counsellor line. Open to every origin, so a page whose origin the
+    /// key does not allow still learns why.
+    /// </summary>
+    public const string WidgetConfigurationPath = "/api/widget/config";
 }

@@ -45,4 +45,15 @@ public sealed record CompletedEvent(Guid ConversationId, Guid MessageId, bool Gr
 /// <summary>The answer could not be produced. The message is meant for the customer.</summary>
 /// <param name="Code">A stable machine-readable code, such as <c>rate_limited</c> or <c>invalid_request</c>.</param>
 /// <param name="Message">A customer-facing explanation, in the customer's language.</param>
-public sealed record ErrorEvent(string Code, string Message) : ChatStreamEvent;
+/// <remarks>
+/// A question the server refused or could not answer arrives as this event, never as an exception: see
+/// <see cref="ChatErrorCodes"/> for the codes.
+/// </remarks>
+public sealed record ErrorEvent(string Code, string Message) : ChatStreamEvent
+{
+    /// <summary>
+    /// For <see cref="ChatErrorCodes.RateLimited"/> and <see cref="ChatErrorCodes.StorageUnavailable"/>: whole seconds
+    /// after which asking again can succeed; otherwise <see langword="null"/>.
+    /// </summary>
+    public int? RetryAfterSeconds { get; init; }
+}

@@ -15,10 +15,21 @@ public static class FeedbackLimits
 
 /// <summary>A customer's request to talk to a human counsellor.</summary>
 /// <param name="ConversationId">The conversation the request comes from, if any.</param>
-public sealed record HandoffRequest(Guid? ConversationId);
+public sealed record HandoffRequest(Guid? ConversationId)
+{
+    /// <summary><c>ko</c> (default) or <c>en</c>: the language <see cref="HandoffResponse.Hours"/> is written in.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>Where and when the customer reaches a counsellor; the request is recorded.</summary>
 /// <param name="RequestId">The id of the recorded handoff request.</param>
 /// <param name="Phone">The counsellor line.</param>
 /// <param name="Hours">The counsellor line's opening hours.</param>
 public sealed record HandoffResponse(Guid RequestId, string Phone, string Hours);
+
+/// <summary>A request for a human counsellor recorded in a conversation, as its history shows it.</summary>
+/// <param name="RequestId">The id of the recorded request.</param>
+/// <param name="CreatedAt">When the customer asked.</param>
+/// <param name="Phone">The counsellor line, as configured now.</param>
+/// <param name="Hours">The counsellor line's opening hours, in Korean.</param>
+public sealed record HandoffNotice(Guid RequestId, DateTimeOffset CreatedAt, string Phone, string Hours);

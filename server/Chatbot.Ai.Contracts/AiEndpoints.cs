@@ -21,6 +21,12 @@ public static class AiEndpoints
     /// <summary><c>PUT</c> (Markdown or text body) or <c>DELETE</c> one document of the knowledge folder, then re-ingest.</summary>
     public const string Documents = "/v1/documents";
 
+    /// <summary>
+    /// <c>GET ?documentId=&amp;section=&amp;page=</c>: a cited section in full (a Dongyang.Chat.Protocol <c>SourceSection</c>),
+    /// or 404 when it is not in the index.
+    /// </summary>
+    public const string Sources = "/v1/sources";
+
     /// <summary>The OpenAPI document.</summary>
     public const string OpenApiDocument = "/openapi/v1.json";
 

@@ -25,6 +25,14 @@ internal static partial class AiApi
         endpoints.MapPost(AiEndpoints.Search, SearchAsync)
             .WithName("Search").WithSummary("Retrieves the passages that best match a query.");
 
+        endpoints.MapGet(AiEndpoints.Sources, async (string? documentId, string? section, int? page, SourceSectionReader sources, CancellationToken cancellationToken) =>
+                string.IsNullOrWhiteSpace(documentId)
+                    ? Results.ValidationProblem(new Dictionary<string, string[]> { ["documentId"] = ["A document id is required."] })
+                    : await sources.ReadAsync(documentId, section, page, cancellationToken) is { } found
+                        ? TypedResults.Ok(found)
+                        : TypedResults.NotFound())
+            .WithName("GetSource").WithSummary("A cited section in full: the document's passages of that section, in order.");
+
         endpoints.MapPost(AiEndpoints.Ingestion, async (KnowledgeLibrary library, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await library.SyncAsync(cancellationToken)))
             .WithName("Ingest").WithSummary("Re-ingests the knowledge folder; unchanged files are skipped.");

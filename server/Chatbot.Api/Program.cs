@@ -11,6 +11,7 @@ using Chatbot.Api.Retention;
 using Chatbot.Api.ScaleOut;
 using Chatbot.Api.Sites;
 using Chatbot.Api.Telemetry;
+using Chatbot.Counselling;
 using Chatbot.Hosting;
 using Chatbot.Hosting.Telemetry;
 
@@ -30,6 +31,7 @@ builder.Services.AddChatPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddPrivacy(builder.Configuration, builder.Environment);
 builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
+builder.Services.AddCounselling(builder.Configuration);
 builder.Services.AddSiteAccess(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddChatRateLimits(builder.Configuration);
@@ -58,6 +60,8 @@ app.MapChatHub();
 app.MapCustomerConversationApi();
 app.MapAdminApi();
 app.MapCounsellorReplyApi();
+app.MapWidgetConfigurationApi();
+app.MapSourceApi();
 app.MapPartnerSiteAssets();
 
 await app.RunAsync();

@@ -33,6 +33,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             conversation.Property(c => c.SiteKey).HasMaxLength(100);
             conversation.HasIndex(c => c.UpdatedAtUtc);
             conversation.Property(c => c.UserId).HasMaxLength(200);
+            conversation.Property(c => c.ContextJson).HasMaxLength(16000);
             conversation.HasIndex(c => new { c.SiteKey, c.UserId });
             conversation.Property<string?>(LegacyUserIdProperty).HasMaxLength(200);
             conversation.HasIndex(LegacyUserIdProperty).HasFilter($"\"{LegacyUserIdProperty}\" IS NOT NULL");

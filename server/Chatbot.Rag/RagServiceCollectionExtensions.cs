@@ -92,6 +92,7 @@ public static class RagServiceCollectionExtensions
 
         services.TryAddSingleton<KnowledgeIngestor>();
         services.TryAddSingleton<KnowledgeRetriever>();
+        services.TryAddSingleton<SourceSectionReader>();
         services.TryAddSingleton<PersonalDataMasker>();
         services.TryAddSingleton<ExtractiveAnswerer>();
         services.TryAddSingleton<IChatAnswerer>(sp => new InstrumentedChatAnswerer(sp.GetRequiredService<ExtractiveAnswerer>(), "offline"));

@@ -14,6 +14,7 @@ internal static class ChatErrorMessages
         "invalid_text" => "메시지에 읽을 수 없는 문자가 있습니다. 다시 입력해 주세요.",
         "conversation_not_found" => "대화를 찾을 수 없습니다. 새 대화를 시작해 주세요.",
         AnswerUnavailable => "답변 서버에 일시적인 문제가 있어 지금은 답변을 드리기 어렵습니다. 질문은 저장되었으니 잠시 후 다시 시도해 주세요. 급하신 경우 고객센터 1588-0000(평일 09:00~18:00)으로 연락해 주세요.",
+        "invalid_context" => "페이지 정보가 너무 길어 질문을 보내지 못했습니다. (The page context is too large.)",
         "conversation_full" => "대화가 너무 길어졌습니다. 새 대화를 시작해 주세요.",
         "client_message_id_conflict" => "이미 처리된 요청과 겹칩니다. 새로 고친 뒤 다시 보내 주세요.",
         _ => "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",

@@ -2,9 +2,8 @@ using System.Runtime.CompilerServices;
 using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Dongyang.Chat.Protocol;
-using Chatbot.Rag;
+using Chatbot.Counselling;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Chat;
 
@@ -15,7 +14,8 @@ internal sealed class ChatHub(
     ConversationAccess access,
     FeedbackStore feedback,
     ConversationFeed feed,
-    IOptions<RagOptions> rag) : Hub
+    CounsellorLine counsellors,
+    Engine.ISourceLibrary sources) : Hub
 {
     [HubMethodName(ChatEndpoints.AskMethod)]
     public async IAsyncEnumerable<ChatStreamEvent> AskAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -32,7 +32,7 @@ internal sealed class ChatHub(
         }
         catch (Exception e) when (Resilience.DatabaseUnavailableHandler.IsUnavailable(e))
         {
-            error = new ErrorEvent(Resilience.DatabaseUnavailableHandler.Code, Resilience.DatabaseUnavailableHandler.CustomerMessage);
+            error = new ErrorEvent(Resilience.DatabaseUnavailableHandler.Code, Resilience.DatabaseUnavailableHandler.CustomerMessage) { RetryAfterSeconds = 5 };
         }
 
         if (turn is null)
@@ -82,12 +82,26 @@ internal sealed class ChatHub(
     }
 
     /// <summary>Deletes the caller's own conversation; anyone else's is "not found".</summary>
-    [HubMethodName("DeleteConversation")]
+    [HubMethodName(ChatEndpoints.DeleteConversationMethod)]
     public async Task DeleteConversationAsync(Guid conversationId)
     {
         if (!await access.DeleteAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
         {
             throw new HubException("conversation_not_found");
+        }
+    }
+
+    /// <summary>The whole section a citation quotes.</summary>
+    [HubMethodName(ChatEndpoints.SourceMethod)]
+    public async Task<SourceSection> GetSourceAsync(SourceRequest request)
+    {
+        try
+        {
+            return await SourceApi.ReadAsync(sources, request, Context.ConnectionAborted);
+        }
+        catch (ChatRequestException e)
+        {
+            throw new HubException(e.Code);
         }
     }
 
@@ -110,7 +124,7 @@ internal sealed class ChatHub(
         try
         {
             var id = await feedback.RecordHandoffAsync(request, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted);
-            return new HandoffResponse(id, rag.Value.CounsellorPhone, rag.Value.CounsellorHours);
+            return counsellors.Handoff(id, request?.Language);
         }
         catch (ChatRequestException e)
         {

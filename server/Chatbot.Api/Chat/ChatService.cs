@@ -64,6 +64,8 @@ internal sealed partial class ChatService(
             throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_client_message_id", "The client message id must be printable ASCII without spaces.");
         }
 
+        var pageContext = request.Context is { } given ? PageContext(given) : null;
+
         if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)
         {
             // A replayed id only returns the original to its own caller, in its own conversation; anyone else learns nothing.
@@ -90,6 +92,11 @@ internal sealed partial class ChatService(
         }
 
         var ownConversation = request.ConversationId ?? await access.StartAsync(caller, cancellationToken);
+        if (pageContext is not null)
+        {
+            await store.SetContextAsync(ownConversation, pageContext, cancellationToken);
+        }
+
         var (question, stored) = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
         if (stored)
         {
@@ -98,6 +105,33 @@ internal sealed partial class ChatService(
         }
 
         return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken)) { ConnectionId = connectionId };
+    }
+
+    /// <summary>The page context as it is stored: within <see cref="ChatLimits"/>, cleaned like a question, personal data masked.</summary>
+    private Dictionary<string, string> PageContext(IReadOnlyDictionary<string, string> given)
+    {
+        if (given.Count > ChatLimits.MaxContextEntries)
+        {
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.InvalidContext, $"The page context has more than {ChatLimits.MaxContextEntries} entries.");
+        }
+
+        var cleaned = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in given)
+        {
+            var name = ChatText.Clean(key ?? "")?.Trim();
+            var text = ChatText.Clean(value ?? "")?.Trim();
+            if (string.IsNullOrEmpty(name) || name.Length > ChatLimits.MaxContextKeyLength || text is null || text.Length > ChatLimits.MaxContextValueLength)
+            {
+                throw new ChatRequestException(
+                    StatusCodes.Status400BadRequest,
+                    ChatErrorCodes.InvalidContext,
+                    $"Each page context entry needs a key of 1 to {ChatLimits.MaxContextKeyLength} and a value of at most {ChatLimits.MaxContextValueLength} characters of text.");
+            }
+
+            cleaned[masker.Mask(name)] = masker.Mask(text);
+        }
+
+        return cleaned;
     }
 
     /// <summary>Streams the answer to a stored question, storing it as it completes.</summary>

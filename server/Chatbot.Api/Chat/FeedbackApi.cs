@@ -1,7 +1,6 @@
 using Chatbot.Api.Sites;
-using Chatbot.Rag;
+using Chatbot.Counselling;
 using Dongyang.Chat.Protocol;
-using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Chat;
 
@@ -23,12 +22,12 @@ internal static class FeedbackApi
             }
         });
 
-        endpoints.MapPost("/api/handoff", async (HttpContext http, HandoffRequest? request, FeedbackStore store, IOptions<RagOptions> rag, CancellationToken cancellationToken) =>
+        endpoints.MapPost("/api/handoff", async (HttpContext http, HandoffRequest? request, FeedbackStore store, CounsellorLine counsellors, CancellationToken cancellationToken) =>
         {
             try
             {
                 var id = await store.RecordHandoffAsync(request, http.GetSiteCaller(), cancellationToken);
-                return Results.Ok(new HandoffResponse(id, rag.Value.CounsellorPhone, rag.Value.CounsellorHours));
+                return Results.Ok(counsellors.Handoff(id, request?.Language));
             }
             catch (ChatRequestException e)
             {

@@ -32,10 +32,12 @@ internal static class EngineServiceCollectionExtensions
             services.AddRemoteAnswerer(ai);
             services.AddHealthChecks().AddCheck<AiServiceHealthCheck>(HealthApi.EngineCheck, tags: [HealthApi.ReadyTag]);
             services.AddChatbotRag(configuration);
+            services.AddSingleton<ISourceLibrary, RemoteSourceLibrary>();
             return services;
         }
 
         services.AddChatbotRag(configuration);
+        services.AddSingleton<ISourceLibrary, LocalSourceLibrary>();
         services.PostConfigure<RagOptions>(options =>
         {
             var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();

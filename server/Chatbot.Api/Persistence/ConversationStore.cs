@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Chatbot.Api.Chat;
+using Chatbot.Counselling;
 using Chatbot.Data;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
@@ -7,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chatbot.Api.Persistence;
 
 /// <summary>Durable conversation history. Each call uses its own short-lived context, so a long streamed answer holds no connection.</summary>
-internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
+internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes, CounsellorLine counsellors)
 {
     private const int MaxSequenceAttempts = 5;
 
@@ -170,8 +172,40 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             .Where(m => m.ConversationId == conversationId)
             .OrderBy(m => m.Sequence)
             .ToListAsync(cancellationToken);
-        return new ConversationHistory(conversationId, [.. messages.Select(ToChatMessage)]);
+
+        // Ratings and handoff requests are part of the conversation the customer sees, so a reload shows them again.
+        var ratings = (await context.Feedback.AsNoTracking()
+                .Where(f => f.Message!.ConversationId == conversationId)
+                .Select(f => new { f.MessageId, f.Rating, f.CreatedAtUtc })
+                .ToListAsync(cancellationToken))
+            .GroupBy(f => f.MessageId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(f => f.CreatedAtUtc).Last().Rating);
+        var handoffs = await context.Handoffs.AsNoTracking()
+            .Where(h => h.ConversationId == conversationId)
+            .OrderBy(h => h.CreatedAtUtc)
+            .Select(h => new { h.Id, h.CreatedAtUtc })
+            .ToListAsync(cancellationToken);
+        var contextJson = await context.Conversations.Where(c => c.Id == conversationId).Select(c => c.ContextJson).FirstOrDefaultAsync(cancellationToken);
+        return new ConversationHistory(conversationId, [.. messages.Select(m => ToChatMessage(m) with { Rating = ratings.TryGetValue(m.Id, out var rating) ? rating : null })])
+        {
+            Handoffs = [.. handoffs.Select(h => counsellors.Notice(h.Id, Utc(h.CreatedAtUtc)))],
+            Context = contextJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(contextJson, JsonSerializerOptions.Web),
+        };
     }
+
+    /// <summary>Replaces the page context stored with a conversation (already validated and masked).</summary>
+    public async Task SetContextAsync(Guid conversationId, IReadOnlyDictionary<string, string> pageContext, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(pageContext, JsonSerializerOptions.Web);
+        await using var context = contextFactory.CreateDbContext();
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await context.Conversations.Where(c => c.Id == conversationId)
+                .ExecuteUpdateAsync(c => c.SetProperty(x => x.ContextJson, json), cancellationToken);
+        }
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     public static IReadOnlyList<Citation> ReadCitations(Message message) =>
         message.CitationsJson is null ? [] : JsonSerializer.Deserialize<List<Citation>>(message.CitationsJson, JsonSerializerOptions.Web) ?? [];
@@ -191,7 +225,7 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         message.Id,
         RoleName(message.Role),
         message.Content,
-        new DateTimeOffset(DateTime.SpecifyKind(message.CreatedAtUtc, DateTimeKind.Utc)),
+        Utc(message.CreatedAtUtc),
         message.ClientMessageId,
         message.Grounded,
         ReadCitations(message));

@@ -35,7 +35,7 @@ internal sealed class HubRateLimitFilter : IHubFilter, IDisposable
         {
             Telemetry.ChatTelemetry.Refused("hub");
             var seconds = RateLimitMessages.RetryAfterSeconds(lease, windowSeconds);
-            return SiteHubFilter.Refuse(invocationContext, RateLimitMessages.Code, RateLimitMessages.ForCustomer(seconds));
+            return SiteHubFilter.Refuse(invocationContext, RateLimitMessages.Code, RateLimitMessages.ForCustomer(seconds), seconds);
         }
 
         return await next(invocationContext);

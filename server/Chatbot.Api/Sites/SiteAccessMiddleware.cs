@@ -70,21 +70,25 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
         await next(http);
     }
 
-    /// <summary>The customer API and the hubs; health and the admin API (own credential) are outside.</summary>
+    /// <summary>
+    /// The customer API and the hubs; health, the admin API (own credential) and the widget configuration (which
+    /// tells a refused page why, see <c>WidgetConfigurationApi</c>) are outside.
+    /// </summary>
     public static bool IsProtected(PathString path) =>
         path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase)
         || (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
             && !path.StartsWithSegments("/api/health", StringComparison.OrdinalIgnoreCase)
+            && !path.StartsWithSegments(ChatEndpoints.WidgetConfigurationPath, StringComparison.OrdinalIgnoreCase)
             && !path.StartsWithSegments("/api/admin", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsPreflight(HttpRequest request) =>
         HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method");
 
-    private static bool IsAllowedOrigin(SiteSnapshot site, StringValues origin) =>
+    internal static bool IsAllowedOrigin(SiteSnapshot site, StringValues origin) =>
         origin.Count == 1 && SiteOrigins.Normalize(origin[0]) is { } normalized && site.Origins.Contains(normalized);
 
     /// <summary>The server's own pages (the sample page, the widget demo) may use any valid key: they are not a partner's.</summary>
-    private static bool IsSameOrigin(HttpRequest request, StringValues origin) =>
+    internal static bool IsSameOrigin(HttpRequest request, StringValues origin) =>
         origin.Count == 1
         && SiteOrigins.Normalize(origin[0]) is { } normalized
         && SiteOrigins.Normalize($"{request.Scheme}://{request.Host}") is { } own

@@ -48,12 +48,12 @@ internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections conne
     }
 
     /// <summary>A streaming method gets an <see cref="ErrorEvent"/> the customer can read; other methods a hub error.</summary>
-    public static object Refuse(HubInvocationContext invocation, string code, string message)
+    public static object Refuse(HubInvocationContext invocation, string code, string message, int? retryAfterSeconds = null)
     {
         var returnType = invocation.HubMethod.ReturnType;
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>))
         {
-            return Single(new ErrorEvent(code, message));
+            return Single(new ErrorEvent(code, message) { RetryAfterSeconds = retryAfterSeconds });
         }
 
         throw new HubException($"{code}: {message}");

@@ -13,6 +13,12 @@ public sealed class Conversation
     /// </summary>
     public string? UserId { get; set; }
 
+    /// <summary>
+    /// What the partner page last said about where the customer is (page, product …) as a JSON object of strings,
+    /// personal data masked, for the counsellor who takes the conversation over.
+    /// </summary>
+    public string? ContextJson { get; set; }
+
     public DateTime CreatedAtUtc { get; set; }
 
     public DateTime UpdatedAtUtc { get; set; }
