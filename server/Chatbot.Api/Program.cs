@@ -1,5 +1,6 @@
 using Chatbot.Api.Admin;
 using Chatbot.Api.Chat;
+using Chatbot.Api.Console;
 using Chatbot.Api.Engine;
 using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
@@ -11,6 +12,7 @@ using Chatbot.Api.Retention;
 using Chatbot.Api.ScaleOut;
 using Chatbot.Api.Sites;
 using Chatbot.Api.Telemetry;
+using Chatbot.Console;
 using Chatbot.Counselling;
 using Chatbot.Hosting;
 using Chatbot.Hosting.Telemetry;
@@ -38,6 +40,7 @@ builder.Services.AddChatRateLimits(builder.Configuration);
 builder.Services.AddRetention(builder.Configuration);
 builder.Services.AddChatResilience(builder.Configuration);
 builder.Services.AddScaleOut(builder.Configuration);
+builder.Services.AddConsole(builder.Configuration, builder.Environment);
 builder.AddPartnerSite();
 
 var app = builder.Build();
@@ -51,6 +54,7 @@ app.UsePartnerSite();
 app.UseSiteAccess();
 app.UseChatRateLimits();
 app.UseAdminApi();
+app.UseCounsellorConsole();
 
 app.MapHealthApi();
 app.MapChatApi();
@@ -63,6 +67,7 @@ app.MapCounsellorReplyApi();
 app.MapWidgetConfigurationApi();
 app.MapSourceApi();
 app.MapPartnerSiteAssets();
+app.MapCounsellorConsole();
 
 await app.RunAsync();
 return 0;

@@ -6,6 +6,7 @@ internal static class AdminServiceCollectionExtensions
     {
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Limits.RequestLimitOptions>().Bind(configuration.GetSection(Limits.RequestLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CounsellorReplies>();
         return services;
     }
 

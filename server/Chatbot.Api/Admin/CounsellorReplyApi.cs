@@ -28,15 +28,7 @@ internal static class CounsellorReplyApi
         return endpoints;
     }
 
-    private static async Task<IResult> PostReplyAsync(
-        Guid conversationId,
-        HttpContext http,
-        ConversationStore store,
-        Sites.ConversationAccess access,
-        ConversationFeed feed,
-        PersonalDataMasker masker,
-        IOptions<RequestLimitOptions> limits,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> PostReplyAsync(Guid conversationId, HttpContext http, ConversationStore store, CounsellorReplies replies, CancellationToken cancellationToken)
     {
         if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
         {
@@ -65,57 +57,11 @@ internal static class CounsellorReplyApi
                 : Problem(StatusCodes.Status400BadRequest, "invalid_request", "Send JSON: {\"text\": \"...\", \"clientMessageId\": \"...\" (optional)}.");
         }
 
-        var text = request?.Text is { } raw ? ChatText.Clean(raw)?.Trim() : "";
-        if (text is null)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "invalid_text", "The text is not valid Unicode text.");
-        }
-
-        if (text.Length == 0)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "empty_message", "The reply is empty.");
-        }
-
-        if (text.Length > ChatLimits.MaxMessageLength)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "message_too_long", $"The reply is longer than {ChatLimits.MaxMessageLength} characters.");
-        }
-
-        var clientMessageId = request!.ClientMessageId?.Trim() is { Length: > 0 } id ? id : null;
-        if (clientMessageId is { Length: > ChatLimits.MaxClientMessageIdLength } || (clientMessageId is not null && !ChatText.IsValidClientMessageId(clientMessageId)))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "invalid_client_message_id", $"The client message id must be printable ASCII without spaces, at most {ChatLimits.MaxClientMessageIdLength} characters.");
-        }
-
-        if (clientMessageId is not null && await store.FindByClientMessageIdAsync(clientMessageId, cancellationToken) is { } earlier)
-        {
-            return earlier.Role == Data.Entities.MessageRole.Counsellor && earlier.ConversationId == conversationId
-                ? Results.Ok(View(earlier))
-                : Problem(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
-        }
-
-        if (await access.CountMessagesAsync(conversationId, cancellationToken) + 1 > limits.Value.MaxMessagesPerConversation)
-        {
-            return Problem(StatusCodes.Status409Conflict, "conversation_full", $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages.");
-        }
-
-        var (reply, stored) = await store.AddCounsellorReplyAsync(conversationId, masker.Mask(text), clientMessageId, cancellationToken);
-        if (reply is null)
-        {
-            return Problem(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
-        }
-
-        if (!stored)
-        {
-            // A concurrent resend stored it first (and pushed it).
-            return Results.Ok(View(reply));
-        }
-
-        await feed.PublishAsync(reply, exceptConnectionId: null);
-        return Results.Json(View(reply), statusCode: StatusCodes.Status201Created);
+        var result = await replies.AddAsync(conversationId, request?.Text, request?.ClientMessageId, cancellationToken);
+        return result.Reply is { } reply
+            ? Results.Json(reply, statusCode: result.Status)
+            : Problem(result.Status, result.Code!, result.Detail!);
     }
-
-    private static MessageAdded View(Data.Entities.Message message) => ConversationFeed.ToMessageAdded(message);
 
     private static IResult Problem(int status, string code, string detail) =>
         Results.Problem(statusCode: status, title: code.Replace('_', ' '), detail: detail, extensions: new Dictionary<string, object?> { ["code"] = code });

@@ -15,28 +15,16 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
-        var provider = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
-        var connectionString = configuration.GetConnectionString("Chatbot");
+        var (provider, connectionString) = ResolveDatabase(configuration, environment);
 
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    var dataDirectory = (configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new()).ResolveDataDirectory(environment.ContentRootPath);
-                    connectionString = $"Data Source={Path.Combine(dataDirectory, "chatbot.db")}";
-                }
-
                 services.AddDbContextFactory<SqliteChatDbContext>(options => options.UseSqlite(connectionString));
                 services.AddSingleton(new DatabaseWriteGate(serializeWrites: true));
                 services.AddSingleton<IDbContextFactory<ChatDbContext>, ChatDbContextFactory<SqliteChatDbContext>>();
                 break;
             case DatabaseProvider.Postgres:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    throw new OptionsValidationException("ConnectionStrings", typeof(DatabaseOptions), ["Database:Provider is Postgres, so ConnectionStrings:Chatbot (ConnectionStrings__Chatbot) must be set."]);
-                }
-
                 services.AddDbContextFactory<PostgresChatDbContext>(options => options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure()));
                 services.AddSingleton(new DatabaseWriteGate(serializeWrites: false));
                 services.AddSingleton<IDbContextFactory<ChatDbContext>, ChatDbContextFactory<PostgresChatDbContext>>();
@@ -48,6 +36,27 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddSingleton<ConversationStore>();
         services.AddHostedService<DatabaseMigrator>();
         return services;
+    }
+
+    /// <summary>
+    /// The one reading of <c>Database:Provider</c> and <c>ConnectionStrings:Chatbot</c>: with no connection string, the
+    /// embedded default keeps a SQLite file in the data folder. The console's tables live in the same database.
+    /// </summary>
+    public static ChatDatabase ResolveDatabase(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var provider = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        var connectionString = configuration.GetConnectionString("Chatbot");
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return new ChatDatabase(provider, connectionString);
+        }
+
+        return provider switch
+        {
+            DatabaseProvider.Sqlite => new ChatDatabase(provider, $"Data Source={Path.Combine((configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new()).ResolveDataDirectory(environment.ContentRootPath), "chatbot.db")}"),
+            DatabaseProvider.Postgres => throw new OptionsValidationException("ConnectionStrings", typeof(DatabaseOptions), ["Database:Provider is Postgres, so ConnectionStrings:Chatbot (ConnectionStrings__Chatbot) must be set."]),
+            _ => new ChatDatabase(provider, ""),
+        };
     }
 
     private sealed class ChatDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<ChatDbContext>

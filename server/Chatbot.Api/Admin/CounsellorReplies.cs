@@ -1,0 +1,84 @@
+using Chatbot.Api.Chat;
+using Chatbot.Api.Limits;
+using Chatbot.Api.Persistence;
+using Chatbot.Privacy;
+using Dongyang.Chat.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Api.Admin;
+
+/// <summary>What became of a counsellor's reply: stored (or found stored by an earlier resend), or refused with a reason.</summary>
+internal sealed record CounsellorReplyResult(MessageAdded? Reply, bool Created, int Status, string? Code = null, string? Detail = null)
+{
+    public static CounsellorReplyResult Refused(int status, string code, string detail) => new(null, false, status, code, detail);
+}
+
+/// <summary>
+/// The one owner of a counsellor's reply, for the admin API and the console alike: the text is checked and masked like
+/// a customer's message, stored once per client message id, and pushed to every connection watching the conversation
+/// (MessageAdded, on whichever instance it is).
+/// </summary>
+internal sealed class CounsellorReplies(
+    ConversationStore store,
+    Sites.ConversationAccess access,
+    ConversationFeed feed,
+    PersonalDataMasker masker,
+    IOptions<RequestLimitOptions> limits)
+{
+    public async Task<CounsellorReplyResult> AddAsync(Guid conversationId, string? rawText, string? rawClientMessageId, CancellationToken cancellationToken)
+    {
+        if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
+        {
+            return CounsellorReplyResult.Refused(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+        }
+
+        var text = rawText is { } raw ? ChatText.Clean(raw)?.Trim() : "";
+        if (text is null)
+        {
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "invalid_text", "The text is not valid Unicode text.");
+        }
+
+        if (text.Length == 0)
+        {
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "empty_message", "The reply is empty.");
+        }
+
+        if (text.Length > ChatLimits.MaxMessageLength)
+        {
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "message_too_long", $"The reply is longer than {ChatLimits.MaxMessageLength} characters.");
+        }
+
+        var clientMessageId = rawClientMessageId?.Trim() is { Length: > 0 } id ? id : null;
+        if (clientMessageId is { Length: > ChatLimits.MaxClientMessageIdLength } || (clientMessageId is not null && !ChatText.IsValidClientMessageId(clientMessageId)))
+        {
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "invalid_client_message_id", $"The client message id must be printable ASCII without spaces, at most {ChatLimits.MaxClientMessageIdLength} characters.");
+        }
+
+        if (clientMessageId is not null && await store.FindByClientMessageIdAsync(clientMessageId, cancellationToken) is { } earlier)
+        {
+            return earlier.Role == Data.Entities.MessageRole.Counsellor && earlier.ConversationId == conversationId
+                ? new CounsellorReplyResult(ConversationFeed.ToMessageAdded(earlier), false, StatusCodes.Status200OK)
+                : CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
+        }
+
+        if (await access.CountMessagesAsync(conversationId, cancellationToken) + 1 > limits.Value.MaxMessagesPerConversation)
+        {
+            return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, "conversation_full", $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages.");
+        }
+
+        var (reply, stored) = await store.AddCounsellorReplyAsync(conversationId, masker.Mask(text), clientMessageId, cancellationToken);
+        if (reply is null)
+        {
+            return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
+        }
+
+        if (!stored)
+        {
+            // A concurrent resend stored it first (and pushed it).
+            return new CounsellorReplyResult(ConversationFeed.ToMessageAdded(reply), false, StatusCodes.Status200OK);
+        }
+
+        await feed.PublishAsync(reply, exceptConnectionId: null);
+        return new CounsellorReplyResult(ConversationFeed.ToMessageAdded(reply), true, StatusCodes.Status201Created);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chatbot.Console.Accounts;
+
+/// <summary>Makes console accounts: the bootstrap admin, <c>chatbot users add</c> and the accounts page all come here.</summary>
+public sealed class ConsoleAccounts(UserManager<ConsoleUser> users, RoleManager<IdentityRole> roles, TimeProvider clock)
+{
+    /// <summary>Whether any account exists (the bootstrap admin is made only into an empty console).</summary>
+    public Task<bool> AnyAsync(CancellationToken cancellationToken) => users.Users.AnyAsync(cancellationToken);
+
+    /// <summary>Creates an account with one role; the result's errors say why not (taken email, weak password …).</summary>
+    public async Task<IdentityResult> CreateAsync(string email, string password, string role, string? displayName = null)
+    {
+        if (ConsoleRoles.Parse(role) is not { } knownRole)
+        {
+            return IdentityResult.Failed(new IdentityError { Code = "UnknownRole", Description = $"Unknown role '{role}'. Use {string.Join(" or ", ConsoleRoles.All)}." });
+        }
+
+        foreach (var name in ConsoleRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(name))
+            {
+                var made = await roles.CreateAsync(new IdentityRole(name));
+                if (!made.Succeeded)
+                {
+                    return made;
+                }
+            }
+        }
+
+        var user = new ConsoleUser
+        {
+            UserName = email.Trim(),
+            Email = email.Trim(),
+            EmailConfirmed = true,
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
+            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+        };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return created;
+        }
+
+        var assigned = await users.AddToRoleAsync(user, knownRole);
+        if (!assigned.Succeeded)
+        {
+            await users.DeleteAsync(user);
+        }
+
+        return assigned;
+    }
+
+    public static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+}

@@ -1,0 +1,89 @@
+using Chatbot.Console.Accounts;
+using Chatbot.Console.Components;
+using Chatbot.Console.Data;
+using Chatbot.Console.Inbox;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Chatbot.Console;
+
+/// <summary>
+/// Mounts the console in a chat host: accounts and cookie sign-in, the per-role authorization policies, the Blazor
+/// pages under <c>/console</c>. The host supplies its database and its <see cref="IHandoffDesk"/>.
+/// </summary>
+public static class ConsoleHostingExtensions
+{
+    public const string BasePath = "/console";
+    public const string SignInPath = BasePath + "/signin";
+    public const string SignOutPath = BasePath + "/signout";
+    public const string CookieName = ".DongyangChat.Console";
+
+    public static IServiceCollection AddCounsellorConsole<THandoffDesk>(this IServiceCollection services, IConfiguration configuration, ConsoleDatabase database)
+        where THandoffDesk : class, IHandoffDesk
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddConsoleAccounts(database).AddSignInManager().AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = CookieName;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.LoginPath = SignInPath;
+            cookie.LogoutPath = SignOutPath;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+
+            // A signed-in counsellor who opens an admin page is refused there (403), not sent elsewhere.
+            cookie.Events.OnRedirectToAccessDenied = ForbiddenPage.WriteAsync;
+        });
+
+        // Pages name one of these policies; there is no path-based rule.
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ConsoleRoles.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(ConsoleRoles.Admin))
+            .AddPolicy(ConsoleRoles.CounsellorPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(ConsoleRoles.Admin, ConsoleRoles.Counsellor));
+
+        services.AddCascadingAuthenticationState();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+
+        services.AddSingleton<HandoffSignals>();
+        services.AddScoped<IHandoffDesk, THandoffDesk>();
+        services.AddScoped<HandoffInbox>();
+
+        // After the host's own migrator (registered before), so the database (and SQLite's folder) exists.
+        services.AddHostedService<ConsoleStartup>();
+        return services;
+    }
+
+    /// <summary>Sign-in, roles and antiforgery, after routing and before the endpoints.</summary>
+    public static IApplicationBuilder UseCounsellorConsole(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapCounsellorConsole(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+        // A form post from the console's own pages (antiforgery-checked), so another site cannot sign a counsellor out.
+        endpoints.MapPost(SignOutPath, async (SignInManager<ConsoleUser> signIn) =>
+            {
+                await signIn.SignOutAsync();
+                return TypedResults.LocalRedirect(SignInPath);
+            })
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
+        return endpoints;
+    }
+}
