@@ -1,6 +1,6 @@
 using Chatbot.Api.Admin;
 using Chatbot.Api.Chat;
-using Chatbot.Api.Console;
+using Chatbot.Api.CounsellorConsole;
 using Chatbot.Api.Engine;
 using Chatbot.Api.Health;
 using Chatbot.Api.PartnerSite;
@@ -12,7 +12,7 @@ using Chatbot.Api.Retention;
 using Chatbot.Api.ScaleOut;
 using Chatbot.Api.Sites;
 using Chatbot.Api.Telemetry;
-using Chatbot.Console;
+using Chatbot.CounsellorConsole;
 using Chatbot.Counselling;
 using Chatbot.Hosting;
 using Chatbot.Hosting.Telemetry;

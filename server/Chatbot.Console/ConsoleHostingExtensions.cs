@@ -1,7 +1,7 @@
-using Chatbot.Console.Accounts;
-using Chatbot.Console.Components;
-using Chatbot.Console.Data;
-using Chatbot.Console.Inbox;
+using Chatbot.CounsellorConsole.Accounts;
+using Chatbot.CounsellorConsole.Components;
+using Chatbot.CounsellorConsole.Data;
+using Chatbot.CounsellorConsole.Inbox;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Chatbot.Console;
+namespace Chatbot.CounsellorConsole;
 
 /// <summary>
 /// Mounts the console in a chat host: accounts and cookie sign-in, the per-role authorization policies, the Blazor

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 
-namespace Chatbot.Console;
+namespace Chatbot.CounsellorConsole;
 
 /// <summary>The 403 answer for a signed-in user whose role does not admit the page.</summary>
 internal static class ForbiddenPage

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chatbot.Api.Chat;
 
 /// <summary>What customers tell us about answers (👍/👎) and their requests for a human counsellor.</summary>
-internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes, PersonalDataMasker masker, Chatbot.Console.Inbox.HandoffSignals handoffSignals)
+internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes, PersonalDataMasker masker, Chatbot.CounsellorConsole.Inbox.HandoffSignals handoffSignals)
 {
     /// <summary>
     /// Stores a rating of an answer; a second rating of the same answer replaces the first. Only an answer in a

@@ -19,7 +19,7 @@ internal sealed class DatabaseOptions
 /// <summary>The chat database as configured: provider and connection string.</summary>
 internal sealed record ChatDatabase(DatabaseProvider Provider, string ConnectionString)
 {
-    public Chatbot.Console.Data.ConsoleDatabase ForConsole() => new(
-        Provider == DatabaseProvider.Postgres ? Chatbot.Console.Data.ConsoleDatabaseProvider.Postgres : Chatbot.Console.Data.ConsoleDatabaseProvider.Sqlite,
+    public Chatbot.CounsellorConsole.Data.ConsoleDatabase ForConsole() => new(
+        Provider == DatabaseProvider.Postgres ? Chatbot.CounsellorConsole.Data.ConsoleDatabaseProvider.Postgres : Chatbot.CounsellorConsole.Data.ConsoleDatabaseProvider.Sqlite,
         ConnectionString);
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Chatbot.Cli.Commands;
 using Chatbot.Data;
 using Chatbot.Data.Sites;
 using Microsoft.EntityFrameworkCore;
@@ -9,24 +10,11 @@ namespace Chatbot.Cli.Sites;
 /// <summary><c>chatbot sites add|list|rotate|disable|enable</c>: partner-site keys, straight in the chat database.</summary>
 internal static class SitesCommand
 {
-    private static readonly Option<string> Provider = new("--provider")
-    {
-        Description = "Sqlite or Postgres (default: $Database__Provider, else Sqlite)",
-        Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Database__Provider") is { Length: > 0 } p ? p : "Sqlite",
-    };
-
-    private static readonly Option<string?> Connection = new("--connection")
-    {
-        Description = "Connection string (default: $ConnectionStrings__Chatbot, else the Api's embedded SQLite file server/Chatbot.Api/data/chatbot.db)",
-        Recursive = true,
-    };
-
     public static Command Create()
     {
         var sites = new Command("sites", "Manage partner sites: public keys, allowed origins, identity secrets");
-        sites.Options.Add(Provider);
-        sites.Options.Add(Connection);
+        sites.Options.Add(CliDatabase.Provider);
+        sites.Options.Add(CliDatabase.Connection);
         sites.Subcommands.Add(Add());
         sites.Subcommands.Add(List());
         sites.Subcommands.Add(Rotate());
@@ -88,7 +76,7 @@ internal static class SitesCommand
     {
         try
         {
-            var options = ContextOptions(parse.GetValue(Provider)!, parse.GetValue(Connection));
+            var options = ContextOptions(CliDatabase.Resolve(parse));
             await using (var context = options())
             {
                 await context.Database.MigrateAsync();
@@ -104,41 +92,16 @@ internal static class SitesCommand
         }
     }
 
-    private static Func<ChatDbContext> ContextOptions(string provider, string? connection)
+    private static Func<ChatDbContext> ContextOptions((bool IsPostgres, string ConnectionString) database)
     {
-        connection ??= Environment.GetEnvironmentVariable("ConnectionStrings__Chatbot") is { Length: > 0 } configured ? configured : null;
-        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        if (database.IsPostgres)
         {
-            var postgres = new DbContextOptionsBuilder<PostgresChatDbContext>()
-                .UseNpgsql(connection ?? throw new ArgumentException("--connection (or ConnectionStrings__Chatbot) is needed for Postgres."))
-                .Options;
+            var postgres = new DbContextOptionsBuilder<PostgresChatDbContext>().UseNpgsql(database.ConnectionString).Options;
             return () => new PostgresChatDbContext(postgres);
         }
 
-        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException($"Unknown provider '{provider}'. Use Sqlite or Postgres.");
-        }
-
-        connection ??= $"Data Source={DefaultSqliteFile()}";
-        var sqlite = new DbContextOptionsBuilder<SqliteChatDbContext>().UseSqlite(connection).Options;
+        var sqlite = new DbContextOptionsBuilder<SqliteChatDbContext>().UseSqlite(database.ConnectionString).Options;
         return () => new SqliteChatDbContext(sqlite);
-    }
-
-    /// <summary>The embedded default's database, found from the repository root above the working directory.</summary>
-    private static string DefaultSqliteFile()
-    {
-        for (var folder = new DirectoryInfo(Environment.CurrentDirectory); folder is not null; folder = folder.Parent)
-        {
-            var api = Path.Combine(folder.FullName, "server", "Chatbot.Api");
-            if (Directory.Exists(api))
-            {
-                Directory.CreateDirectory(Path.Combine(api, "data"));
-                return Path.Combine(api, "data", "chatbot.db");
-            }
-        }
-
-        throw new ArgumentException("Run inside the repository, or give --connection.");
     }
 
     private static void Show(PartnerSiteRecord site, bool withSecret)

@@ -1,9 +1,9 @@
-using Chatbot.Console.Data;
+using Chatbot.CounsellorConsole.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Chatbot.Console.Accounts;
+namespace Chatbot.CounsellorConsole.Accounts;
 
 /// <summary>
 /// The one place that sets up console accounts (password rules, lockout, stores), for the web host and the

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Console.Accounts;
+namespace Chatbot.CounsellorConsole.Accounts;
 
 /// <summary>Makes console accounts: the bootstrap admin, <c>chatbot users add</c> and the accounts page all come here.</summary>
 public sealed class ConsoleAccounts(UserManager<ConsoleUser> users, RoleManager<IdentityRole> roles, TimeProvider clock)

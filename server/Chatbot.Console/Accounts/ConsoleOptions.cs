@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Chatbot.Console.Accounts;
+namespace Chatbot.CounsellorConsole.Accounts;
 
 /// <summary>The "Console" section: the first admin for an empty console (containers, checks).</summary>
 public sealed class ConsoleOptions : IValidatableObject

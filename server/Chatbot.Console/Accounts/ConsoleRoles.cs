@@ -1,4 +1,4 @@
-namespace Chatbot.Console.Accounts;
+namespace Chatbot.CounsellorConsole.Accounts;
 
 /// <summary>The console's roles, and the authorization policy that admits each (pages name a policy, never a path).</summary>
 public static class ConsoleRoles

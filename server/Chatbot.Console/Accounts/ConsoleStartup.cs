@@ -1,10 +1,10 @@
-using Chatbot.Console.Data;
+using Chatbot.CounsellorConsole.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Chatbot.Console.Accounts;
+namespace Chatbot.CounsellorConsole.Accounts;
 
 /// <summary>
 /// At start: migrates the console's tables, then makes the bootstrap admin when one is configured and no account

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace Chatbot.Console.Accounts;
+namespace Chatbot.CounsellorConsole.Accounts;
 
 /// <summary>A person who signs in to the console: a counsellor or an operator (admin).</summary>
 public sealed class ConsoleUser : IdentityUser

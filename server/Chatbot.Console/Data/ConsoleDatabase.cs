@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Console.Data;
+namespace Chatbot.CounsellorConsole.Data;
 
 public enum ConsoleDatabaseProvider
 {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Console.Data;
+namespace Chatbot.CounsellorConsole.Data;
 
 /// <summary>Brings the console's tables to the latest migration (its own history table, apart from the chat's).</summary>
 public sealed class ConsoleDatabaseMigrator(IDbContextFactory<ConsoleDbContext> contexts)

@@ -1,9 +1,9 @@
-using Chatbot.Console.Accounts;
+using Chatbot.CounsellorConsole.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Console.Data;
+namespace Chatbot.CounsellorConsole.Data;
 
 /// <summary>
 /// The console's own state, beside the chat's in the same database but with its own tables (<c>console_…</c>) and its

@@ -1,4 +1,4 @@
-namespace Chatbot.Console.Data;
+namespace Chatbot.CounsellorConsole.Data;
 
 /// <summary>
 /// A counsellor's work on one handoff request: who claimed it, when they first answered, when and how it was resolved.

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
-namespace Chatbot.Console.Data;
+namespace Chatbot.CounsellorConsole.Data;
 
 /// <summary>Production: the console's tables in the chat's PostgreSQL database, migrated from Data/Migrations/Postgres.</summary>
 public sealed class PostgresConsoleDbContext(DbContextOptions<PostgresConsoleDbContext> options) : ConsoleDbContext(options);

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
-namespace Chatbot.Console.Data;
+namespace Chatbot.CounsellorConsole.Data;
 
 /// <summary>The embedded default: the console's tables in the chat's SQLite file, migrated from Data/Migrations/Sqlite.</summary>
 public sealed class SqliteConsoleDbContext(DbContextOptions<SqliteConsoleDbContext> options) : ConsoleDbContext(options);

@@ -1,8 +1,8 @@
-using Chatbot.Console.Data;
+using Chatbot.CounsellorConsole.Data;
 using Chatbot.Privacy;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Console.Inbox;
+namespace Chatbot.CounsellorConsole.Inbox;
 
 /// <summary>One line of the inbox: the request and the console's work on it.</summary>
 public sealed record InboxItem(HandoffRequestView Request, HandoffCase? Case)

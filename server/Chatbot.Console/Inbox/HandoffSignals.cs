@@ -1,4 +1,4 @@
-namespace Chatbot.Console.Inbox;
+namespace Chatbot.CounsellorConsole.Inbox;
 
 /// <summary>
 /// Tells open inbox pages on this instance that a handoff request was made or changed, so they refresh at once.

@@ -1,6 +1,6 @@
 using Dongyang.Chat.Protocol;
 
-namespace Chatbot.Console.Inbox;
+namespace Chatbot.CounsellorConsole.Inbox;
 
 /// <summary>A customer's request for a counsellor, as the chat database holds it.</summary>
 /// <param name="HandoffId">The request's id.</param>

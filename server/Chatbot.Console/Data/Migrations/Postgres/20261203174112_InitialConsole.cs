@@ -4,7 +4,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Chatbot.Console.Data.Migrations.Postgres
+namespace Chatbot.CounsellorConsole.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class InitialConsole : Migration

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Chatbot.Console.Data.Migrations.Sqlite
+namespace Chatbot.CounsellorConsole.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class InitialConsole : Migration

@@ -1,12 +1,12 @@
 using Chatbot.Api.Admin;
 using Chatbot.Api.Persistence;
-using Chatbot.Console.Inbox;
+using Chatbot.CounsellorConsole.Inbox;
 using Chatbot.Data;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Api.Console;
+namespace Chatbot.Api.CounsellorConsole;
 
 /// <summary>
 /// The console's view of the chat: handoff requests from the chat database, transcripts from <see cref="ConversationStore"/>,

@@ -1,9 +1,9 @@
 using Chatbot.Api.Persistence;
-using Chatbot.Console;
+using Chatbot.CounsellorConsole;
 
-namespace Chatbot.Api.Console;
+namespace Chatbot.Api.CounsellorConsole;
 
-/// <summary>Mounts the counsellor console (Chatbot.Console) in this host, on the chat's own database.</summary>
+/// <summary>Mounts the counsellor console (Chatbot.CounsellorConsole) in this host, on the chat's own database.</summary>
 internal static class ConsoleApiExtensions
 {
     public static IServiceCollection AddConsole(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
