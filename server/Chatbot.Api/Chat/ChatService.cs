@@ -1,3 +1,4 @@
+using Chatbot.Counselling;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Chatbot.Api.Limits;
@@ -23,6 +24,7 @@ internal sealed partial class ChatService(
     ConversationAccess access,
     ConversationFeed feed,
     IOptions<RequestLimitOptions> limits,
+    CounsellorLine counsellors,
     ILogger<ChatService> logger)
 {
     /// <summary>Validates and stores the question. Throws <see cref="ChatRequestException"/> for a request that cannot be taken.</summary>
@@ -144,7 +146,8 @@ internal sealed partial class ChatService(
         {
             yield return new DeltaEvent(stored.Content);
             yield return new CitationsEvent(ConversationStore.ReadCitations(stored));
-            yield return new CompletedEvent(stored.ConversationId, stored.Id, stored.Grounded ?? false, ConversationStore.ReadSuggestions(stored));
+            // A replayed answer offers a counsellor when it was not grounded (a decline, a lookup it cannot make).
+            yield return new CompletedEvent(stored.ConversationId, stored.Id, stored.Grounded ?? false, ConversationStore.ReadSuggestions(stored)) { OffersHandoff = stored.Grounded == false };
             yield break;
         }
 
@@ -210,7 +213,7 @@ internal sealed partial class ChatService(
             if (engineFailure is not null)
             {
                 LogEngineFailed(logger, engineFailure, question.ConversationId);
-                yield return new ErrorEvent(ChatErrorMessages.AnswerUnavailable, ChatErrorMessages.ForCode(ChatErrorMessages.AnswerUnavailable));
+                yield return new ErrorEvent(ChatErrorMessages.AnswerUnavailable, ChatErrorMessages.ForCode(ChatErrorMessages.AnswerUnavailable, counsellors));
             }
 
             yield break;
@@ -219,7 +222,7 @@ internal sealed partial class ChatService(
         var answer = await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Complete, finished.Grounded, citations, finished.Suggestions, CancellationToken.None);
         ChatTelemetry.AnswerEnded(finished.Grounded ? "answered" : "declined", clock.Elapsed);
         await feed.PublishAsync(answer, turn.ConnectionId);
-        yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions);
+        yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions) { OffersHandoff = finished.OffersHandoff };
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The answering engine failed in conversation {ConversationId}")]

@@ -188,6 +188,55 @@ public static class KoreanText
         return word;
     }
 
+    /// <summary>True for a question written in English rather than Korean: no Hangul, and some Latin words.</summary>
+    public static bool IsEnglish(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return !text.Any(IsHangulSyllable) && text.Count(char.IsAsciiLetter) >= 3;
+    }
+
+    /// <summary>
+    /// The Korean words of an English question, through the bilingual glossary (<see cref="Lexicon.EnglishGlossary"/>):
+    /// each glossary term found, longest first and as whole words (a plural -s allowed), in the order they occur, plus
+    /// the question's numbers. Words the glossary does not know ("how", "my") carry no topic and are dropped, so
+    /// "How do I change the beneficiary?" is searched as "변경 수익자".
+    /// </summary>
+    public static string EnglishToKorean(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lower = " " + Normalize(text).ToLowerInvariant().Replace('’', '\'') + " ";
+        var found = new List<(int At, string Korean)>();
+        var taken = new bool[lower.Length];
+        foreach (var (english, korean) in Lexicon.EnglishGlossary)
+        {
+            var from = 0;
+            while ((from = lower.IndexOf(english, from, StringComparison.Ordinal)) >= 0)
+            {
+                var end = from + english.Length;
+                if (end < lower.Length && lower[end] == 's')
+                {
+                    end++;
+                }
+
+                var whole = !char.IsAsciiLetterOrDigit(lower[from - 1]) && !char.IsAsciiLetterOrDigit(lower[end]);
+                if (whole && !taken.AsSpan(from, end - from).Contains(true))
+                {
+                    taken.AsSpan(from, end - from).Fill(true);
+                    found.Add((from, korean));
+                }
+
+                from = end;
+            }
+        }
+
+        foreach (var number in System.Text.RegularExpressions.Regex.Matches(lower, @"\d[\d,.]*").Cast<System.Text.RegularExpressions.Match>())
+        {
+            found.Add((number.Index, number.Value));
+        }
+
+        return string.Join(' ', found.OrderBy(f => f.At).Select(f => f.Korean));
+    }
+
     /// <summary>True for a precomposed Hangul syllable (가–힣).</summary>
     public static bool IsHangulSyllable(char c) => c is >= '\uAC00' and <= '\uD7A3';
 
@@ -258,6 +307,11 @@ public static class KoreanText
     {
         ArgumentNullException.ThrowIfNull(query);
         var text = Normalize(query);
+        if (IsEnglish(text))
+        {
+            text = EnglishToKorean(text);
+        }
+
         foreach (var (from, to) in Lexicon.QueryRewrites)
         {
             text = text.Replace(from, to, StringComparison.Ordinal);
