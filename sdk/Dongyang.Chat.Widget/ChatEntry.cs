@@ -21,6 +21,9 @@ internal sealed class ChatEntry
 
     public IReadOnlyList<string> Suggestions { get; set; } = [];
 
+    /// <summary>The server offers a human counsellor with this answer: it shows a "상담원 연결" button.</summary>
+    public bool OffersHandoff { get; set; }
+
     public int? Rating { get; set; }
 
     public bool CommentOpen { get; set; }
