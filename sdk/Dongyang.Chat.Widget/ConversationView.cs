@@ -8,23 +8,27 @@ namespace Dongyang.Chat.Widget;
 /// "new message" button, and clicks on citation markers, which live inside rendered Markdown where Blazor cannot
 /// attach handlers. Attached again whenever the list is rendered anew (the floating panel closes and opens).
 /// </summary>
-internal sealed class ConversationView(IJSRuntime js) : IAsyncDisposable
+internal sealed class ConversationView(IJSRuntime js, string contentPath) : IAsyncDisposable
 {
-    private const string ModulePath = "./_content/Dongyang.Chat.Widget/conversation-view.js";
+    /// <summary>Where a Razor class library's files are served, relative to the app's base address, by default.</summary>
+    public const string DefaultContentPath = "./_content/Dongyang.Chat.Widget/";
     private IJSObjectReference? module;
     private IJSObjectReference? follower;
     private ElementReference attachedTo;
+    private bool attaching;
+    private bool unavailable;
 
     public async Task AttachAsync(ElementReference messages, ElementReference jumpButton, DotNetObjectReference<DongyangChat> component)
     {
-        if (follower is not null && attachedTo.Id == messages.Id)
+        if (attaching || unavailable || (follower is not null && attachedTo.Id == messages.Id))
         {
             return;
         }
 
+        attaching = true;
         try
         {
-            module ??= await js.InvokeAsync<IJSObjectReference>("import", ModulePath);
+            module ??= await js.InvokeAsync<IJSObjectReference>("import", contentPath.TrimEnd('/') + "/conversation-view.js");
             if (module is null)
             {
                 return; // A renderer without a browser (tests, prerendering).
@@ -36,7 +40,13 @@ internal sealed class ConversationView(IJSRuntime js) : IAsyncDisposable
         }
         catch (Exception e) when (e is JSException or JSDisconnectedException or InvalidOperationException or TaskCanceledException)
         {
-            // The conversation still works without following; the customer scrolls by hand.
+            // The conversation still works without following; the customer scrolls by hand. Asking again on every
+            // render would only repeat the failure.
+            unavailable = true;
+        }
+        finally
+        {
+            attaching = false;
         }
     }
 

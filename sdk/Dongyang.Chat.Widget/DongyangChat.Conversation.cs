@@ -27,6 +27,13 @@ public sealed partial class DongyangChat
     [Inject]
     private IJSRuntime JS { get; set; } = null!;
 
+    /// <summary>
+    /// Where this library's static files (<c>conversation-view.js</c>) are served: <c>_content/Dongyang.Chat.Widget/</c>
+    /// under the app's base address unless the app moves its static web assets (<c>StaticWebAssetBasePath</c>).
+    /// </summary>
+    [Parameter]
+    public string? ContentPath { get; set; }
+
     /// <summary>The counsellor line as the server configures it, to show wherever the chat cannot help.</summary>
     private string? ContactText => counsellor is { } line
         ? string.Format(CultureInfo.InvariantCulture, Strings.CounsellorContact, line.Phone, line.Hours)
@@ -138,7 +145,7 @@ public sealed partial class DongyangChat
         StateHasChanged();
     }
 
-    private Task WarnDeveloperAsync(string message) => (view ??= new ConversationView(JS)).WarnAsync(message);
+    private Task WarnDeveloperAsync(string message) => (view ??= new ConversationView(JS, ContentPath ?? ConversationView.DefaultContentPath)).WarnAsync(message);
 
     private async Task AttachViewAsync()
     {
@@ -148,7 +155,7 @@ public sealed partial class DongyangChat
         }
 
         self ??= DotNetObjectReference.Create(this);
-        await (view ??= new ConversationView(JS)).AttachAsync(messagesElement, jumpButton, self);
+        await (view ??= new ConversationView(JS, ContentPath ?? ConversationView.DefaultContentPath)).AttachAsync(messagesElement, jumpButton, self);
         if (focusSource && openSource is not null)
         {
             focusSource = false;
@@ -172,14 +179,6 @@ public sealed partial class DongyangChat
         self?.Dispose();
         resources?.Dispose();
     }
-
-    /// <summary>Where the browser brings an entry into view when it appears: the customer's own question pins the view to the bottom.</summary>
-    private static string? RevealOf(EntryKind kind) => kind switch
-    {
-        EntryKind.User => "bottom",
-        EntryKind.Notice => "nearest",
-        _ => null,
-    };
 
     private string HandoffText(string phone, string hours) =>
         string.Format(CultureInfo.InvariantCulture, Strings.HandoffAnswer, phone, hours);

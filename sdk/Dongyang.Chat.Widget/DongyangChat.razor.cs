@@ -186,6 +186,7 @@ public sealed partial class DongyangChat
             Kind = EntryKind.User,
             Text = text,
             Status = EntryStatus.Queued,
+            Reveal = "bottom",
         };
         entries.Add(question);
         outbox.Enqueue(question);
@@ -629,7 +630,7 @@ public sealed partial class DongyangChat
             text = Strings.HandoffFailed;
         }
 
-        entries.Add(new ChatEntry { Key = Guid.NewGuid().ToString("N"), Kind = EntryKind.Notice, Text = text });
+        entries.Add(new ChatEntry { Key = Guid.NewGuid().ToString("N"), Kind = EntryKind.Notice, Text = text, Reveal = "nearest" });
     }
 
     private async Task ToggleAsync() => await SetOpenAsync(!Open);

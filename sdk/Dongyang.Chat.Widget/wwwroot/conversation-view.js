@@ -11,8 +11,14 @@ export function follow(container, jumpButton, dotnet) {
   const toBottom = (smooth) => container.scrollTo({ top: container.scrollHeight, behavior: smooth ? "smooth" : "instant" });
   const showJump = (show) => { if (jumpButton) jumpButton.hidden = !show; };
 
+  // Scroll events arrive a frame late, when more of the answer may already have landed: judge by direction, not by
+  // distance. Only the customer scrolls up (this code scrolls down); at the bottom the view follows again.
+  let lastTop = container.scrollTop;
   const onScroll = () => {
-    pinned = atBottom();
+    const top = container.scrollTop;
+    if (atBottom()) pinned = true;
+    else if (top < lastTop - 1) pinned = false;
+    lastTop = top;
     if (pinned) showJump(false);
   };
 
