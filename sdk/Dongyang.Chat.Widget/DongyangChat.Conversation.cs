@@ -140,9 +140,10 @@ public sealed partial class DongyangChat
                 refusal = Strings.ForError(code);
                 await OnError.InvokeAsync(refusal);
             }
-        }
 
-        StateHasChanged();
+            // Only then is anything new on screen (the counsellor line shows beside a refusal).
+            StateHasChanged();
+        }
     }
 
     private Task WarnDeveloperAsync(string message) => (view ??= new ConversationView(JS, ContentPath ?? ConversationView.DefaultContentPath)).WarnAsync(message);
