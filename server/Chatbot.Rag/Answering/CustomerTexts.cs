@@ -64,11 +64,6 @@ public sealed class CustomerTexts
         ? $"죄송합니다. 지금은 안내 문서를 검색할 수 없어 답변을 드리기 어렵습니다. 잠시 후 다시 시도하시거나 {Line(language)}으로 문의해 주세요."
         : $"Sorry, I cannot search our documents right now. Please try again shortly or call {Line(language)}.";
 
-    /// <summary>The model's stream stopped after part of its answer was shown.</summary>
-    public static string Interrupted(CustomerLanguage language) => language == CustomerLanguage.Korean
-        ? "\n\n(답변 생성이 중단되어, 안내 문서의 관련 내용을 그대로 옮겨 드립니다.)\n"
-        : "\n\n(The answer was interrupted; here is the relevant text of our documents.)\n";
-
     /// <summary>The customer asks for a person.</summary>
     public string HumanRequest(CustomerLanguage language)
     {

@@ -16,9 +16,11 @@ namespace Chatbot.Rag.Answering;
 /// <summary>
 /// Answers with a language model over <see cref="IChatClient"/>, grounded in the retrieved passages: the model sees
 /// numbered sources and the masked question, its inline markers become structured citations, and its follow-up block
-/// becomes suggestions. Deltas are streamed as the model streams them. Low retrieval confidence declines without
-/// calling the model; a model error or timeout falls back to <see cref="ExtractiveAnswerer"/> on the same retrieval,
-/// so the customer always gets an answer. Personal-verdict questions get the rule and a referral, never a verdict,
+/// becomes suggestions. The model's answer is read whole and checked before any of it is shown: NOT_IN_SOURCES becomes
+/// a decline with a handoff offer, and an answer citing an unknown source, citing nothing or stating a figure its cited
+/// sources do not hold is replaced by <see cref="ExtractiveAnswerer"/>'s answer on the same retrieval, as is any model
+/// error or timeout, so the customer always gets a whole answer. Retrieval below the model floor, or a topic the
+/// documents never name, declines without calling the model. Personal-verdict questions get the rule and a referral, never a verdict,
 /// and every grounded answer ends with the note that the 약관 govern.
 /// </summary>
 public sealed partial class GroundedChatAnswerer : IChatAnswerer
