@@ -49,7 +49,7 @@ public sealed class RagOptions
     /// question is about something else and is declined (0–1; 1 turns the rule off).
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MaxUnknownWordShare { get; set; } = 0.67;
+    public double MaxUnknownWordShare { get; set; } = 0.66;
 
     /// <summary>
     /// With a model configured, the relevance (0–1) retrieval must reach for the model to be asked at all. Low: it only

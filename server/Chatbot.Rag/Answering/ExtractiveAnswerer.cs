@@ -238,6 +238,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                     + (0.05 * (passages.Count - rank) / passages.Count)
                     - (isRow ? 0.1 : 0)
                     - (IsFragment(text) ? 0.15 : 0)
+                    - (ContinuesAnother(text) ? 0.1 : 0)
                     + (Defines(text, definitionTerms) ? 0.2 : 0)
                     + (asks is { } asked && asked.IsMatch(text) ? 0.15 : 0)
                     - (preamble ? 0.1 : 0);
@@ -477,6 +478,13 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     /// <summary>A list item or phrase that does not end like a sentence reads badly when quoted alone.</summary>
     private static bool IsFragment(string text) =>
         ListNumber().IsMatch(text) || !(text.EndsWith('.') || text.EndsWith('?') || text.EndsWith('!') || text.EndsWith(')'));
+
+    /// <summary>A sentence that opens by continuing the one before it ("다만 …", "이 경우 …") cannot lead an answer alone.</summary>
+    private static bool ContinuesAnother(string text)
+    {
+        var start = LeadingClauseMark().Replace(text, "");
+        return Lexicon.ContinuationOpeners.Any(o => start.StartsWith(o, StringComparison.Ordinal) && (o.EndsWith(' ') || o.EndsWith(',') || (start.Length > o.Length && start[o.Length] is ' ' or ',')));
+    }
 
     /// <summary>For "X이 뭐예요?" questions: a sentence that starts by saying what X is, e.g. "해지환급금은 … 금액입니다.".</summary>
     private static bool Defines(string sentence, string[] terms)

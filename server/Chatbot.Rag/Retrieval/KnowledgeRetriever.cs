@@ -230,7 +230,9 @@ public sealed class KnowledgeRetriever
             }
         }
 
-        return nouns > 0 && unknownNouns >= maxUnknownShare * nouns ? groups.First(g => !g.Tokens.Any(t => statistics.DocumentFrequency(t) > 0) && !g.IsPredicate && !IsContextWord(g.Word)).Word : null;
+        return nouns > 0 && unknownNouns >= (maxUnknownShare * nouns) - 1e-9
+            ? groups.First(g => !g.Tokens.Any(t => statistics.DocumentFrequency(t) > 0) && !g.IsPredicate && !IsContextWord(g.Word)).Word
+            : null;
     }
 
     /// <summary>Embeds a text with the configured generator.</summary>

@@ -61,6 +61,9 @@ public static class Lexicon
     /// <summary>Suffixes that make a word a company or product name (생명, 화재, 보험): "X생명" with an unknown X is another insurer.</summary>
     public static IReadOnlyList<string> NameSuffixes => Loaded.Value.NameSuffixes;
 
+    /// <summary>Sentence openers that continue the sentence before (다만, 또한, 이 경우 …), longest first.</summary>
+    public static IReadOnlyList<string> ContinuationOpeners => Loaded.Value.ContinuationOpeners;
+
     /// <summary>English insurance terms and phrases, longest first, with the Korean words the documents use.</summary>
     public static IReadOnlyList<(string English, string Korean)> EnglishGlossary => Loaded.Value.EnglishGlossary;
 
@@ -106,7 +109,8 @@ public static class Lexicon
         Words("context-words.tsv").ToFrozenSet(StringComparer.Ordinal),
         Words("topic-nouns.tsv").ToFrozenSet(StringComparer.Ordinal),
         LongestFirst(Words("name-suffixes.tsv")),
-        Pairs("english-glossary.tsv").Select(p => (p.Key.ToLowerInvariant(), p.Value)).OrderByDescending(p => p.Item1.Length).ToList());
+        Pairs("english-glossary.tsv").Select(p => (p.Key.ToLowerInvariant(), p.Value)).OrderByDescending(p => p.Item1.Length).ToList(),
+        LongestFirst(Words("continuation-openers.tsv")));
 
     private static List<string> Words(string fileName)
     {
@@ -164,5 +168,6 @@ public static class Lexicon
         FrozenSet<string> ContextWords,
         FrozenSet<string> TopicNouns,
         IReadOnlyList<string> NameSuffixes,
-        IReadOnlyList<(string, string)> EnglishGlossary);
+        IReadOnlyList<(string, string)> EnglishGlossary,
+        IReadOnlyList<string> ContinuationOpeners);
 }
