@@ -56,4 +56,16 @@ public sealed class LexiconTests
         Assert.Contains("여행", (IReadOnlySet<string>)Lexicon.ContextWords);
         Assert.Contains("무슨", (IReadOnlySet<string>)Lexicon.StopWords);
     }
+
+    [Theory]
+    [InlineData("How do I file a claim with Hanwha Life instead?", "Hanwha Life")]
+    [InlineData("Is Kyobo Life Insurance cheaper?", "Kyobo Life")]
+    [InlineData("Can I move my policy to DB Insurance?", "DB Insurance")]
+    [InlineData("How do I file a claim with Dongyang Life?", null)]
+    [InlineData("Does whole life insurance pay for surgery?", null)]
+    [InlineData("Whole Life policies: can I borrow against them?", null)]
+    public void An_English_question_naming_another_company_is_recognised(string question, string? company)
+    {
+        Assert.Equal(company, KoreanText.ForeignEnglishCompany(question));
+    }
 }

@@ -145,7 +145,8 @@ public sealed class KnowledgeRetriever
             .ToList();
 
         var confidence = passages.Count == 0 ? 0 : passages.Max(p => p.Relevance);
-        var uncoveredTopic = UncoveredTopic(groups, statistics, hits.Select(h => h.Chunk), _options.MaxUnknownWordShare);
+        var uncoveredTopic = (KoreanText.IsEnglish(question) ? KoreanText.ForeignEnglishCompany(question) : null)
+            ?? UncoveredTopic(groups, statistics, hits.Select(h => h.Chunk), _options.MaxUnknownWordShare);
         var confident = confidence >= _options.DeclineThreshold && uncoveredTopic is null;
         return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confident, uncoveredTopic);
     }

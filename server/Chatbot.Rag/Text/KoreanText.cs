@@ -196,6 +196,34 @@ public static class KoreanText
     }
 
     /// <summary>
+    /// A company named in an English question that the glossary does not know ("Hanwha Life", "Kyobo Life Insurance"):
+    /// a capitalised word before a company-name suffix (<see cref="Lexicon.EnglishNameSuffixes"/>), where neither the
+    /// word nor the whole name is a glossary term; null when there is none. "Dongyang Life" and "Whole Life" are terms.
+    /// </summary>
+    public static string? ForeignEnglishCompany(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var words = System.Text.RegularExpressions.Regex.Matches(text, @"[A-Za-z][A-Za-z'-]*").Select(m => m.Value).ToList();
+        var glossary = Lexicon.EnglishGlossary.Select(e => e.English).ToHashSet(StringComparer.Ordinal);
+        for (var i = 1; i < words.Count; i++)
+        {
+            var name = words[i - 1];
+            if (!Lexicon.EnglishNameSuffixes.Contains(words[i]) || !char.IsUpper(name[0]) || (i == 1 && name.Length <= 4 && !name.All(char.IsUpper)))
+            {
+                continue;
+            }
+
+            var lower = name.ToLowerInvariant();
+            if (!glossary.Contains(lower) && !glossary.Contains($"{lower} {words[i].ToLowerInvariant()}") && !Lexicon.EnglishNameSuffixes.Contains(name))
+            {
+                return $"{name} {words[i]}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The Korean words of an English question, through the bilingual glossary (<see cref="Lexicon.EnglishGlossary"/>):
     /// each glossary term found, longest first and as whole words (a plural -s allowed), in the order they occur, plus
     /// the question's numbers. Words the glossary does not know ("how", "my") carry no topic and are dropped, so

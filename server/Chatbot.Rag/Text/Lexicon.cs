@@ -64,6 +64,9 @@ public static class Lexicon
     /// <summary>Sentence openers that continue the sentence before (다만, 또한, 이 경우 …), longest first.</summary>
     public static IReadOnlyList<string> ContinuationOpeners => Loaded.Value.ContinuationOpeners;
 
+    /// <summary>Words that end an English company name ("Hanwha Life", "DB Insurance"), case as written.</summary>
+    public static IReadOnlyList<string> EnglishNameSuffixes => Loaded.Value.EnglishNameSuffixes;
+
     /// <summary>English insurance terms and phrases, longest first, with the Korean words the documents use.</summary>
     public static IReadOnlyList<(string English, string Korean)> EnglishGlossary => Loaded.Value.EnglishGlossary;
 
@@ -110,7 +113,8 @@ public static class Lexicon
         Words("topic-nouns.tsv").ToFrozenSet(StringComparer.Ordinal),
         LongestFirst(Words("name-suffixes.tsv")),
         Pairs("english-glossary.tsv").Select(p => (p.Key.ToLowerInvariant(), p.Value)).OrderByDescending(p => p.Item1.Length).ToList(),
-        LongestFirst(Words("continuation-openers.tsv")));
+        LongestFirst(Words("continuation-openers.tsv")),
+        Words("english-name-suffixes.tsv"));
 
     private static List<string> Words(string fileName)
     {
@@ -169,5 +173,6 @@ public static class Lexicon
         FrozenSet<string> TopicNouns,
         IReadOnlyList<string> NameSuffixes,
         IReadOnlyList<(string, string)> EnglishGlossary,
-        IReadOnlyList<string> ContinuationOpeners);
+        IReadOnlyList<string> ContinuationOpeners,
+        IReadOnlyList<string> EnglishNameSuffixes);
 }
