@@ -41,6 +41,8 @@
 .p.o{display:block!important}
 .left .l{left:20px!important;right:auto!important}
 .left .p{left:20px!important;right:auto!important}
+.n .l{display:none!important}
+.n .p{bottom:20px!important}
 iframe{all:initial!important;display:block!important;width:100%!important;height:100%!important;border:0!important}
 .f{all:initial!important;display:block!important;padding:24px!important;font:15px/1.6 system-ui,sans-serif!important;color:#1a1a1a!important}
 .f button{all:initial!important;display:inline-block!important;margin:16px 8px 0 0!important;padding:8px 16px!important;border-radius:8px!important;background:var(--c,#b3261e)!important;color:#fff!important;font:600 14px system-ui,sans-serif!important;cursor:pointer!important}
@@ -53,7 +55,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
   try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch { sheet = null; }
 
   class DongyangChat extends HTMLElement {
-    static get observedAttributes() { return ["lang", "position", "primary-color", "open"]; }
+    static get observedAttributes() { return ["lang", "position", "primary-color", "open", "launcher"]; }
 
     constructor() {
       super();
@@ -105,10 +107,11 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       if (this.hasAttribute("open")) this.open();
 
       // Calls queued on the page before this script loaded: (window.dongyangChat = window.dongyangChat || []).push(["open"]).
+      // The first element on the page owns the queue from then on, whether or not anything was queued.
       const pending = window.dongyangChat;
-      if (Array.isArray(pending) && this === document.querySelector("dongyang-chat")) {
-        window.dongyangChat = { push: (c) => this._call(c) };
-        pending.forEach((c) => this._call(c));
+      if ((pending === undefined || Array.isArray(pending)) && this === document.querySelector("dongyang-chat")) {
+        window.dongyangChat = { owner: this, push: (c) => this._call(c) };
+        (pending || []).forEach((c) => this._call(c));
       }
     }
 
@@ -117,6 +120,25 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       document.removeEventListener("securitypolicyviolation", this._onViolation);
     }
 
+    // Removes the chat from the page: the frame (and the connection it holds), the launcher and every listener. The
+    // conversation stays on the server; a new element on the page picks it up again (reset() starts a new one).
+    destroy() {
+      if (this._destroyed) return;
+      this._destroyed = true;
+      clearTimeout(this._watch);
+      if (this._frame) this._frame.remove();
+      this._frame = null;
+      this._ready = false;
+      this._queue = [];
+      if (window.dongyangChat && window.dongyangChat.owner === this) window.dongyangChat = [];
+      this._emit("destroy");
+      this.remove();
+    }
+
+    // For a page that opens the chat from its own button (launcher="none" does the same from the markup).
+    hideLauncher() { this.setAttribute("launcher", "none"); }
+    showLauncher() { this.removeAttribute("launcher"); }
+
     attributeChangedCallback(name) {
       if (!this._drawn) return;
       if (name === "open") { if (this.hasAttribute("open")) this.open(); else this.close(); }
@@ -124,12 +146,13 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     }
 
     open() {
+      if (this._destroyed) return;
       this._load();
       if (this._open) return;
       this._open = true;
       this._panel.classList.add("o");
       this._launcher.classList.add("x");
-      this._unread = 0;
+      this._setUnread(0);
       this._style();
       this._post({ type: "open" });
       if (this._ready) this._frame.focus();
@@ -164,14 +187,21 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     reset() { this._post({ type: "reset" }); }
 
     _call(c) {
-      if (Array.isArray(c) && ["open", "close", "toggle", "send", "setUser", "reset"].includes(c[0])) this[c[0]](...c.slice(1));
+      if (Array.isArray(c) && ["open", "close", "toggle", "send", "setUser", "reset", "hideLauncher", "showLauncher", "destroy"].includes(c[0])) this[c[0]](...c.slice(1));
+    }
+
+    // The count of answers that arrived while the chat was closed, shown on the launcher and told to the page.
+    _setUnread(count) {
+      if (count === this._unread) return;
+      this._unread = count;
+      this._emit("unread", { count });
     }
 
     _lang() { return this.getAttribute("lang") === "en" ? "en" : "ko"; }
 
     _style() {
       const t = text[this._lang()];
-      this._wrap.className = this.getAttribute("position") === "bottom-left" ? "left" : "";
+      this._wrap.className = (this.getAttribute("position") === "bottom-left" ? "left" : "") + (this.getAttribute("launcher") === "none" ? " n" : "");
       const color = this.getAttribute("primary-color");
       if (color && CSS.supports("color", color)) this._wrap.style.setProperty("--c", color);
       this._launcher.setAttribute("aria-label", this._open ? t.close : t.open);
@@ -182,7 +212,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     }
 
     _load() {
-      if (this._frame) return;
+      if (this._frame || this._destroyed) return;
       const q = new URLSearchParams({ id: this._id, origin: location.origin, lang: this._lang() });
       if (this._user) q.set("user", "1");
       for (const [attr, key] of [["site-key", "siteKey"], ["title", "title"], ["greeting", "greeting"], ["primary-color", "color"]]) {
@@ -272,7 +302,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       } else if (m.type === "close") {
         this.close();
       } else if (m.type === "message") {
-        if (!this._open) { this._unread++; this._style(); }
+        if (!this._open) { this._setUnread(this._unread + 1); this._style(); }
         this._emit("message", m.detail);
       } else if (m.type === "error") {
         this._emit("error", m.detail);
