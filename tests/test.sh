@@ -34,6 +34,8 @@ fi
 apt_install chromium fonts-noto-cjk
 command -v npm >/dev/null 2>&1 || apt_install npm
 command -v dockerfile-utils >/dev/null 2>&1 || as_root npm install -g --no-audit --no-fund dockerfile-utils@0.16.3 >/dev/null
+# The loader's TypeScript declarations are type-checked with tsc (tests/Chatbot.Widget.E2E.Tests/LoaderApiTests.cs).
+command -v tsc >/dev/null 2>&1 || as_root npm install -g --no-audit --no-fund typescript@5.9.3 >/dev/null
 
 # PostgreSQL 17 + pgvector on loopback; the PostgreSQL tests fail without it.
 CHATBOT_TEST_POSTGRES=${CHATBOT_TEST_POSTGRES:-$(as_root bash deploy/scripts/postgres-test-server.sh start)}

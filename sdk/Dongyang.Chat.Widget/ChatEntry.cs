@@ -21,6 +21,16 @@ internal sealed class ChatEntry
 
     public IReadOnlyList<string> Suggestions { get; set; } = [];
 
+    /// <summary>The server offers a human counsellor with this answer: it shows a "상담원 연결" button.</summary>
+    public bool OffersHandoff { get; set; }
+
+    /// <summary>
+    /// How the browser brings this entry into view when it first appears: <c>bottom</c> for the customer's own question
+    /// (the view follows again), <c>nearest</c> for what they just asked for; <see langword="null"/> for the rest, which
+    /// is followed only while the customer reads at the bottom.
+    /// </summary>
+    public string? Reveal { get; init; }
+
     public int? Rating { get; set; }
 
     public bool CommentOpen { get; set; }

@@ -1,3 +1,5 @@
+using Dongyang.Chat.Protocol;
+
 namespace Dongyang.Chat.Widget;
 
 /// <summary>Every text the chat shows, in Korean (the default) and English.</summary>
@@ -43,6 +45,17 @@ public sealed record ChatStrings
         ErrorConversationGone = "이전 대화를 찾을 수 없어 새 대화를 시작합니다.",
         ErrorIdentity = "로그인 정보를 확인할 수 없어 상담을 시작하지 못했습니다. 다시 로그인한 뒤 이용해 주세요.",
         ErrorSiteRefused = "이 사이트에서는 상담을 이용할 수 없습니다.",
+        ErrorOriginNotAllowed = "이 웹사이트에는 상담 챗봇 사용이 허용되어 있지 않아 채팅을 시작할 수 없습니다.",
+        ErrorUnavailable = "지금은 상담 챗봇 서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+        CounsellorContact = "급하신 용무는 고객센터 {0}({1})로 전화해 주세요.",
+        NewMessages = "새 메시지 ↓",
+        OpenSource = "출처 {0} 열기: {1}",
+        SourceLoading = "출처를 불러오고 있습니다…",
+        SourceMissing = "이 출처는 지금 지식 문서에 없습니다.",
+        SourceFailed = "출처를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.",
+        CloseSource = "출처 닫기",
+        ReadSource = "전문 보기",
+        OffersHandoff = "상담원 연결",
         StarterQuestions =
         [
             "보험금 청구할 때 필요한 서류는 뭐예요?",
@@ -91,6 +104,17 @@ public sealed record ChatStrings
         ErrorConversationGone = "The earlier conversation could not be found, so a new one starts.",
         ErrorIdentity = "Your sign-in could not be verified, so the chat could not start. Please sign in again.",
         ErrorSiteRefused = "Chat is not available on this site.",
+        ErrorOriginNotAllowed = "This website is not allowed to use the chat, so it cannot start here.",
+        ErrorUnavailable = "The chat server cannot be reached right now. Please try again in a moment.",
+        CounsellorContact = "For urgent matters, call our customer centre on {0} ({1}).",
+        NewMessages = "New message ↓",
+        OpenSource = "Open source {0}: {1}",
+        SourceLoading = "Loading the source…",
+        SourceMissing = "This source is no longer in the knowledge base.",
+        SourceFailed = "The source could not be loaded. Please try again in a moment.",
+        CloseSource = "Close source",
+        ReadSource = "Read in full",
+        OffersHandoff = "Talk to a counsellor",
         StarterQuestions =
         [
             "What documents do I need to file a claim?",
@@ -142,6 +166,17 @@ public sealed record ChatStrings
     public required string ErrorConversationGone { get; init; }
     public required string ErrorIdentity { get; init; }
     public required string ErrorSiteRefused { get; init; }
+    public required string ErrorOriginNotAllowed { get; init; }
+    public required string ErrorUnavailable { get; init; }
+    public required string CounsellorContact { get; init; }
+    public required string NewMessages { get; init; }
+    public required string OpenSource { get; init; }
+    public required string SourceLoading { get; init; }
+    public required string SourceMissing { get; init; }
+    public required string SourceFailed { get; init; }
+    public required string CloseSource { get; init; }
+    public required string ReadSource { get; init; }
+    public required string OffersHandoff { get; init; }
     public required IReadOnlyList<string> StarterQuestions { get; init; }
 #pragma warning restore CS1591
 
@@ -153,7 +188,9 @@ public sealed record ChatStrings
         "message_too_long" => ErrorTooLong,
         "conversation_not_found" => ErrorConversationGone,
         "identity_invalid" => ErrorIdentity,
-        "site_key_missing" or "site_key_invalid" or "site_key_disabled" or "origin_not_allowed" => ErrorSiteRefused,
+        ChatErrorCodes.OriginNotAllowed => ErrorOriginNotAllowed,
+        ChatErrorCodes.SiteKeyMissing or ChatErrorCodes.SiteKeyInvalid or ChatErrorCodes.SiteKeyDisabled => ErrorSiteRefused,
+        ChatErrorCodes.Unavailable => ErrorUnavailable,
         _ => ErrorGeneric,
     };
 }

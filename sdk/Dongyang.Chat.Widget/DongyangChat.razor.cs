@@ -120,16 +120,19 @@ public sealed partial class DongyangChat
 
     private bool IsOpen => Embedded || Open;
 
+    /// <summary>The server did not answer at all while the chat was still connecting: say so instead of "연결 중…".</summary>
+    private bool Unreachable => unreachable && connection != ChatConnectionState.Connected && !BrowserOffline;
+
     private ChatStrings Strings => ChatStrings.For(Lang);
 
-    private string ConnectionLabel => StatusText is null ? "connected" : refusal is not null ? "refused" : connection switch
+    private string ConnectionLabel => StatusText is null ? "connected" : refusal is not null ? "refused" : Unreachable ? "unavailable" : connection switch
     {
         ChatConnectionState.Connecting => "connecting",
         ChatConnectionState.Reconnecting when !BrowserOffline => "reconnecting",
         _ => "offline",
     };
 
-    private string? StatusText => refusal ?? connection switch
+    private string? StatusText => refusal ?? (Unreachable ? Strings.ErrorUnavailable : null) ?? connection switch
     {
         ChatConnectionState.Connected => null,
         ChatConnectionState.Connecting when !BrowserOffline => Strings.Connecting,
@@ -183,6 +186,7 @@ public sealed partial class DongyangChat
             Kind = EntryKind.User,
             Text = text,
             Status = EntryStatus.Queued,
+            Reveal = "bottom",
         };
         entries.Add(question);
         outbox.Enqueue(question);
@@ -237,6 +241,7 @@ public sealed partial class DongyangChat
             }
         }
 
+        await DisposeViewAsync();
         disposed.Dispose();
     }
 
@@ -297,6 +302,8 @@ public sealed partial class DongyangChat
             focusInput = false;
             await FocusInputAsync();
         }
+
+        await AttachViewAsync();
     }
 
     private static string KindClass(EntryKind kind) => kind switch
@@ -355,6 +362,7 @@ public sealed partial class DongyangChat
     private async Task StartAsync()
     {
         var client = chat;
+        _ = CheckConfigurationAsync();
         try
         {
             await client.ConnectAsync(disposed.Token);
@@ -421,6 +429,7 @@ public sealed partial class DongyangChat
 
         // The host hears of it before the status shows, so whoever reacts to what the customer sees also has the event.
         refusal = text;
+        await WarnDeveloperAsync($"Dongyang Chat ({e.Code}): {e.Message} See GET {ChatEndpoints.WidgetConfigurationPath}?siteKey=… for the fix.");
         await OnError.InvokeAsync(refusal);
         StateHasChanged();
     }
@@ -429,19 +438,7 @@ public sealed partial class DongyangChat
     {
         var pending = entries.Where(e => e.Status is EntryStatus.Queued or EntryStatus.Streaming).ToList();
         entries.Clear();
-        foreach (var message in history.Messages)
-        {
-            entries.Add(new ChatEntry
-            {
-                Key = message.Id.ToString("N"),
-                Kind = KindOf(message.Role),
-                Text = message.Content,
-                ClientMessageId = message.ClientMessageId,
-                MessageId = message.Role == "user" ? null : message.Id,
-                Citations = message.Citations,
-                Status = EntryStatus.Done,
-            });
-        }
+        entries.AddRange(EntriesOf(history));
 
         // What is still on its way stays, unless the server already has it.
         foreach (var entry in pending)
@@ -525,6 +522,7 @@ public sealed partial class DongyangChat
                     case CompletedEvent completed:
                         answer.MessageId = completed.MessageId;
                         answer.Suggestions = completed.Suggestions;
+                        answer.OffersHandoff = completed.OffersHandoff;
                         answer.Status = EntryStatus.Done;
                         break;
                     case ErrorEvent failure:
@@ -625,14 +623,14 @@ public sealed partial class DongyangChat
         try
         {
             var handoff = await chat.RequestHandoffAsync(disposed.Token);
-            text = string.Format(CultureInfo.InvariantCulture, Strings.HandoffAnswer, handoff.Phone, handoff.Hours);
+            text = HandoffText(handoff.Phone, handoff.Hours);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             text = Strings.HandoffFailed;
         }
 
-        entries.Add(new ChatEntry { Key = Guid.NewGuid().ToString("N"), Kind = EntryKind.Notice, Text = text });
+        entries.Add(new ChatEntry { Key = Guid.NewGuid().ToString("N"), Kind = EntryKind.Notice, Text = text, Reveal = "nearest" });
     }
 
     private async Task ToggleAsync() => await SetOpenAsync(!Open);
@@ -671,7 +669,11 @@ public sealed partial class DongyangChat
 
     private async Task OnPanelKeyDownAsync(KeyboardEventArgs e)
     {
-        if (e.Key == "Escape")
+        if (e.Key == "Escape" && openSource is not null)
+        {
+            await CloseSourceAsync();
+        }
+        else if (e.Key == "Escape")
         {
             await CloseAsync();
         }
@@ -681,6 +683,7 @@ public sealed partial class DongyangChat
         _ = InvokeAsync(async () =>
         {
             connection = e.State;
+            unreachable &= e.State != ChatConnectionState.Connected;
             StateHasChanged();
             if (e.Refusal is { } refused)
             {
@@ -728,6 +731,7 @@ public sealed partial class DongyangChat
                 ClientMessageId = message.ClientMessageId,
                 MessageId = message.Role == MessageRoles.User ? null : message.MessageId,
                 Citations = message.Citations,
+                OffersHandoff = message.OffersHandoff,
                 Status = EntryStatus.Done,
             });
             if (!IsOpen && message.Role != MessageRoles.User)

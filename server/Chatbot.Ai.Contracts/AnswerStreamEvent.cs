@@ -30,7 +30,11 @@ public sealed record AnswerCitationsEvent(IReadOnlyList<Citation> Citations) : A
 /// <summary>The answer is complete.</summary>
 /// <param name="Grounded">True when the answer quotes the knowledge base.</param>
 /// <param name="Suggestions">Follow-up questions.</param>
-public sealed record AnswerFinishedEvent(bool Grounded, IReadOnlyList<string> Suggestions) : AnswerStreamEvent;
+public sealed record AnswerFinishedEvent(bool Grounded, IReadOnlyList<string> Suggestions) : AnswerStreamEvent
+{
+    /// <summary>True when the answer offers a human counsellor; added, so older AI services that omit it mean false.</summary>
+    public bool OffersHandoff { get; init; }
+}
 
 /// <summary>The engine failed after the stream started.</summary>
 /// <param name="Code">A stable code, such as <c>engine_failed</c>.</param>

@@ -78,7 +78,7 @@ internal static partial class AiApi
                 {
                     AnswerDelta delta => new AnswerDeltaEvent(delta.Text),
                     AnswerCitations citations => new AnswerCitationsEvent(citations.Citations),
-                    AnswerFinished finished => new AnswerFinishedEvent(finished.Grounded, finished.Suggestions),
+                    AnswerFinished finished => new AnswerFinishedEvent(finished.Grounded, finished.Suggestions) { OffersHandoff = finished.OffersHandoff },
                     _ => throw new InvalidOperationException($"Unknown answer update {update.GetType().Name}."),
                 };
                 await WriteLineAsync(http, line, cancellationToken);

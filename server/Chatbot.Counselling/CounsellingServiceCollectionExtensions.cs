@@ -14,6 +14,12 @@ public static class CounsellingServiceCollectionExtensions
     public static IServiceCollection AddCounselling(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(CounsellorLine)))
+        {
+            // The engine and the host both need the line; it is bound once.
+            return services;
+        }
+
         services.AddOptions<CounsellorOptions>()
             .Bind(configuration.GetSection(CounsellorOptions.SectionName))
             .ValidateDataAnnotations()

@@ -34,7 +34,29 @@ public sealed class RagOptions
 
     /// <summary>Below this retrieval confidence (0–1) the bot declines instead of answering.</summary>
     [Range(0.0, 1.0)]
-    public double DeclineThreshold { get; set; } = 0.45;
+    public double DeclineThreshold { get; set; } = 0.35;
+
+    /// <summary>
+    /// How much a question word the documents never use counts against answering, relative to a word they do use
+    /// (0–1). Low, because such a word is mostly the customer's own context ("아들", "작년에"); not zero, because a
+    /// question made mostly of such words is about something else.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double UnknownWordWeight { get; set; } = 0.3;
+
+    /// <summary>
+    /// When at least this share of a question's nouns (context words aside) are words the documents never use, the
+    /// question is about something else and is declined (0–1; 1 turns the rule off).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MaxUnknownWordShare { get; set; } = 0.66;
+
+    /// <summary>
+    /// With a model configured, the relevance (0–1) retrieval must reach for the model to be asked at all. Low: it only
+    /// cuts plain noise; the model decides whether its sources answer (and says so when they do not).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double ModelRelevanceFloor { get; set; } = 0.15;
 
     /// <summary>How many passages retrieval returns.</summary>
     [Range(1, 50)]
@@ -50,13 +72,5 @@ public sealed class RagOptions
 
     /// <summary>The most supporting sentences an extractive answer quotes.</summary>
     [Range(1, 8)]
-    public int MaxAnswerSentences { get; set; } = 3;
-
-    /// <summary>The counsellor line given when the bot declines or a question needs a personal verdict.</summary>
-    [Required]
-    public string CounsellorPhone { get; set; } = "1588-0000";
-
-    /// <summary>The counsellor line's opening hours, in Korean.</summary>
-    [Required]
-    public string CounsellorHours { get; set; } = "평일 09:00~18:00";
+    public int MaxAnswerSentences { get; set; } = 4;
 }

@@ -1,3 +1,4 @@
+using Chatbot.Counselling;
 using Chatbot.Privacy;
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Embeddings;
@@ -40,6 +41,10 @@ public static class RagServiceCollectionExtensions
             .Bind(configuration.GetSection(RagOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        // Every customer text names the counsellor line as configured ("Counsellor" section).
+        services.AddCounselling(configuration);
+        services.TryAddSingleton<CustomerTexts>();
 
         // The model path, when configured, registers its chat client, embeddings and answerer first; the offline
         // defaults below then fill only what it left out.

@@ -6,7 +6,7 @@ namespace Chatbot.Cli.Tests;
 public sealed class EvalCommandTests : IDisposable
 {
     private static readonly string[] ContractFields =
-        ["questions", "recall_at_1", "recall_at_5", "mrr_at_10", "answer_contains_expected", "decline_accuracy", "citation_precision", "seconds"];
+        ["questions", "recall_at_1", "recall_at_5", "mrr_at_10", "answer_contains_expected", "decline_accuracy", "citation_precision", "seconds", "forbidden_rate"];
 
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("chatbot-cli-tests-");
 
@@ -33,6 +33,26 @@ public sealed class EvalCommandTests : IDisposable
         Assert.True(json.RootElement.GetProperty("decline_accuracy").GetDouble() >= 0.95, last);
         Assert.True(json.RootElement.GetProperty("citation_precision").GetDouble() >= 0.95, last);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work.FullName));
+    }
+
+    /// <summary>
+    /// The guard on the blind set (samples/eval/test.jsonl, written before the engine changes it judges and never tuned
+    /// on): its figures may not drop below what the engine reached when it was last measured (README, "Answer quality").
+    /// </summary>
+    [Fact]
+    public async Task The_blind_test_set_holds_the_figures_reached()
+    {
+        var result = await ChatbotCommand.RunAsync(
+            _work.FullName, "eval", "--corpus", Samples("knowledge"), "--questions", Samples("eval", "test.jsonl"), "--top", "10", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var last = result.Output.TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        Assert.True(json.RootElement.GetProperty("recall_at_5").GetDouble() >= 0.98, last);
+        Assert.True(json.RootElement.GetProperty("decline_accuracy").GetDouble() >= 0.885, last);
+        Assert.True(json.RootElement.GetProperty("answer_contains_expected").GetDouble() >= 0.78, last);
+        Assert.True(json.RootElement.GetProperty("citation_precision").GetDouble() >= 0.905, last);
+        Assert.True(json.RootElement.GetProperty("forbidden_rate").GetDouble() <= 0.28, last);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class EvaluationTests : IDisposable
         Assert.Equal(0.75, metrics.CitationPrecision);
         Assert.Equal(1.23, metrics.Seconds);
         Assert.Equal(
-            """{"questions":4,"recall_at_1":0.3333,"recall_at_5":1,"mrr_at_10":0.6111,"answer_contains_expected":0.3333,"decline_accuracy":0.75,"citation_precision":0.75,"seconds":1.23}""",
+            """{"questions":4,"recall_at_1":0.3333,"recall_at_5":1,"mrr_at_10":0.6111,"answer_contains_expected":0.3333,"decline_accuracy":0.75,"citation_precision":0.75,"seconds":1.23,"forbidden_rate":null}""",
             metrics.ToJson());
     }
 

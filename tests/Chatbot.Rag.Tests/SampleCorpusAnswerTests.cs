@@ -48,6 +48,19 @@ public sealed partial class SampleCorpusAnswerTests(SampleCorpusFixture corpus) 
         Assert.InRange(answer.Suggestions.Count, 2, 3);
     }
 
+    [Theory]
+    [InlineData("실효된보험 다시 살릴수 있어요?")]
+    [InlineData("보험료 못내서 실효된 보험 다시 살릴 수 있어요? 몇 년 안에 해야 돼요?")]
+    public async Task An_answer_does_not_open_with_a_caveat_that_continues_another_sentence(string question)
+    {
+        var answer = await corpus.Answerer.ComposeAsync(question);
+
+        Assert.True(answer.Grounded);
+        var first = answer.Pieces.First(p => Marker().IsMatch(p)).TrimStart();
+        Assert.False(first.StartsWith("다만", StringComparison.Ordinal), first);
+        Assert.Contains("3년", answer.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Quoted_sentences_are_verbatim_from_the_cited_passage()
     {

@@ -30,7 +30,7 @@ public sealed class ServiceRegistrationTests : IDisposable
         {
             ["Rag:DataDirectory"] = _directory.Combine("data"),
             ["Rag:KnowledgePath"] = _directory.Combine("knowledge"),
-            ["Rag:CounsellorPhone"] = "1588-1234",
+            ["Counsellor:Phone"] = "1588-1234",
         });
 
         var summary = await services.GetRequiredService<KnowledgeIngestor>().IngestDirectoryAsync();

@@ -59,9 +59,60 @@ public sealed class WidgetOriginTests(WidgetBrowser browser)
         await Expect(widget.Input).Not.ToBeVisibleAsync();
         Assert.Empty(hubRequests);
 
-        // The customer is told, instead of looking at an empty panel, and the page hears an error event.
-        await Expect(page.Locator("dongyang-chat [role=alert]")).ToContainTextAsync("채팅을 불러오지 못했습니다", new() { Timeout = 30_000 });
-        Assert.Equal("unavailable", await page.EvaluateAsync<string>("() => window.chatErrors[0]"));
+        // The customer is told why, instead of looking at an empty panel or "연결 중…", with the counsellor line the
+        // server is configured with; the page hears an error event with the distinct code.
+        var alert = page.Locator("dongyang-chat [role=alert]");
+        await Expect(alert).ToContainTextAsync("이 웹사이트에는 상담 챗봇 사용이 허용되어 있지 않아", new() { Timeout = 30_000 });
+        await Expect(alert).ToContainTextAsync($"고객센터 {(await ConfigurationAsync(siteKey)).GetProperty("counsellor").GetProperty("phone").GetString()}");
+        Assert.Equal("origin_not_allowed", await page.EvaluateAsync<string>("() => window.chatErrors[0]"));
+    }
+
+    [Fact]
+    public async Task A_refused_origin_tells_the_developer_the_fix_in_the_console()
+    {
+        var siteKey = await CreateSiteAsync(PartnerOrigin);
+        await using var context = await browser.NewContextAsync();
+        var page = await OpenPartnerPageAsync(context, "http://copycat.example", siteKey);
+        var warning = page.WaitForConsoleMessageAsync(new()
+        {
+            Predicate = m => m.Type == "warning" && m.Text.Contains("Dongyang Chat", StringComparison.Ordinal),
+            Timeout = 30_000,
+        });
+
+        await new WidgetPage(page).Launcher.ClickAsync();
+
+        var text = (await warning).Text;
+        Assert.Contains("origin_not_allowed", text, StringComparison.Ordinal);
+        Assert.Contains("http://copycat.example", text, StringComparison.Ordinal);
+        Assert.Contains($"/api/admin/sites/{siteKey}/origins", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_site_key_says_so_to_the_customer_and_the_developer_instead_of_connecting_forever()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await OpenPartnerPageAsync(context, PartnerOrigin, "pk_not_a_real_key");
+        var warning = page.WaitForConsoleMessageAsync(new()
+        {
+            Predicate = m => m.Type == "warning" && m.Text.Contains("Dongyang Chat", StringComparison.Ordinal),
+            Timeout = 30_000,
+        });
+
+        await new WidgetPage(page).Launcher.ClickAsync();
+
+        var alert = page.Locator("dongyang-chat [role=alert]");
+        await Expect(alert).ToContainTextAsync("이 사이트에서는 상담을 이용할 수 없습니다", new() { Timeout = 30_000 });
+        await Expect(alert).Not.ToContainTextAsync("연결 중");
+        Assert.Equal("site_key_invalid", await page.EvaluateAsync<string>("() => window.chatErrors[0]"));
+        var text = (await warning).Text;
+        Assert.Contains("site_key_invalid", text, StringComparison.Ordinal);
+        Assert.Contains("chatbot sites add", text, StringComparison.Ordinal);
+    }
+
+    private async Task<System.Text.Json.JsonElement> ConfigurationAsync(string siteKey)
+    {
+        using var http = browser.Server.CreateHttpClient();
+        return await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/widget/config?siteKey={siteKey}");
     }
 
     private async Task<string> CreateSiteAsync(string origin)

@@ -66,12 +66,18 @@ public sealed class WidgetTests(WidgetBrowser browser)
         await Expect(widget.Launcher).ToBeVisibleAsync();
 
         var alert = page.Locator("dongyang-chat [role=alert]");
+        var warning = page.WaitForConsoleMessageAsync(new()
+        {
+            Predicate = m => m.Type == "warning" && m.Text.Contains("Dongyang Chat (unavailable)", StringComparison.Ordinal),
+            Timeout = 60_000,
+        });
         browser.Relay.Cut();
         try
         {
             await widget.Launcher.ClickAsync();
-            await Expect(alert).ToContainTextAsync("채팅을 불러오지 못했습니다", new() { Timeout = 30_000 });
-            await Expect(alert).ToContainTextAsync("1588-0000");
+            await Expect(alert).ToContainTextAsync("지금은 상담 챗봇 서버에 연결할 수 없습니다", new() { Timeout = 30_000 });
+            await Expect(alert).ToHaveAttributeAsync("data-code", "unavailable");
+            Assert.Contains("cannot be reached", (await warning).Text, StringComparison.Ordinal);
         }
         finally
         {

@@ -49,7 +49,7 @@ internal static class ChatApi
 
         return completed is null
             ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "answer unavailable", detail: "The answer could not be completed. The question is stored; please ask again.")
-            : Results.Ok(new ChatResponse(completed.ConversationId, completed.MessageId, answer.ToString(), completed.Grounded, citations, completed.Suggestions));
+            : Results.Ok(new ChatResponse(completed.ConversationId, completed.MessageId, answer.ToString(), completed.Grounded, citations, completed.Suggestions) { OffersHandoff = completed.OffersHandoff });
     }
 
     /// <summary>The same exchange as server-sent events, one <see cref="ChatStreamEvent"/> per event, flushed as produced.</summary>

@@ -28,7 +28,7 @@ internal sealed class ChatHub(
         }
         catch (ChatRequestException e)
         {
-            error = new ErrorEvent(e.Code, ChatErrorMessages.ForCode(e.Code));
+            error = new ErrorEvent(e.Code, ChatErrorMessages.ForCode(e.Code, counsellors));
         }
         catch (Exception e) when (Resilience.DatabaseUnavailableHandler.IsUnavailable(e))
         {

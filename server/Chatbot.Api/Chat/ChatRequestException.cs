@@ -7,7 +7,7 @@ internal sealed class ChatRequestException(int statusCode, string code, string d
 
     public string Code { get; } = code;
 
-    public IResult ToProblem() => Results.Problem(
+    public IResult ToProblem() => TypedResults.Problem(
         statusCode: StatusCode,
         title: Code.Replace('_', ' '),
         detail: Message,

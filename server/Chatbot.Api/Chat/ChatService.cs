@@ -1,3 +1,4 @@
+using Chatbot.Counselling;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Chatbot.Api.Limits;
@@ -23,6 +24,7 @@ internal sealed partial class ChatService(
     ConversationAccess access,
     ConversationFeed feed,
     IOptions<RequestLimitOptions> limits,
+    CounsellorLine counsellors,
     ILogger<ChatService> logger)
 {
     /// <summary>Validates and stores the question. Throws <see cref="ChatRequestException"/> for a request that cannot be taken.</summary>
@@ -68,13 +70,7 @@ internal sealed partial class ChatService(
 
         if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)
         {
-            // A replayed id only returns the original to its own caller, in its own conversation; anyone else learns nothing.
-            if ((request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)
-                || !await access.CanAccessAsync(earlier.ConversationId, caller, cancellationToken))
-            {
-                throw new ChatRequestException(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
-            }
-
+            await EnsureReplayableAsync(earlier, request, caller, cancellationToken);
             return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken)) { ConnectionId = connectionId };
         }
 
@@ -103,8 +99,29 @@ internal sealed partial class ChatService(
             ChatTelemetry.QuestionStored();
             await feed.PublishAsync(question, connectionId);
         }
+        else
+        {
+            // A concurrent request with the same id stored first: it may be this caller's resend, or anyone else's.
+            await EnsureReplayableAsync(question, request, caller, cancellationToken);
+        }
 
         return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken)) { ConnectionId = connectionId };
+    }
+
+    /// <summary>
+    /// A question already stored under the request's client id is replayed only to a caller who may read its
+    /// conversation, and only into the conversation the request names; anyone else gets a conflict and learns nothing.
+    /// Both the replay of an earlier question and the loser of a concurrent insert come here, so neither can answer
+    /// with (or subscribe to) another caller's conversation.
+    /// </summary>
+    private async Task EnsureReplayableAsync(Message earlier, ChatRequest request, SiteCaller caller, CancellationToken cancellationToken)
+    {
+        if (earlier.Role != MessageRole.User
+            || (request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)
+            || !await access.CanAccessAsync(earlier.ConversationId, caller, cancellationToken))
+        {
+            throw new ChatRequestException(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");
+        }
     }
 
     /// <summary>The page context as it is stored: within <see cref="ChatLimits"/>, cleaned like a question, personal data masked.</summary>
@@ -144,7 +161,8 @@ internal sealed partial class ChatService(
         {
             yield return new DeltaEvent(stored.Content);
             yield return new CitationsEvent(ConversationStore.ReadCitations(stored));
-            yield return new CompletedEvent(stored.ConversationId, stored.Id, stored.Grounded ?? false, ConversationStore.ReadSuggestions(stored));
+            // A replayed answer offers a counsellor when it was not grounded (a decline, a lookup it cannot make).
+            yield return new CompletedEvent(stored.ConversationId, stored.Id, stored.Grounded ?? false, ConversationStore.ReadSuggestions(stored)) { OffersHandoff = stored.Grounded == false };
             yield break;
         }
 
@@ -210,7 +228,7 @@ internal sealed partial class ChatService(
             if (engineFailure is not null)
             {
                 LogEngineFailed(logger, engineFailure, question.ConversationId);
-                yield return new ErrorEvent(ChatErrorMessages.AnswerUnavailable, ChatErrorMessages.ForCode(ChatErrorMessages.AnswerUnavailable));
+                yield return new ErrorEvent(ChatErrorMessages.AnswerUnavailable, ChatErrorMessages.ForCode(ChatErrorMessages.AnswerUnavailable, counsellors));
             }
 
             yield break;
@@ -219,7 +237,7 @@ internal sealed partial class ChatService(
         var answer = await store.AddAnswerAsync(question, text.ToString(), MessageStatus.Complete, finished.Grounded, citations, finished.Suggestions, CancellationToken.None);
         ChatTelemetry.AnswerEnded(finished.Grounded ? "answered" : "declined", clock.Elapsed);
         await feed.PublishAsync(answer, turn.ConnectionId);
-        yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions);
+        yield return new CompletedEvent(answer.ConversationId, answer.Id, finished.Grounded, finished.Suggestions) { OffersHandoff = finished.OffersHandoff };
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The answering engine failed in conversation {ConversationId}")]

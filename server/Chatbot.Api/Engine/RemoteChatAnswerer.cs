@@ -52,7 +52,7 @@ internal sealed class RemoteChatAnswerer(HttpClient http, IOptions<AiServiceOpti
                     break;
                 case AnswerFinishedEvent done:
                     finished = true;
-                    yield return new AnswerFinished(done.Grounded, done.Suggestions);
+                    yield return new AnswerFinished(done.Grounded, done.Suggestions) { OffersHandoff = done.OffersHandoff };
                     break;
                 case AnswerErrorEvent error:
                     throw new AiServiceUnavailableException($"The AI service failed mid-answer: {error.Code}: {error.Message}");

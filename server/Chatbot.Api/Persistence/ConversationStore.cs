@@ -82,7 +82,8 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
 
     /// <summary>
     /// Stores a question durably, creating the conversation when <paramref name="conversationId"/> is null.
-    /// A concurrent resend of the same client id returns the question stored first, with <c>Stored</c> false.
+    /// When the client id is already taken (a concurrent resend, or someone else's id), returns the message stored
+    /// first, with <c>Stored</c> false, without checking whose it is.
     /// </summary>
     public async Task<(Message Question, bool Stored)> AddQuestionAsync(Guid? conversationId, string content, string? clientMessageId, CancellationToken cancellationToken)
     {
@@ -98,8 +99,9 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             }
         }
 
-        var (question, stored) = await AppendOnceAsync(NewMessage(id, MessageRole.User, content, clientMessageId), cancellationToken);
-        return question.Role == MessageRole.User ? (question, stored) : throw new InvalidOperationException("The question could not be stored.");
+        // When the id is taken, the message returned may be anyone's (even a counsellor's reply): the caller decides
+        // whether this request may see it.
+        return await AppendOnceAsync(NewMessage(id, MessageRole.User, content, clientMessageId), cancellationToken);
     }
 
     public Task<Message> AddAnswerAsync(

@@ -8,7 +8,8 @@ namespace Chatbot.Cli.Commands;
 /// <summary>
 /// <c>chatbot eval --corpus &lt;dir&gt; --questions &lt;file.jsonl&gt; [--top 10] [--json]</c>: ingests the corpus into
 /// a fresh temporary store, asks every question through the chat's retrieval and answering path, and prints a table
-/// per question and the figures. With --json the last line of standard output is the figures as one JSON object.
+/// per question and the figures. With --json the last line of standard output is the figures as one JSON object; with
+/// --answers FILE every question is written to FILE (Markdown) with the full answer the customer would read.
 /// </summary>
 internal static class EvalCommand
 {
@@ -18,13 +19,14 @@ internal static class EvalCommand
         var questions = new Option<string>("--questions") { Description = "JSON lines: {\"id\", \"question\", \"expected_document\" (or null), \"answers\"}.", Required = true };
         var top = new Option<int>("--top") { Description = "Passages retrieved per question for recall and MRR.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "End with the figures as one JSON line." };
-        var command = new Command("eval", "Evaluate retrieval and answers on a question set over a corpus, in an isolated store.") { corpus, questions, top, json };
+        var answers = new Option<string?>("--answers") { Description = "Write every question with its full answer to this file (Markdown), for people to read." };
+        var command = new Command("eval", "Evaluate retrieval and answers on a question set over a corpus, in an isolated store.") { corpus, questions, top, json, answers };
         command.SetAction((result, cancellationToken) =>
-            RunAsync(result.GetValue(corpus)!, result.GetValue(questions)!, result.GetValue(top), result.GetValue(json), cancellationToken));
+            RunAsync(result.GetValue(corpus)!, result.GetValue(questions)!, result.GetValue(top), result.GetValue(json), result.GetValue(answers), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string corpus, string questionsPath, int top, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string corpus, string questionsPath, int top, bool json, string? answersPath, CancellationToken cancellationToken)
     {
         if (top < 1)
         {
@@ -60,6 +62,12 @@ internal static class EvalCommand
 
         PrintQuestions(report);
         PrintMetrics(report);
+        if (answersPath is not null)
+        {
+            await File.WriteAllTextAsync(answersPath, AnswersDocument.Write(report), cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"Answers written to {Path.GetFullPath(answersPath)}.");
+        }
+
         if (json)
         {
             Console.Out.WriteLine(report.Metrics.ToJson());
@@ -111,6 +119,7 @@ internal static class EvalCommand
         table.AddRow("answer contains expected", Format(metrics.AnswerContainsExpected), $"{withAnswers} answerable questions with expected substrings");
         table.AddRow("decline accuracy", Format(metrics.DeclineAccuracy), $"all {results.Count} questions ({results.Count - answerable} should decline)");
         table.AddRow("citation precision", Format(metrics.CitationPrecision), $"{answeredWithCitations} answered answerable questions");
+        table.AddRow("forbidden rate", Format(metrics.ForbiddenRate), $"{results.Count(r => r.ContainsForbidden is not null)} questions with forbidden strings (lower is better)");
         table.AddRow("seconds", metrics.Seconds.ToString("0.00", CultureInfo.InvariantCulture), "ingestion and all questions");
         AnsiConsole.Write(table);
     }

@@ -12,4 +12,8 @@ public sealed record AnswerDelta(string Text) : AnswerUpdate;
 public sealed record AnswerCitations(IReadOnlyList<Citation> Citations) : AnswerUpdate;
 
 /// <summary>The answer is complete.</summary>
-public sealed record AnswerFinished(bool Grounded, IReadOnlyList<string> Suggestions) : AnswerUpdate;
+public sealed record AnswerFinished(bool Grounded, IReadOnlyList<string> Suggestions) : AnswerUpdate
+{
+    /// <summary>True when the answer offers a human counsellor (a decline, a request for a person): the widget shows a button.</summary>
+    public bool OffersHandoff { get; init; }
+}

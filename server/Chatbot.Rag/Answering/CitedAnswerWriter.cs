@@ -33,6 +33,7 @@ public sealed partial class CitedAnswerWriter
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _followUp = new();
     private readonly List<CitedPassage> _cited = [];
+    private readonly List<int> _unknownNumbers = [];
     private bool _inFollowUp;
 
     /// <param name="sources">The sources as numbered in the prompt: <c>sources[0]</c> is [1].</param>
@@ -44,6 +45,12 @@ public sealed partial class CitedAnswerWriter
 
     /// <summary>The text given out so far.</summary>
     public string Text => _output.ToString();
+
+    /// <summary>Source numbers the model cited that were not among its sources (dropped from the text).</summary>
+    public IReadOnlyList<int> UnknownSourceNumbers => _unknownNumbers;
+
+    /// <summary>The passages the text cites, in citation order.</summary>
+    public IReadOnlyList<RetrievedPassage> CitedPassages => _cited.Select(c => c.Passage).ToList();
 
     /// <summary>How many sources the text cites.</summary>
     public int CitedCount => _cited.Count;
@@ -161,6 +168,10 @@ public sealed partial class CitedAnswerWriter
                 if (passageOf(number) is { } passage)
                 {
                     result.Append('[').Append(Cite(passage, claim).ToString(CultureInfo.InvariantCulture)).Append(']');
+                }
+                else
+                {
+                    _unknownNumbers.Add(number);
                 }
             }
         }

@@ -26,6 +26,9 @@ public sealed record ComposedAnswer(
 {
     /// <summary>The whole answer text.</summary>
     public string Text => string.Concat(Pieces);
+
+    /// <summary>True when the answer offers a human counsellor (declines, a request for a person).</summary>
+    public bool OffersHandoff { get; init; }
 }
 
 /// <summary>
@@ -36,8 +39,12 @@ public sealed record ComposedAnswer(
 /// </summary>
 public sealed partial class ExtractiveAnswerer : IChatAnswerer
 {
-    /// <summary>The note that ends every grounded answer.</summary>
+    /// <summary>The note that ends every grounded Korean answer.</summary>
     public const string Disclaimer = "※ 정확한 보장 내용과 지급 기준은 가입하신 상품의 약관이 우선합니다.";
+
+    // A FAQ entry whose question matches this well is answered with its own answer text, whole.
+    private const double FaqMatch = 0.6;
+    private const int MaxFaqSentences = 6;
 
     private const int SnippetLength = 300;
     private const int MaxPassagesToQuote = 4;
@@ -45,14 +52,19 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     private readonly KnowledgeRetriever _retriever;
     private readonly IDocumentChunkStore? _documents;
     private readonly RagOptions _options;
+    private readonly CustomerTexts _texts;
 
-    public ExtractiveAnswerer(KnowledgeRetriever retriever, IDocumentChunkStore? documents = null, IOptions<RagOptions>? options = null)
+    public ExtractiveAnswerer(KnowledgeRetriever retriever, IDocumentChunkStore? documents = null, IOptions<RagOptions>? options = null, CustomerTexts? texts = null)
     {
         ArgumentNullException.ThrowIfNull(retriever);
         _retriever = retriever;
         _documents = documents;
         _options = options?.Value ?? new RagOptions();
+        _texts = texts ?? CustomerTexts.Default;
     }
+
+    /// <summary>The customer texts this answerer uses.</summary>
+    public CustomerTexts Texts => _texts;
 
     public async IAsyncEnumerable<AnswerUpdate> AnswerAsync(string question, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -64,13 +76,40 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         }
 
         yield return new AnswerCitations(answer.Citations);
-        yield return new AnswerFinished(answer.Grounded, answer.Suggestions);
+        yield return new AnswerFinished(answer.Grounded, answer.Suggestions) { OffersHandoff = answer.OffersHandoff };
+    }
+
+    /// <summary>
+    /// The reply to a message that needs no documents (<see cref="ConversationIntents"/>), or null for a question.
+    /// Shared with the model answerer, so both modes greet, hand off and refuse lookups alike.
+    /// </summary>
+    public ComposedAnswer? ReplyWithoutDocuments(string question, RetrievalResult? retrieval = null)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        var language = CustomerTexts.LanguageOf(question);
+        var (text, handoff) = ConversationIntents.Classify(question) switch
+        {
+            ConversationIntent.HumanRequest => (_texts.HumanRequest(language), true),
+            ConversationIntent.PersonalLookup => (_texts.PersonalLookup(language), true),
+            ConversationIntent.Greeting => (CustomerTexts.Greeting(language), false),
+            ConversationIntent.Thanks => (CustomerTexts.Thanks(language), false),
+            ConversationIntent.Capabilities => (_texts.Capabilities(language), false),
+            _ => ((string?)null, false),
+        };
+        return text is null
+            ? null
+            : new ComposedAnswer([text], [], false, [], retrieval ?? new RetrievalResult(question, "", [], [], ReadOnlyMemory<float>.Empty, [], 0, false)) { OffersHandoff = handoff };
     }
 
     /// <summary>Builds the whole answer without streaming it.</summary>
     public async Task<ComposedAnswer> ComposeAsync(string question, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(question);
+        if (ReplyWithoutDocuments(question) is { } reply)
+        {
+            return reply;
+        }
+
         var retrieval = await _retriever.RetrieveAsync(PromptInjectionDetector.QuestionForRetrieval(question), cancellationToken);
         return await ComposeAsync(retrieval, cancellationToken);
     }
@@ -86,7 +125,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         }
 
         var candidates = await ScoreSentencesAsync(retrieval, cancellationToken);
-        var selected = Select(candidates);
+        var selected = FaqAnswer(candidates, retrieval) ?? WithContext(Select(candidates), candidates);
         if (selected.Count == 0)
         {
             return Decline(retrieval);
@@ -103,27 +142,36 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         }
 
         var pieces = new List<string>();
+        var language = CustomerTexts.LanguageOf(question);
         var personal = IsPersonalVerdictQuestion(question);
         if (personal)
         {
-            pieces.Add("고객님의 계약에 보험금이 지급되는지는 가입하신 상품과 심사 결과에 따라 달라, 여기서 확정해 드릴 수는 없습니다. ");
-            pieces.Add("안내 문서의 관련 기준은 다음과 같습니다.\n");
+            pieces.Add(CustomerTexts.PersonalPrefix(language));
+        }
+        else if (language == Counselling.CustomerLanguage.English)
+        {
+            pieces.Add(CustomerTexts.EnglishQuotesIntro);
         }
 
         for (var i = 0; i < selected.Count; i++)
         {
             var sentence = selected[i];
             var marker = citedPassages.IndexOf(sentence.Passage) + 1;
-            var separator = i == 0 ? "" : sentence.IsRow || selected[i - 1].IsRow ? "\n" : " ";
-            pieces.Add($"{separator}{Display(sentence.Text)} [{marker}]");
+            var separator = i == 0 ? "" : sentence.IsLine || selected[i - 1].IsLine ? "\n" : " ";
+
+            // A lead-in or table header is shown once, before the first item or row it introduces; it carries no marker
+            // of its own, the item's marker covers both.
+            var nextSharesSource = i + 1 < selected.Count && selected[i + 1].Passage == sentence.Passage && selected[i + 1].IsLine && !sentence.IsLine;
+            var text = Display(sentence.Text);
+            pieces.Add(sentence.IsContext && nextSharesSource ? $"{separator}{text}" : $"{separator}{text} [{marker}]");
         }
 
         if (personal)
         {
-            pieces.Add($"\n정확한 지급 여부는 상담사({_options.CounsellorPhone}, {_options.CounsellorHours})에게 확인해 주세요.");
+            pieces.Add(_texts.PersonalCounsellor(language));
         }
 
-        pieces.Add($"\n\n{Disclaimer}");
+        pieces.Add($"\n\n{CustomerTexts.Disclaimer(language)}");
 
         var citations = citedPassages
             .Select((passage, i) => new Citation(
@@ -140,20 +188,20 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     }
 
     /// <summary>True for questions that ask for a verdict on the customer's own case rather than the rule.</summary>
+    /// <remarks>
+    /// Only a question about a payment (보험금, 진단금, 보상, 지급 …) can ask for a verdict: "증권 재발행 받을 수 있나요?"
+    /// asks for a service and gets no preface.
+    /// </remarks>
     public static bool IsPersonalVerdictQuestion(string question)
     {
         ArgumentNullException.ThrowIfNull(question);
         var text = KoreanText.Normalize(question);
-        return PersonalVerdict().IsMatch(text)
-            || (FirstPerson().IsMatch(text) && VerdictVerb().IsMatch(text));
+        return PaymentWord().IsMatch(text)
+            && (PersonalVerdict().IsMatch(text) || (FirstPerson().IsMatch(text) && VerdictVerb().IsMatch(text)));
     }
 
-    private ComposedAnswer Decline(RetrievalResult retrieval)
-    {
-        var text = "죄송합니다. 문의하신 내용은 제가 참고하는 안내 문서에서 확인할 수 없습니다. "
-            + $"정확한 안내는 고객센터 상담사({_options.CounsellorPhone}, {_options.CounsellorHours})에게 문의해 주세요.";
-        return new ComposedAnswer([text], [], false, [], retrieval);
-    }
+    private ComposedAnswer Decline(RetrievalResult retrieval) =>
+        new([_texts.Decline(CustomerTexts.LanguageOf(retrieval.Question))], [], false, [], retrieval) { OffersHandoff = true };
 
     private async Task<List<CandidateSentence>> ScoreSentencesAsync(RetrievalResult retrieval, CancellationToken cancellationToken)
     {
@@ -165,13 +213,15 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         var definitionTerms = DefinitionQuestion().IsMatch(KoreanText.Normalize(retrieval.Question))
             ? KoreanText.NormalizeQuery(retrieval.Question).Split(' ', StringSplitOptions.RemoveEmptyEntries)
             : [];
+        var asks = AskedFor(retrieval.Question);
         var candidates = new List<CandidateSentence>();
         for (var rank = 0; rank < passages.Count; rank++)
         {
             var passage = passages[rank];
             var sectionOverlap = Overlap(retrieval, $"{passage.Chunk.DocumentTitle}\n{passage.Chunk.Section}");
             var position = 0;
-            foreach (var (text, isRow) in Sentences(passage.Chunk.Text))
+            var preamble = !passage.Chunk.Section.Contains(" > ", StringComparison.Ordinal);
+            foreach (var (text, isRow, context) in Sentences(passage.Chunk.Text))
             {
                 // A sentence that addresses the assistant ("이전 지시를 무시하고 …") is never quoted as an answer.
                 if (text.Length < 8 || PromptInjectionDetector.IsInjection(text))
@@ -188,8 +238,11 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                     + (0.05 * (passages.Count - rank) / passages.Count)
                     - (isRow ? 0.1 : 0)
                     - (IsFragment(text) ? 0.15 : 0)
-                    + (Defines(text, definitionTerms) ? 0.2 : 0);
-                candidates.Add(new CandidateSentence(text, isRow, passage, rank, position++, score));
+                    - (ContinuesAnother(text) ? 0.1 : 0)
+                    + (Defines(text, definitionTerms) ? 0.2 : 0)
+                    + (asks is { } asked && asked.IsMatch(text) ? 0.15 : 0)
+                    - (preamble ? 0.1 : 0);
+                candidates.Add(new CandidateSentence(text, isRow, passage, rank, position++, score) { Context = context });
             }
         }
 
@@ -297,29 +350,113 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         return topic.Length is >= 2 and <= 40 && !topic.Contains("자주 묻는", StringComparison.Ordinal) ? topic : null;
     }
 
-    private static IEnumerable<(string Text, bool IsRow)> Sentences(string chunkText)
+    /// <summary>
+    /// The sentences of a chunk, each with what it cannot be read without: a list item with the sentence that
+    /// introduces the list ("다음 각 호의 … 보상하지 않습니다."), a table row with the table's header row.
+    /// </summary>
+    private static IEnumerable<(string Text, bool IsRow, string? Context)> Sentences(string chunkText)
     {
-        var inTable = false;
+        string? header = null;
+        string? leadIn = null;
         foreach (var line in chunkText.Split('\n'))
         {
             if (line.Contains(" | ", StringComparison.Ordinal))
             {
-                // The first row of a table is its header: it carries no fact on its own.
-                if (inTable)
+                // The first row of a table is its header: it carries no fact on its own, but every row needs it.
+                if (header is not null)
                 {
-                    yield return (line.Trim(), true);
+                    yield return (line.Trim(), true, header);
+                }
+                else
+                {
+                    header = line.Trim();
                 }
 
-                inTable = true;
                 continue;
             }
 
-            inTable = false;
-            foreach (var sentence in KoreanChunker.SplitSentences(line))
+            header = null;
+            if (ListItem().IsMatch(line))
             {
-                yield return (sentence, false);
+                foreach (var sentence in KoreanChunker.SplitSentences(line))
+                {
+                    yield return (sentence, true, leadIn);
+                }
+
+                continue;
+            }
+
+            var sentences = KoreanChunker.SplitSentences(line);
+            if (sentences.Count > 0)
+            {
+                leadIn = sentences[^1];
+            }
+
+            foreach (var sentence in sentences)
+            {
+                yield return (sentence, false, null);
             }
         }
+    }
+
+    /// <summary>
+    /// When the best sentence is in a FAQ entry whose question matches the customer's, the entry's own answer, whole
+    /// and in order (at most <see cref="MaxFaqSentences"/> sentences); otherwise null.
+    /// </summary>
+    private static List<CandidateSentence>? FaqAnswer(List<CandidateSentence> candidates, RetrievalResult retrieval)
+    {
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var best = candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Rank).First();
+        var question = FaqQuestion(best.Passage.Chunk.Section);
+        if (question is null || Overlap(retrieval, question) < FaqMatch)
+        {
+            return null;
+        }
+
+        var entry = candidates.Where(c => c.Passage == best.Passage).OrderBy(c => c.Position).ToList();
+        return entry.Count is >= 2 and <= MaxFaqSentences ? entry : null;
+    }
+
+    /// <summary>Each selected list item or table row preceded by its lead-in or header, once, unless already selected.</summary>
+    private static List<CandidateSentence> WithContext(List<CandidateSentence> selected, List<CandidateSentence> candidates)
+    {
+        var result = new List<CandidateSentence>();
+        foreach (var sentence in selected)
+        {
+            if (sentence.Context is { } context && !result.Any(r => r.Text == context && r.Passage == sentence.Passage))
+            {
+                var lead = candidates.FirstOrDefault(c => c.Passage == sentence.Passage && c.Text == context);
+                result.Add((lead ?? sentence with { Text = context, Position = sentence.Position - 1, Context = null }) with { IsContext = true });
+            }
+
+            if (!result.Any(r => r.Text == sentence.Text && r.Passage == sentence.Passage))
+            {
+                result.Add(sentence);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>What kind of fact the question asks for: an amount, a period, or a channel or steps; null otherwise.</summary>
+    private static Regex? AskedFor(string question)
+    {
+        var text = KoreanText.Normalize(question).ToLowerInvariant();
+        if (AsksAmount().IsMatch(text))
+        {
+            return AmountFact();
+        }
+
+        if (AsksPeriod().IsMatch(text))
+        {
+            return PeriodFact();
+        }
+
+        return AsksChannel().IsMatch(text) ? ChannelFact() : null;
     }
 
     private static double Overlap(RetrievalResult retrieval, string text) =>
@@ -341,6 +478,13 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     /// <summary>A list item or phrase that does not end like a sentence reads badly when quoted alone.</summary>
     private static bool IsFragment(string text) =>
         ListNumber().IsMatch(text) || !(text.EndsWith('.') || text.EndsWith('?') || text.EndsWith('!') || text.EndsWith(')'));
+
+    /// <summary>A sentence that opens by continuing the one before it ("다만 …", "이 경우 …") cannot lead an answer alone.</summary>
+    private static bool ContinuesAnother(string text)
+    {
+        var start = LeadingClauseMark().Replace(text, "");
+        return Lexicon.ContinuationOpeners.Any(o => start.StartsWith(o, StringComparison.Ordinal) && (o.EndsWith(' ') || o.EndsWith(',') || (start.Length > o.Length && start[o.Length] is ' ' or ',')));
+    }
 
     /// <summary>For "X이 뭐예요?" questions: a sentence that starts by saying what X is, e.g. "해지환급금은 … 금액입니다.".</summary>
     private static bool Defines(string sentence, string[] terms)
@@ -413,5 +557,39 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     [GeneratedRegex(@"(지급|보장|받|나오|해당|가능|되나요|될까요)")]
     private static partial Regex VerdictVerb();
 
-    private sealed record CandidateSentence(string Text, bool IsRow, RetrievedPassage Passage, int Rank, int Position, double Score);
+    [GeneratedRegex(@"^\s*(?:\d{1,2}[.)]|[-*•·]|[가-하][.)])\s")]
+    private static partial Regex ListItem();
+
+    [GeneratedRegex(@"(보험금|진단금|진단비|보상|지급|보장|실손|실비|입원비|수술비|의료비|claim|paid|pay out|cover)")]
+    private static partial Regex PaymentWord();
+
+    [GeneratedRegex(@"(얼마|금액|한도|몇\s?%|몇\s?프로|비율|이율|이자|how much|amount|rate|limit)")]
+    private static partial Regex AsksAmount();
+
+    [GeneratedRegex(@"(언제|기한|며칠|몇\s?일|기간|몇\s?년|몇\s?개월|까지|how long|when|deadline|period|days)")]
+    private static partial Regex AsksPeriod();
+
+    [GeneratedRegex(@"(어디|어떻게|방법|절차|신청|how do|how can|where)")]
+    private static partial Regex AsksChannel();
+
+    [GeneratedRegex(@"\d[\d,.]*\s?(?:만\s?원|천\s?원|억\s?원|원|%)")]
+    private static partial Regex AmountFact();
+
+    [GeneratedRegex(@"\d[\d,.]*\s?(?:영업일|개월|년|일|주|시간)|즉시|당일")]
+    private static partial Regex PeriodFact();
+
+    [GeneratedRegex(@"(앱|홈페이지|고객센터|고객플라자|우편|팩스|방문|콜센터|전화|인터넷)")]
+    private static partial Regex ChannelFact();
+
+    private sealed record CandidateSentence(string Text, bool IsRow, RetrievedPassage Passage, int Rank, int Position, double Score)
+    {
+        /// <summary>The lead-in or header this list item or row needs.</summary>
+        public string? Context { get; init; }
+
+        /// <summary>True when this sentence is shown only to introduce the next one.</summary>
+        public bool IsContext { get; init; }
+
+        /// <summary>Shown on its own line: a list item or table row.</summary>
+        public bool IsLine => IsRow;
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Chatbot.Privacy;
+using Chatbot.Rag.Diagnostics;
 using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.Safety;
@@ -15,9 +16,11 @@ namespace Chatbot.Rag.Answering;
 /// <summary>
 /// Answers with a language model over <see cref="IChatClient"/>, grounded in the retrieved passages: the model sees
 /// numbered sources and the masked question, its inline markers become structured citations, and its follow-up block
-/// becomes suggestions. Deltas are streamed as the model streams them. Low retrieval confidence declines without
-/// calling the model; a model error or timeout falls back to <see cref="ExtractiveAnswerer"/> on the same retrieval,
-/// so the customer always gets an answer. Personal-verdict questions get the rule and a referral, never a verdict,
+/// becomes suggestions. The model's answer is read whole and checked before any of it is shown: NOT_IN_SOURCES becomes
+/// a decline with a handoff offer, and an answer citing an unknown source, citing nothing or stating a figure its cited
+/// sources do not hold is replaced by <see cref="ExtractiveAnswerer"/>'s answer on the same retrieval, as is any model
+/// error or timeout, so the customer always gets a whole answer. Retrieval below the model floor, or a topic the
+/// documents never name, declines without calling the model. Personal-verdict questions get the rule and a referral, never a verdict,
 /// and every grounded answer ends with the note that the 약관 govern.
 /// </summary>
 public sealed partial class GroundedChatAnswerer : IChatAnswerer
@@ -32,6 +35,7 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
     private readonly OpenAiOptions _options;
     private readonly RagOptions _ragOptions;
     private readonly ILogger<GroundedChatAnswerer> _logger;
+    private readonly CustomerTexts _texts;
 
     public GroundedChatAnswerer(
         KnowledgeRetriever retriever,
@@ -54,6 +58,7 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         _options = options.Value;
         _ragOptions = ragOptions?.Value ?? new RagOptions();
         _logger = logger ?? NullLogger<GroundedChatAnswerer>.Instance;
+        _texts = fallback.Texts;
     }
 
     public async IAsyncEnumerable<AnswerUpdate> AnswerAsync(string question, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -62,160 +67,196 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
 
         // The caller masks already; masking again costs little and keeps this class safe on its own.
         var masked = _masker.Mask(question);
-        var english = IsEnglish(masked);
+        var language = CustomerTexts.LanguageOf(masked);
+        if (_fallback.ReplyWithoutDocuments(masked) is { } reply)
+        {
+            foreach (var update in Updates(reply))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         var (retrieval, retrievalFailure) = await RetrieveAsync(masked, cancellationToken);
         if (retrieval is null)
         {
             // With the model's embeddings, the index cannot be searched while the model's server is unreachable.
             LogRetrievalFailed(_logger, retrievalFailure!, masked);
-            yield return new AnswerDelta(english ? EnglishUnavailable() : KoreanUnavailable());
+            yield return new AnswerDelta(_texts.Unavailable(language));
             yield return new AnswerCitations([]);
-            yield return new AnswerFinished(false, []);
+            yield return new AnswerFinished(false, []) { OffersHandoff = true };
             yield break;
         }
 
-        if (!retrieval.IsConfident)
+        if (!ReachesModel(retrieval))
         {
-            // Never a guess: the model is not asked when the documents do not cover the question.
-            var decline = english ? EnglishDecline() : (await _fallback.ComposeAsync(retrieval, cancellationToken)).Text;
-            yield return new AnswerDelta(decline);
-            yield return new AnswerCitations([]);
-            yield return new AnswerFinished(false, []);
+            // Plain noise, or a topic the documents never name: nothing for the model to ground an answer in.
+            foreach (var update in Updates(Decline(retrieval)))
+            {
+                yield return update;
+            }
+
             yield break;
         }
 
         var sources = SelectSources(retrieval);
         var personal = ExtractiveAnswerer.IsPersonalVerdictQuestion(masked);
         var writer = new CitedAnswerWriter(sources);
-
-        var messages = GroundedPrompt.Messages(sources, masked, personal, _ragOptions.CounsellorPhone, _ragOptions.CounsellorHours);
+        var messages = GroundedPrompt.Messages(sources, masked, personal, _texts.CounsellorPhone, _texts.CounsellorHours(language));
         var chatOptions = new ChatOptions { Temperature = _options.Temperature, MaxOutputTokens = _options.MaxOutputTokens };
         var clock = Stopwatch.StartNew();
-        var modelText = 0;
-        string? failure = null;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var (shown, modelText, failure) = await ReadModelAsync(writer, messages, chatOptions, cancellationToken);
+        if (failure is not null)
         {
-            timeout.CancelAfter(TimeSpan.FromSeconds(_options.FirstTokenTimeoutSeconds));
-            var updates = _chatClient.GetStreamingResponseAsync(messages, chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
-            try
+            LogFallback(_logger, failure, clock.ElapsedMilliseconds, modelText.Length, masked);
+            foreach (var update in Updates(await _fallback.ComposeAsync(retrieval, cancellationToken)))
             {
-                while (true)
-                {
-                    string? text;
-                    try
-                    {
-                        if (!await updates.MoveNextAsync())
-                        {
-                            break;
-                        }
-
-                        text = updates.Current.Text;
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        failure = modelText == 0 ? "no first token in time" : "the stream stalled";
-                        break;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        failure = Describe(e);
-                        break;
-                    }
-
-                    if (string.IsNullOrEmpty(text))
-                    {
-                        continue;
-                    }
-
-                    modelText += text.Length;
-                    timeout.CancelAfter(TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds));
-                    var shown = writer.Feed(text);
-                    if (shown.Length > 0)
-                    {
-                        if (personal && writer.Text.Length == shown.Length)
-                        {
-                            // Shown only once the model speaks, so a failure before that leaves the fallback's own.
-                            yield return new AnswerDelta(english ? EnglishPersonalPrefix : KoreanPersonalPrefix);
-                        }
-
-                        yield return new AnswerDelta(shown);
-                    }
-                }
+                yield return update;
             }
-            finally
-            {
-                await DisposeQuietlyAsync(updates);
-            }
+
+            yield break;
         }
 
-        bool grounded;
-        IReadOnlyList<string> suggestions;
-        if (failure is null)
+        LogAnswered(_logger, clock.ElapsedMilliseconds, modelText.Length, writer.CitedCount);
+
+        // The answer is checked whole before the customer sees any of it, so a failed check replaces it cleanly.
+        if (modelText.Contains(GroundedPrompt.NotInSources, StringComparison.Ordinal))
         {
-            var rest = writer.Complete();
-            if (rest.Length > 0)
+            LogNotInSources(_logger, sources.Count);
+            foreach (var update in Updates(Decline(retrieval)))
             {
-                yield return new AnswerDelta(rest);
+                yield return update;
             }
 
-            LogAnswered(_logger, clock.ElapsedMilliseconds, modelText, writer.CitedCount);
-            grounded = writer.CitedCount > 0;
-            suggestions = writer.Suggestions;
-            var unsupported = SourceFigures.Unsupported(writer.Text, sources);
-            if (grounded && unsupported.Count > 0)
-            {
-                LogUnsupportedFigures(_logger, unsupported.Count);
-                yield return new AnswerDelta(writer.AppendPlain(english ? EnglishUnsupported(unsupported) : KoreanUnsupported(unsupported)));
-            }
-
-            if (!grounded)
-            {
-                // An answer that cites nothing is not grounded (it may be a refusal, or a model led astray): say so.
-                yield return new AnswerDelta(writer.AppendPlain(english ? EnglishUngrounded() : KoreanUngrounded()));
-            }
+            yield break;
         }
-        else
+
+        var problem = GroundingProblem(writer);
+        if (problem is not null)
         {
-            LogFallback(_logger, failure, clock.ElapsedMilliseconds, modelText, masked);
-            var fallback = await _fallback.ComposeAsync(retrieval, cancellationToken);
-            if (writer.Text.Length == 0)
+            LogUngrounded(_logger, problem);
+            RagTelemetry.RecordModelFallback("ungrounded");
+            foreach (var update in Updates(await _fallback.ComposeAsync(retrieval, cancellationToken)))
             {
-                // Nothing was shown yet: the customer gets exactly the offline answer.
-                foreach (var piece in fallback.Pieces)
-                {
-                    yield return new AnswerDelta(piece);
-                }
-
-                yield return new AnswerCitations(fallback.Citations);
-                yield return new AnswerFinished(fallback.Grounded, fallback.Suggestions);
-                yield break;
+                yield return update;
             }
 
-            // Part of the model's answer is already on screen: the quoted sentences follow it, numbered on from its citations.
-            yield return new AnswerDelta(writer.AppendPlain(english ? EnglishInterrupted : KoreanInterrupted));
-            var markers = MapMarkers(fallback, retrieval);
-            var quoted = fallback.Pieces.Where(p => CitationMarker().IsMatch(p)).ToList();
-            for (var i = 0; i < quoted.Count; i++)
-            {
-                yield return new AnswerDelta(writer.AppendNumbered(i == 0 ? quoted[i].TrimStart() : quoted[i], markers));
-            }
-
-            grounded = fallback.Grounded || writer.CitedCount > 0;
-            suggestions = fallback.Suggestions;
+            yield break;
         }
 
         if (personal)
         {
-            yield return new AnswerDelta(writer.AppendPlain(english ? EnglishPersonalCounsellor() : KoreanPersonalCounsellor()));
+            yield return new AnswerDelta(CustomerTexts.PersonalPrefix(language));
         }
 
-        if (grounded)
+        foreach (var piece in shown)
         {
-            yield return new AnswerDelta(writer.AppendPlain($"\n\n{(english ? EnglishDisclaimer : ExtractiveAnswerer.Disclaimer)}"));
+            yield return new AnswerDelta(piece);
         }
 
+        if (personal)
+        {
+            yield return new AnswerDelta(writer.AppendPlain(_texts.PersonalCounsellor(language)));
+        }
+
+        yield return new AnswerDelta(writer.AppendPlain($"\n\n{CustomerTexts.Disclaimer(language)}"));
         yield return new AnswerCitations(writer.Citations);
-        yield return new AnswerFinished(grounded, suggestions);
+        yield return new AnswerFinished(true, writer.Suggestions);
+    }
+
+    /// <summary>
+    /// Why the model's answer cannot be shown, or null when it is grounded: it must cite at least one source, only
+    /// sources it was given, and every amount, percentage, period and date it states must be written in a source it cites.
+    /// </summary>
+    internal static string? GroundingProblem(CitedAnswerWriter writer)
+    {
+        if (writer.UnknownSourceNumbers.Count > 0)
+        {
+            return $"it cited source number(s) {string.Join(", ", writer.UnknownSourceNumbers)} that it was not given";
+        }
+
+        if (writer.CitedCount == 0)
+        {
+            return "it cited no source";
+        }
+
+        var unsupported = SourceFigures.Unsupported(writer.Text, writer.CitedPassages);
+        return unsupported.Count > 0 ? $"{unsupported.Count} figure(s) are in none of its cited sources" : null;
+    }
+
+    /// <summary>Whether the model is asked at all: something was found above plain noise, on a topic the documents name.</summary>
+    private bool ReachesModel(RetrievalResult retrieval) =>
+        retrieval.Passages.Count > 0 && retrieval.UncoveredTopic is null && retrieval.Confidence >= _ragOptions.ModelRelevanceFloor;
+
+    private ComposedAnswer Decline(RetrievalResult retrieval) =>
+        new([_texts.Decline(CustomerTexts.LanguageOf(retrieval.Question))], [], false, [], retrieval) { OffersHandoff = true };
+
+    private static IEnumerable<AnswerUpdate> Updates(ComposedAnswer answer)
+    {
+        foreach (var piece in answer.Pieces)
+        {
+            yield return new AnswerDelta(piece);
+        }
+
+        yield return new AnswerCitations(answer.Citations);
+        yield return new AnswerFinished(answer.Grounded, answer.Suggestions) { OffersHandoff = answer.OffersHandoff };
+    }
+
+    /// <summary>Reads the model's whole answer through the writer; the failure, if any, says why it stopped.</summary>
+    private async Task<(List<string> Shown, string ModelText, string? Failure)> ReadModelAsync(
+        CitedAnswerWriter writer, List<ChatMessage> messages, ChatOptions chatOptions, CancellationToken cancellationToken)
+    {
+        var shown = new List<string>();
+        var modelText = new System.Text.StringBuilder();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.FirstTokenTimeoutSeconds));
+        var updates = _chatClient.GetStreamingResponseAsync(messages, chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (shown, modelText.ToString(), modelText.Length == 0 ? "no first token in time" : "the stream stalled");
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    return (shown, modelText.ToString(), Describe(e));
+                }
+
+                var text = updates.Current.Text;
+                if (string.IsNullOrEmpty(text))
+                {
+                    continue;
+                }
+
+                modelText.Append(text);
+                timeout.CancelAfter(TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds));
+                if (writer.Feed(text) is { Length: > 0 } piece)
+                {
+                    shown.Add(piece);
+                }
+            }
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(updates);
+        }
+
+        if (writer.Complete() is { Length: > 0 } rest)
+        {
+            shown.Add(rest);
+        }
+
+        return (shown, modelText.ToString(), null);
     }
 
     private async Task<(RetrievalResult? Retrieval, string? Failure)> RetrieveAsync(string masked, CancellationToken cancellationToken)
@@ -284,40 +325,17 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         }
     }
 
-    private const string KoreanPersonalPrefix = "고객님의 계약에 보험금이 지급되는지는 가입하신 상품과 심사 결과에 따라 달라, 여기서 확정해 드릴 수는 없습니다. 안내 문서의 관련 기준은 다음과 같습니다.\n";
-    private const string EnglishPersonalPrefix = "Whether your own claim will be paid depends on your policy and its assessment, so I cannot confirm it here. The general rule in our documents is as follows.\n";
-    private const string KoreanInterrupted = "\n\n(답변 생성이 중단되어, 안내 문서의 관련 내용을 그대로 옮겨 드립니다.)\n";
-    private const string EnglishInterrupted = "\n\n(The answer was interrupted; here is the relevant text of our documents.)\n";
-    private const string EnglishDisclaimer = "※ The terms and conditions (약관) of your policy govern the exact coverage and payment criteria.";
-
-    private string KoreanPersonalCounsellor() => $"\n\n정확한 지급 여부는 상담사({_ragOptions.CounsellorPhone}, {_ragOptions.CounsellorHours})에게 확인해 주세요.";
-
-    private string EnglishPersonalCounsellor() => $"\n\nA counsellor can confirm your own case: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
-
-    private string KoreanUngrounded() => $"\n\n안내 문서에서 근거를 확인하지 못했습니다. 정확한 안내는 고객센터 상담사({_ragOptions.CounsellorPhone}, {_ragOptions.CounsellorHours})에게 문의해 주세요.";
-
-    private string EnglishUngrounded() => $"\n\nI could not confirm this in our documents. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
-
-    private string KoreanUnavailable() => $"죄송합니다. 지금은 안내 문서를 검색할 수 없어 답변을 드리기 어렵습니다. 잠시 후 다시 시도하시거나 고객센터 상담사({_ragOptions.CounsellorPhone}, {_ragOptions.CounsellorHours})에게 문의해 주세요.";
-
-    private string EnglishUnavailable() => $"Sorry, I cannot search our documents right now. Please try again shortly or ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
-
-    private static string KoreanUnsupported(IReadOnlyList<string> figures) =>
-        $"\n\n※ 답변의 수치 중 {string.Join(", ", figures)}은(는) 안내 문서에서 확인되지 않았습니다. 인용된 문서의 내용을 기준으로 확인해 주세요.";
-
-    private static string EnglishUnsupported(IReadOnlyList<string> figures) =>
-        $"\n\n※ The figure(s) {string.Join(", ", figures)} could not be found in our documents; please rely on the cited text.";
-
-    private string EnglishDecline() => $"Sorry, I cannot find this in the documents I rely on. Please ask a counsellor: {_ragOptions.CounsellorPhone} ({_ragOptions.CounsellorHours}).";
-
     [GeneratedRegex(@"\[\d+\]")]
     private static partial Regex CitationMarker();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model answered in {Milliseconds} ms: {Characters} characters, {Cited} sources cited")]
     private static partial void LogAnswered(ILogger logger, long milliseconds, int characters, int cited);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model answer stated {Count} figure(s) not found in its sources; the customer was told")]
-    private static partial void LogUnsupportedFigures(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model answer replaced by the extractive one: {Problem}")]
+    private static partial void LogUngrounded(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model found no answer in its {Sources} sources; declined")]
+    private static partial void LogNotInSources(ILogger logger, int sources);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retrieval failed ({Reason}); the customer was referred to the counsellor line. Question (masked): {MaskedQuestion}")]
     private static partial void LogRetrievalFailed(ILogger logger, string reason, string maskedQuestion);

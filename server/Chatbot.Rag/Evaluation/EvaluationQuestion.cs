@@ -9,11 +9,16 @@ namespace Chatbot.Rag.Evaluation;
 /// <param name="Question">The question as a customer would type it.</param>
 /// <param name="ExpectedDocument">The id of the document that answers it, or null when the corpus cannot and the bot should decline.</param>
 /// <param name="Answers">Short substrings a right answer contains (amounts, periods); any one of them counts.</param>
+/// <param name="Forbidden">
+/// Optional strings a right answer must not contain: a figure the same document gives for another case, or an
+/// exclusion-list item that reads as covered without its lead-in.
+/// </param>
 public sealed record EvaluationQuestion(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("question")] string Question,
     [property: JsonPropertyName("expected_document")] string? ExpectedDocument,
-    [property: JsonPropertyName("answers")] IReadOnlyList<string>? Answers)
+    [property: JsonPropertyName("answers")] IReadOnlyList<string>? Answers,
+    [property: JsonPropertyName("forbidden")] IReadOnlyList<string>? Forbidden = null)
 {
     /// <summary>True when the corpus holds the answer.</summary>
     [JsonIgnore]

@@ -32,6 +32,11 @@ public sealed record QuestionResult(
         ? null
         : CitedDocuments.Count(d => d == Question.ExpectedDocument) / (double)CitedDocuments.Count;
 
+    /// <summary>For a question that lists forbidden strings: whether the answer holds one (a decline holds none).</summary>
+    public bool? ContainsForbidden => Question.Forbidden is not { Count: > 0 } forbidden
+        ? null
+        : !Declined && forbidden.Any(f => Normalize(Answer).Contains(Normalize(f), StringComparison.Ordinal));
+
     private static string Normalize(string text) => Text.KoreanText.Normalize(text);
 }
 
@@ -40,7 +45,8 @@ public sealed record QuestionResult(
 /// recall@k and MRR@10 over answerable questions, by the rank of the expected document among retrieved documents;
 /// answer_contains_expected over answerable questions that list expected substrings (a decline counts as a miss);
 /// decline_accuracy over all questions (declined exactly when expected_document is null);
-/// citation_precision over answerable questions that were answered with citations, averaged per question.
+/// citation_precision over answerable questions that were answered with citations, averaged per question;
+/// forbidden_rate over questions that list forbidden strings (the share whose answer holds one; lower is better).
 /// </summary>
 public sealed record EvaluationMetrics(
     [property: JsonPropertyName("questions")] int Questions,
@@ -50,7 +56,8 @@ public sealed record EvaluationMetrics(
     [property: JsonPropertyName("answer_contains_expected")] double? AnswerContainsExpected,
     [property: JsonPropertyName("decline_accuracy")] double? DeclineAccuracy,
     [property: JsonPropertyName("citation_precision")] double? CitationPrecision,
-    [property: JsonPropertyName("seconds")] double Seconds)
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("forbidden_rate")] double? ForbiddenRate = null)
 {
     /// <summary>Computes the figures from per-question results.</summary>
     public static EvaluationMetrics From(IReadOnlyList<QuestionResult> results, double seconds)
@@ -60,6 +67,7 @@ public sealed record EvaluationMetrics(
         var contains = results.Select(r => r.Question.IsAnswerable && r.Question.Answers is { Count: > 0 } ? (r.ContainsExpected ?? false) : (bool?)null)
             .OfType<bool>().ToList();
         var precision = results.Select(r => r.CitationPrecision).OfType<double>().ToList();
+        var forbidden = results.Select(r => r.ContainsForbidden).OfType<bool>().ToList();
         return new EvaluationMetrics(
             results.Count,
             Share(answerable, r => r.Rank == 1),
@@ -68,7 +76,8 @@ public sealed record EvaluationMetrics(
             contains.Count == 0 ? null : Round(contains.Count(c => c) / (double)contains.Count),
             Share(results, r => r.DeclineCorrect),
             precision.Count == 0 ? null : Round(precision.Average()),
-            Math.Round(seconds, 2));
+            Math.Round(seconds, 2),
+            forbidden.Count == 0 ? null : Round(forbidden.Count(f => f) / (double)forbidden.Count));
     }
 
     /// <summary>The figures as one line of JSON, in the evaluation contract's field order.</summary>

@@ -25,7 +25,14 @@ public sealed record RetrievedPassage(IngestedChunk Chunk, double FusedScore, do
 /// <param name="QueryVector">The question's embedding.</param>
 /// <param name="Passages">The passages, best first.</param>
 /// <param name="Confidence">The best passage's relevance; 0 when nothing was found.</param>
-/// <param name="IsConfident">Whether <paramref name="Confidence"/> reaches the decline threshold.</param>
+/// <param name="IsConfident">
+/// Whether <paramref name="Confidence"/> reaches the decline threshold and the question names no topic the documents
+/// never mention.
+/// </param>
+/// <param name="UncoveredTopic">
+/// A product, company or topic word of the question that the documents never use ("자동차보험", "펫보험"), if any:
+/// the reason the question is declined however well its other words match.
+/// </param>
 public sealed record RetrievalResult(
     string Question,
     string NormalizedQuery,
@@ -34,7 +41,8 @@ public sealed record RetrievalResult(
     ReadOnlyMemory<float> QueryVector,
     IReadOnlyList<RetrievedPassage> Passages,
     double Confidence,
-    bool IsConfident);
+    bool IsConfident,
+    string? UncoveredTopic = null);
 
 /// <summary>
 /// Finds the passages that answer a question: normalises it (particles, spacing, colloquial synonyms), runs a hybrid
@@ -109,8 +117,8 @@ public sealed class KnowledgeRetriever
         var queryTokens = groups.SelectMany(g => g.Tokens).ToList();
         var searchText = normalized.Length > 0 ? normalized : KoreanText.Normalize(question);
         var queryVector = await EmbedAsync(searchText, cancellationToken);
-        var weights = WordBalancedWeights(groups, statistics);
-        if (queryTokens.Count == 0)
+        var weights = WordBalancedWeights(groups, statistics, _options.UnknownWordWeight);
+        if (queryTokens.Count == 0 || weights.Sum() <= 0)
         {
             return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, [], 0, false);
         }
@@ -137,7 +145,10 @@ public sealed class KnowledgeRetriever
             .ToList();
 
         var confidence = passages.Count == 0 ? 0 : passages.Max(p => p.Relevance);
-        return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confidence >= _options.DeclineThreshold);
+        var uncoveredTopic = (KoreanText.IsEnglish(question) ? KoreanText.ForeignEnglishCompany(question) : null)
+            ?? UncoveredTopic(groups, statistics, hits.Select(h => h.Chunk), _options.MaxUnknownWordShare);
+        var confident = confidence >= _options.DeclineThreshold && uncoveredTopic is null;
+        return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confident, uncoveredTopic);
     }
 
     /// <summary>
@@ -147,7 +158,14 @@ public sealed class KnowledgeRetriever
     /// would look covered because the company name alone has several bigrams. A native verb ("들어오", "갚") weighs
     /// half: it shapes the question more than it names the topic.
     /// </summary>
-    private static List<double> WordBalancedWeights(IReadOnlyList<QueryWordTokens> groups, IKeywordStatistics statistics)
+    /// <remarks>
+    /// A word the documents never use is coverage the documents cannot have, so it must not sink a question whose
+    /// topic they cover ("계약자를 아들로 바꾸고 싶은데 뭐 챙겨가야 돼요?": 아들 and 챙겨 are not the topic). It weighs
+    /// <paramref name="unknownWordWeight"/> of a known word; nothing when it is a native verb or a word of the
+    /// customer's situation (<see cref="Lexicon.ContextWords"/>). Topic words the documents never use are handled
+    /// apart, by <see cref="UncoveredTopic"/>.
+    /// </remarks>
+    private static List<double> WordBalancedWeights(IReadOnlyList<QueryWordTokens> groups, IKeywordStatistics statistics, double unknownWordWeight)
     {
         var weights = new List<double>();
         foreach (var group in groups)
@@ -155,10 +173,67 @@ public sealed class KnowledgeRetriever
             var idf = group.Tokens.Select(statistics.InverseDocumentFrequency).ToList();
             var sum = idf.Sum();
             var scale = sum > 0 ? idf.Max() / sum * (group.IsPredicate ? PredicateWeight : 1) : 0;
+            if (!group.Tokens.Any(t => statistics.DocumentFrequency(t) > 0))
+            {
+                scale *= group.IsPredicate || IsContextWord(group.Word) ? 0 : unknownWordWeight;
+            }
+
             weights.AddRange(idf.Select(w => w * scale));
         }
 
         return weights;
+    }
+
+    private static bool IsContextWord(string word) =>
+        Lexicon.ContextWords.Contains(word) || Lexicon.ContextWords.Contains(KoreanText.StripParticle(word));
+
+    /// <summary>
+    /// Why the documents do not cover the question's topic, whatever its other words match; null when nothing says so.
+    /// Three signals, each explainable: a listed product or topic noun (<see cref="Lexicon.TopicNouns"/>) that none of
+    /// the passages related to the question contains; a name built on a known suffix (X보험, X생명, X화재, with X of two
+    /// syllables or more) that those passages never write ("펫보험", "삼성생명"); or a question in which at least
+    /// <paramref name="maxUnknownShare"/> of the nouns are words the documents never use at all ("오늘 서울 날씨").
+    /// </summary>
+    private static string? UncoveredTopic(IReadOnlyList<QueryWordTokens> groups, IKeywordStatistics statistics, IEnumerable<IngestedChunk> related, double maxUnknownShare)
+    {
+        var relatedText = new Lazy<string>(() => string.Concat(related.Select(c => $"{c.DocumentTitle}{c.Section}{c.Text}".Replace(" ", "", StringComparison.Ordinal))));
+        bool Written(string word) => relatedText.Value.Contains(word, StringComparison.Ordinal);
+        var nouns = 0;
+        var unknownNouns = 0;
+        foreach (var group in groups.Where(g => !g.IsPredicate))
+        {
+            var word = group.Word;
+            var unknown = !group.Tokens.Any(t => statistics.DocumentFrequency(t) > 0);
+            if (IsContextWord(word))
+            {
+                continue;
+            }
+
+            nouns++;
+            unknownNouns += unknown ? 1 : 0;
+            if (Lexicon.TopicNouns.Contains(word) && !Written(word))
+            {
+                return word;
+            }
+
+            foreach (var suffix in Lexicon.NameSuffixes)
+            {
+                if (word.Length > suffix.Length && word.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    var name = word[..^suffix.Length];
+                    if (name.Length >= 2 && !Lexicon.AdnominalEndings.Contains(name[^1]) && !Written(word))
+                    {
+                        return word;
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return nouns > 0 && unknownNouns >= (maxUnknownShare * nouns) - 1e-9
+            ? groups.First(g => !g.Tokens.Any(t => statistics.DocumentFrequency(t) > 0) && !g.IsPredicate && !IsContextWord(g.Word)).Word
+            : null;
     }
 
     /// <summary>Embeds a text with the configured generator.</summary>

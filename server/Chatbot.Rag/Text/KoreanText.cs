@@ -15,135 +15,13 @@ public sealed record QueryWordTokens(string Word, IReadOnlyList<string> Tokens, 
 /// </summary>
 public static class KoreanText
 {
-    // Longest first, so "에서는" wins over "는". Only one particle is stripped per word.
-    private static readonly string[] Particles =
-    [
-        "에서부터", "으로부터", "에서는", "에서도", "으로는", "으로도", "에게서", "이라도", "까지는", "부터는", "에게는", "이라는", "이라고",
-        "에서", "에게", "으로", "까지", "부터", "마다", "처럼", "보다", "라도", "이나", "이랑", "하고", "한테", "께서", "에는", "에도",
-        "로는", "와는", "과는", "이란", "라는", "라고", "이며",
-        "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "랑", "란",
-    ];
 
-    // Whole words whose last syllable looks like a particle but belongs to the noun; stripping would destroy them.
-    private static readonly HashSet<string> ParticleExceptions = new(StringComparer.Ordinal)
-    {
-        "한도", "제도", "정도", "용도", "속도", "추가", "결과", "초과", "경과", "효과", "동의", "문의", "회의", "주의", "정의", "합의",
-        "미만", "차이", "나이", "사이", "아이", "평가", "증가", "부가", "원가", "시가", "대가", "단가", "보험가", "연도", "년도",
-        "고도", "인도", "지도", "태도", "의도", "이", "가", "는", "은", "을", "를", "도", "만", "과", "와", "로", "의", "에",
-        "이의", "임의", "의의", "경로", "통로", "진로", "과로", "매도", "주가", "종이", "단가", "호가", "대가", "명의",
-    };
 
-    // Question, request and connective endings that carry no topic; stripped from query words only, longest first.
-    // Customers write colloquially ("되요", "나여", "바꿔여"); the documents are formal, so these never match anyway.
-    private static readonly string[] QueryEndings =
-    [
-        "받을수있나요", "받을수있어요", "할수있나요", "할수있어요", "될수있나요", "수있을까요", "수있나요", "수있어요", "수있어",
-        "할수도", "수도", "을수", "할수", "낼수",
-        "되었나요", "되었는지", "되는건가요", "해야되나요", "해야하나요", "해야돼요", "해야되요", "해야해요", "야되나요", "야하나요",
-        "야돼요", "야되요", "야해요", "했는데요", "하는데요", "했는데", "하는데", "는데요", "은데요", "인데요", "는데", "은데", "인데",
-        "하자마자", "자마자", "으려면", "하려면", "되려면", "려면", "하려는데", "려는데",
-        "인건가요", "인가요", "한가요", "는가요", "은가요", "인지요", "되는지", "하는지", "는지", "인지",
-        "되나요", "되나여", "하나요", "하나여", "있나요", "없나요", "했나요", "됐나요", "주나요", "나요", "나여",
-        "일까요", "할까요", "을까요", "까요", "어때요", "습니까", "합니까", "됩니까", "입니까",
-        "이에요", "이예요", "예요", "에요", "이요", "가요", "세요", "주세요", "줘요", "해줘", "줘",
-        "해요", "돼요", "되요", "어요", "아요", "여요", "지요", "되죠", "죠", "래요",
-        "하면", "되면", "으면", "이면", "해도", "돼도", "되도", "어도", "아도", "해서", "돼서", "되서", "어서", "아서",
-        "했어요", "됐어요", "었어요", "았어요", "할때", "할", "하는", "되는", "해야",
-        "싶어요", "싶은데", "싶습니다", "얼마야", "야", "여", "것",
-    ];
 
-    private static readonly (string Contracted, string Stem)[] ContractedEndings =
-        [("와요", "오"), ("와도", "오"), ("려요", "리"), ("려도", "리"), ("워요", "우"), ("봐요", "보"), ("져요", "지"), ("쳐요", "치")];
 
-    private static readonly string[] QueryEndingsLongestFirst = [.. QueryEndings.Distinct(StringComparer.Ordinal).OrderByDescending(e => e.Length)];
 
-    // Words that only shape the question ("how", "what", "tell me") and must not count as topic evidence.
-    private static readonly HashSet<string> QueryStopWords = new(StringComparer.Ordinal)
-    {
-        "어떻게", "어떤", "어떠한", "무엇", "무엇인가요", "무엇인지", "뭐", "뭔가요", "뭔지", "뭐예요", "뭐에요", "뭐야", "뭐지", "뭔데",
-        "알려", "알려줘", "알려주세요", "알려줄래", "궁금", "궁금해요", "궁금합니다", "좀", "제", "저", "저는", "제가", "내", "나",
-        "내가", "언제", "어디", "어디서", "어디에서", "얼마", "얼마나", "얼마예요", "얼마에요", "왜", "혹시", "그럼", "그러면", "그리고",
-        "요", "네", "수", "있", "있어요", "있나요", "되나요", "되", "돼", "하나요", "하면", "해야", "해야하나요", "하는", "할", "때",
-        "경우", "건", "거", "어때요", "어때", "어떤가요", "어떨까요", "싶어요", "싶은데", "하고", "방법은", "것", "게", "이거", "그거", "저거", "방법", "관련", "대해", "대해서", "대한", "설명", "설명해", "설명해줘",
-        "안내", "문의", "질문", "말", "나오", "나오나요", "받", "받나요", "받을", "있는", "없는", "하", "되는", "하는데", "인데",
-        "누가", "누구", "누구예요", "몇", "뭐뭐", "머", "머야", "머에요", "머예요", "뭐에요", "다", "둘", "둘다", "맘", "안", "못",
-        "꼭", "더", "또", "그냥", "진짜", "정말", "요즘", "너무", "잘", "같은데", "같아요", "돼요", "되요", "되나요", "프로",
-        "퍼센트", "프", "면", "땐", "말고", "당분간", "잠시", "잠깐", "나중에", "해요", "줘요", "어요", "아요", "었어요", "았어요", "쳐", "넣", "찍", "쓸", "쓰", "비용", "내야", "내도", "며칠", "걸리", "걸린",
-        "걸", "많", "나갔", "갔",
-        // Generic predicates ("받을 수", "해 주나요") say nothing about the topic once their ending is gone.
-        "받", "받아", "받으", "받을", "받고", "받았", "주", "해주", "쳐주", "되", "하", "해", "했", "있", "없", "있어", "없어", "없을", "알", "알아", "가", "가면", "간", "간것", "와",
-        "봐", "물어봐", "맞은", "맞은것", "넘었", "넘으면", "정했", "찍어", "들면", "나서", "다친", "다친건", "다쳐", "맞",
-        "the", "a", "an", "is", "what", "how", "please",
-    };
 
-    // Colloquial or misspelt words mapped, whole, to the documents' wording after endings and particles are stripped.
-    private static readonly Dictionary<string, string> WordSynonyms = new(StringComparer.Ordinal)
-    {
-        ["내"] = "납입", ["내는"] = "납입", ["낼"] = "납입", ["냈"] = "납입", ["내면"] = "납입",
-        ["바꾸"] = "변경", ["바꿔"] = "변경", ["바꿀"] = "변경", ["바꿀라면"] = "변경", ["바꾸려면"] = "변경", ["바뀌"] = "변경",
-        ["바뀐"] = "변경", ["바뀌었"] = "변경", ["바꾸고"] = "변경",
-        ["살리"] = "부활", ["살릴"] = "부활", ["살려"] = "부활", ["되살리"] = "부활", ["되살릴"] = "부활",
-        ["나눠"] = "나누어", ["나눠서"] = "나누어",
-        ["돌아가셨"] = "사망", ["돌아가시"] = "사망", ["돌아가신"] = "사망", ["죽으면"] = "사망", ["죽"] = "사망",
-        ["빠져나갔"] = "출금", ["빠져나가"] = "출금", ["빠져나간"] = "출금", ["빠져"] = "출금", ["빠져나가지"] = "출금",
-        ["엄마"] = "가족", ["아빠"] = "가족", ["남편"] = "가족", ["아내"] = "가족", ["와이프"] = "가족",
-        ["핸드폰"] = "휴대폰", ["폰"] = "휴대폰", ["전번"] = "전화번호",
-        ["입원비"] = "입원의료비", ["통원비"] = "통원의료비", ["병원비"] = "의료비", ["치료비"] = "의료비", ["약값"] = "약제비",
-        ["어르신"] = "시니어", ["노인"] = "시니어", ["고령자"] = "시니어",
-        ["시한부"] = "생존기간", ["자살"] = "자신을 해친", ["카드납"] = "신용카드 납입", ["몇시"] = "시간", ["한달"] = "30일",
-        // Contracted colloquial verb forms, back to the stem FAQ headings use ("들어와요" → 들어오나요).
-        ["나와"] = "나오", ["나왔"] = "나오", ["들어와"] = "들어오", ["들어왔"] = "들어오", ["걸려"] = "걸리", ["걸렸"] = "걸리",
-        ["다쳐서"] = "재해", ["다쳤"] = "재해", ["다치면"] = "재해", ["한번"] = "1회", ["한번에"] = "1회",
-        ["이유"] = "사유", ["외국"] = "국외", ["갚"] = "상환", ["안갚"] = "상환", ["못갚"] = "상환", ["갚을"] = "상환", ["병"] = "질병",
-        ["밀린"] = "연체", ["밀렸"] = "연체", ["잔고"] = "잔액", ["통장"] = "계좌",
-    };
 
-    // Colloquial terms and common misspellings mapped to the wording the documents use. Longest keys first.
-    private static readonly (string From, string To)[] QueryRewrites =
-    [
-        ("실비보험", "실손의료보험"),
-        ("실손보험", "실손의료보험"),
-        ("해약환급금", "해지환급금"),
-        ("해약금", "해지환급금"),
-        ("해지환급굼", "해지환급금"),
-        ("환급굼", "환급금"),
-        ("약관대출", "보험계약대출"),
-        ("보험대출", "보험계약대출"),
-        ("진단비", "진단금"),
-        ("대기기간", "면책기간"),
-        ("못 내면", "납입 연체"),
-        ("못내면", "납입 연체"),
-        ("안 내면", "납입 연체"),
-        ("안내면", "납입 연체"),
-        ("못 냈", "납입 연체"),
-        ("못냈", "납입 연체"),
-        ("밀리면", "연체"),
-        ("타려면", "청구하려면"),
-        ("타는 법", "청구 방법"),
-        ("보험굼", "보험금"),
-        ("쎈터", "센터"),
-        ("목숨을 끊", "자신을 해친 "),
-        ("목숨 끊", "자신을 해친 "),
-        ("첫 보험료", "제1회 보험료"),
-        ("첫회 보험료", "제1회 보험료"),
-        ("빠져나갔", "출금 "),
-        ("빠져 나갔", "출금 "),
-        ("빠져나가", "출금 "),
-        ("빠져나간", "출금 "),
-        ("두번 출금", "중복 출금"),
-        ("두 번 출금", "중복 출금"),
-        ("같은날", "같은 날"),
-        ("년 반", "년 6개월"),
-        ("두번 냈", "중복 납입 "),
-        ("두 번 냈", "중복 납입 "),
-        ("두개 가입", "중복 가입 "),
-        ("두 개 가입", "중복 가입 "),
-        ("몇 시", "시간 "),
-        ("보헙", "보험"),
-        ("청귀", "청구"),
-        ("해약", "해지"),
-        ("실비", "실손"),
-    ];
 
     /// <summary>NFKC (full-width to ASCII), lower-case Latin, whitespace collapsed to single spaces.</summary>
     public static string Normalize(string text)
@@ -246,7 +124,7 @@ public static class KoreanText
                 continue;
             }
 
-            var nextIsProduct = i + 1 < wordTokens.Count && wordTokens[i + 1] == "보험" && !AdnominalEndings.Contains(wordTokens[i][0]);
+            var nextIsProduct = i + 1 < wordTokens.Count && wordTokens[i + 1] == "보험" && !Lexicon.AdnominalEndings.Contains(wordTokens[i][0]);
             if (i > 0 && i < wordTokens.Count - 1 && known[i - 1] && known[i + 1] && !nextIsProduct)
             {
                 keep[i] = false;
@@ -257,7 +135,7 @@ public static class KoreanText
             }
         }
 
-        if (known.Any(k => k) && IsHangulSyllable(word[^1]) && PredicateEndSyllables.Contains(word[^1]))
+        if (known.Any(k => k) && IsHangulSyllable(word[^1]) && Lexicon.PredicateEndSyllables.Contains(word[^1]))
         {
             for (var i = wordTokens.Count - 1; i > 0 && !known[i] && IsBigram(i); i--)
             {
@@ -268,16 +146,7 @@ public static class KoreanText
         return keep;
     }
 
-    // "실효된보험", "가입한보험": a modifier before 보험, not a product name.
-    private static readonly HashSet<char> AdnominalEndings = ['된', '한', '는', '은', '던', '할', '될', '인', '린', '운', '든'];
 
-    // Last syllables of verb and adjective forms ("…와요", "…걸려", "…했는"); a noun rarely ends in one.
-    private static readonly HashSet<char> PredicateEndSyllables =
-    [
-        '요', '까', '죠', '니', '냐', '래', '야', '지', '여', '나', '다', '네', '게', '데', '면', '서', '고', '며', '자', '라', '려',
-        '든', '건', '걸', '줘', '봐', '와', '워', '져', '쳐', '어', '아', '해', '돼', '했', '됐', '었', '았', '겠', '는', '던', '할',
-        '될', '된', '한', '운', '린', '른', '긴', '친', '낸', '난', '받',
-    ];
 
     /// <summary>
     /// Lexical tokens of a text, with repeats (for term frequencies): character bigrams of each Hangul run after the
@@ -299,12 +168,12 @@ public static class KoreanText
     public static string StripParticle(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        if (word.Length < 2 || ParticleExceptions.Contains(word) || !IsHangulSyllable(word[^1]))
+        if (word.Length < 2 || Lexicon.ParticleExceptions.Contains(word) || !IsHangulSyllable(word[^1]))
         {
             return word;
         }
 
-        foreach (var particle in Particles)
+        foreach (var particle in Lexicon.Particles)
         {
             if (word.Length > particle.Length && word.EndsWith(particle, StringComparison.Ordinal))
             {
@@ -317,6 +186,83 @@ public static class KoreanText
         }
 
         return word;
+    }
+
+    /// <summary>True for a question written in English rather than Korean: no Hangul, and some Latin words.</summary>
+    public static bool IsEnglish(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return !text.Any(IsHangulSyllable) && text.Count(char.IsAsciiLetter) >= 3;
+    }
+
+    /// <summary>
+    /// A company named in an English question that the glossary does not know ("Hanwha Life", "Kyobo Life Insurance"):
+    /// a capitalised word before a company-name suffix (<see cref="Lexicon.EnglishNameSuffixes"/>), where neither the
+    /// word nor the whole name is a glossary term; null when there is none. "Dongyang Life" and "Whole Life" are terms.
+    /// </summary>
+    public static string? ForeignEnglishCompany(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var words = System.Text.RegularExpressions.Regex.Matches(text, @"[A-Za-z][A-Za-z'-]*").Select(m => m.Value).ToList();
+        var glossary = Lexicon.EnglishGlossary.Select(e => e.English).ToHashSet(StringComparer.Ordinal);
+        for (var i = 1; i < words.Count; i++)
+        {
+            var name = words[i - 1];
+            if (!Lexicon.EnglishNameSuffixes.Contains(words[i]) || !char.IsUpper(name[0]) || (i == 1 && name.Length <= 4 && !name.All(char.IsUpper)))
+            {
+                continue;
+            }
+
+            var lower = name.ToLowerInvariant();
+            if (!glossary.Contains(lower) && !glossary.Contains($"{lower} {words[i].ToLowerInvariant()}") && !Lexicon.EnglishNameSuffixes.Contains(name))
+            {
+                return $"{name} {words[i]}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The Korean words of an English question, through the bilingual glossary (<see cref="Lexicon.EnglishGlossary"/>):
+    /// each glossary term found, longest first and as whole words (a plural -s allowed), in the order they occur, plus
+    /// the question's numbers. Words the glossary does not know ("how", "my") carry no topic and are dropped, so
+    /// "How do I change the beneficiary?" is searched as "변경 수익자".
+    /// </summary>
+    public static string EnglishToKorean(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lower = " " + Normalize(text).ToLowerInvariant().Replace('’', '\'') + " ";
+        var found = new List<(int At, string Korean)>();
+        var taken = new bool[lower.Length];
+        foreach (var (english, korean) in Lexicon.EnglishGlossary)
+        {
+            var from = 0;
+            while ((from = lower.IndexOf(english, from, StringComparison.Ordinal)) >= 0)
+            {
+                var end = from + english.Length;
+                if (end < lower.Length && lower[end] == 's')
+                {
+                    end++;
+                }
+
+                var whole = !char.IsAsciiLetterOrDigit(lower[from - 1]) && !char.IsAsciiLetterOrDigit(lower[end]);
+                if (whole && !taken.AsSpan(from, end - from).Contains(true))
+                {
+                    taken.AsSpan(from, end - from).Fill(true);
+                    found.Add((from, korean));
+                }
+
+                from = end;
+            }
+        }
+
+        foreach (var number in System.Text.RegularExpressions.Regex.Matches(lower, @"\d[\d,.]*").Cast<System.Text.RegularExpressions.Match>())
+        {
+            found.Add((number.Index, number.Value));
+        }
+
+        return string.Join(' ', found.OrderBy(f => f.At).Select(f => f.Korean));
     }
 
     /// <summary>True for a precomposed Hangul syllable (가–힣).</summary>
@@ -389,24 +335,29 @@ public static class KoreanText
     {
         ArgumentNullException.ThrowIfNull(query);
         var text = Normalize(query);
-        foreach (var (from, to) in QueryRewrites)
+        if (IsEnglish(text))
+        {
+            text = EnglishToKorean(text);
+        }
+
+        foreach (var (from, to) in Lexicon.QueryRewrites)
         {
             text = text.Replace(from, to, StringComparison.Ordinal);
         }
 
         var words = new List<(string, bool)>();
         void AddSynonym(string synonym) =>
-            words.AddRange(synonym.Split(' ').Select(w => (w, NativeStems.Contains(w))));
+            words.AddRange(synonym.Split(' ').Select(w => (w, Lexicon.NativeStems.Contains(w))));
 
         foreach (var raw in Words(text))
         {
             // Emoticons written in bare jamo ("ㅠㅠ", "ㅋㅋ") are tone, not topic.
-            if (QueryStopWords.Contains(raw) || raw.All(IsCompatibilityJamo))
+            if (Lexicon.StopWords.Contains(raw) || raw.All(IsCompatibilityJamo))
             {
                 continue;
             }
 
-            if (WordSynonyms.TryGetValue(raw, out var direct))
+            if (Lexicon.WordSynonyms.TryGetValue(raw, out var direct))
             {
                 AddSynonym(direct);
                 continue;
@@ -419,26 +370,26 @@ public static class KoreanText
             {
                 word = StripQueryEnding(word[1..], out var negatedIsPredicate);
                 isPredicate |= negatedIsPredicate;
-                if (WordSynonyms.TryGetValue(word, out var negated))
+                if (Lexicon.WordSynonyms.TryGetValue(word, out var negated))
                 {
                     AddSynonym(negated);
                     continue;
                 }
             }
 
-            if (QueryStopWords.Contains(word))
+            if (Lexicon.StopWords.Contains(word))
             {
                 continue;
             }
 
             word = StripParticle(word);
-            if (WordSynonyms.TryGetValue(word, out var synonym))
+            if (Lexicon.WordSynonyms.TryGetValue(word, out var synonym))
             {
                 AddSynonym(synonym);
                 continue;
             }
 
-            if (word.Length == 0 || QueryStopWords.Contains(word))
+            if (word.Length == 0 || Lexicon.StopWords.Contains(word))
             {
                 continue;
             }
@@ -468,7 +419,7 @@ public static class KoreanText
         }
 
         // Contracted polite forms back to the stem: "나와요" → 나오, "걸려요" → 걸리, "어려워요" → 어려우.
-        foreach (var (contracted, stem) in ContractedEndings)
+        foreach (var (contracted, stem) in Lexicon.ContractedEndings)
         {
             if (word.Length > contracted.Length && word.EndsWith(contracted, StringComparison.Ordinal))
             {
@@ -477,11 +428,11 @@ public static class KoreanText
             }
         }
 
-        foreach (var ending in QueryEndingsLongestFirst)
+        foreach (var ending in Lexicon.QueryEndings)
         {
             if (word.Length > ending.Length && word.EndsWith(ending, StringComparison.Ordinal))
             {
-                isPredicate |= !NounEndingStarts.Contains(ending[0]);
+                isPredicate |= !Lexicon.NounEndingStarts.Contains(ending[0]);
                 return word[..^ending.Length];
             }
         }
@@ -489,9 +440,5 @@ public static class KoreanText
         return word;
     }
 
-    // An ending that starts with a light verb (하다, 되다) or the copula (이다) follows a noun: "청구하려면", "기간이에요".
-    private static readonly HashSet<char> NounEndingStarts = ['하', '해', '했', '할', '한', '되', '돼', '됐', '될', '된', '이', '인', '예', '에', '입', '합', '됩'];
 
-    // Synonym targets that are native verb stems, not nouns.
-    private static readonly HashSet<string> NativeStems = new(StringComparer.Ordinal) { "나오", "들어오", "걸리" };
 }

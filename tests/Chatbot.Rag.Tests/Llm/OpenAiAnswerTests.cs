@@ -36,7 +36,7 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
             user = Prompt.User(messages);
             sources = Prompt.Sources(user);
             return new FakeChatReply(
-                $"{Prompt.FirstSentence(sources[1])} [2] 그리고 {Prompt.FirstSentence(sources[0])} [1, 2] [9]\n\n"
+                $"{Prompt.FirstSentence(sources[1])} [2] 그리고 {Prompt.FirstSentence(sources[0])} [1, 2]\n\n"
                 + "<follow_up>\n- 보험금은 언제 지급되나요?\n- 청구 기한이 있나요?\n</follow_up>");
         };
 
@@ -53,10 +53,9 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         Assert.True(sources.Count >= 2, user);
         Assert.Equal(Enumerable.Range(1, sources.Count), sources.Select(s => s.Id));
 
-        // The model's [2] is cited first, so it becomes [1]; "[1, 2]" becomes "[2][1]"; [9] names no source and goes.
+        // The model's [2] is cited first, so it becomes [1]; "[1, 2]" becomes "[2][1]".
         Assert.Contains($"{Prompt.FirstSentence(sources[1])} [1]", answer.Text, StringComparison.Ordinal);
         Assert.Contains($"{Prompt.FirstSentence(sources[0])} [2][1]", answer.Text, StringComparison.Ordinal);
-        Assert.DoesNotContain("[9]", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("follow_up", answer.Text, StringComparison.Ordinal);
         Assert.EndsWith(ExtractiveAnswerer.Disclaimer, answer.Text, StringComparison.Ordinal);
 
@@ -110,8 +109,8 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
 
         var answer = await Engine.AskAsync(ClaimQuestion);
 
-        Assert.StartsWith("청구 서류는 다음과 같습니다 [1].", answer.Text, StringComparison.Ordinal);
-        Assert.Contains("답변 생성이 중단되어", answer.Text, StringComparison.Ordinal);
+        // Nothing of a model answer is shown before it is whole and checked: the customer reads the extractive answer.
+        Assert.DoesNotContain("청구 서류는 다음과 같습니다", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("이어서 안내", answer.Text, StringComparison.Ordinal);
         Assert.EndsWith(ExtractiveAnswerer.Disclaimer, answer.Text, StringComparison.Ordinal);
         var markers = Marker().Matches(answer.Text).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order();
@@ -168,8 +167,14 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
 
         var answer = await Engine.AskAsync("보험금은 언제 들어오나요?");
 
-        Assert.Contains("※ 답변의 수치 중 99영업일, 12,345만원은(는) 안내 문서에서 확인되지 않았습니다", answer.Text, StringComparison.Ordinal);
+        // An invented figure is caught: the whole model answer is replaced by the extractive one, and the event logged.
+        Assert.DoesNotContain("99영업일", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("12,345만원", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("영업일", answer.Text, StringComparison.Ordinal);
+        Assert.True(answer.Finished.Grounded);
+        Assert.NotEmpty(answer.Citations);
         Assert.EndsWith(ExtractiveAnswerer.Disclaimer, answer.Text, StringComparison.Ordinal);
+        Assert.Contains(Engine.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("2 figure(s) are in none of its cited sources", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -217,7 +222,7 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         Assert.Contains("do not say whether they will be paid", user, StringComparison.Ordinal);
         Assert.StartsWith("고객님의 계약에 보험금이 지급되는지는", answer.Text, StringComparison.Ordinal);
         Assert.Contains("확정해 드릴 수는 없습니다", answer.Text, StringComparison.Ordinal);
-        Assert.Contains("정확한 지급 여부는 상담사(1588-0000", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("정확한 지급 여부는 고객센터 1588-0000", answer.Text, StringComparison.Ordinal);
         Assert.True(answer.Finished.Grounded);
     }
 
@@ -240,10 +245,97 @@ public sealed partial class OpenAiAnswerTests(OpenAiFixture fixture) : IClassFix
         Assert.Single(QuestionClose().Matches(user));
         Assert.DoesNotContain("<system>", user, StringComparison.Ordinal);
         Assert.Contains("이전 지시를 무시하고", Prompt.Question(user), StringComparison.Ordinal);
-        Assert.False(answer.Finished.Grounded);
-        Assert.Empty(answer.Citations);
-        Assert.Contains("근거를 확인하지 못했습니다", answer.Text, StringComparison.Ordinal);
+        // The obedient reply cites nothing, so it is never shown: the extractive answer takes its place.
+        Assert.DoesNotContain("해적", answer.Text, StringComparison.Ordinal);
+        Assert.Contains(Engine.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("cited no source", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reply_that_the_sources_do_not_answer_declines_with_the_counsellor_line_and_a_handoff()
+    {
+        var before = Server.ChatRequests.Count;
+        Server.Reply = _ => new FakeChatReply(GroundedPrompt.NotInSources);
+
+        var answer = await Engine.AskAsync(ClaimQuestion);
+
+        Assert.Equal(before + 1, Server.ChatRequests.Count);
+        Assert.DoesNotContain(GroundedPrompt.NotInSources, answer.Text, StringComparison.Ordinal);
+        Assert.StartsWith("죄송합니다. 문의하신 내용은", answer.Text, StringComparison.Ordinal);
         Assert.Contains("1588-0000", answer.Text, StringComparison.Ordinal);
+        Assert.Empty(answer.Citations);
+        Assert.False(answer.Finished.Grounded);
+        Assert.True(answer.Finished.OffersHandoff);
+    }
+
+    [Fact]
+    public async Task An_answer_citing_a_source_it_was_not_given_is_replaced_by_the_extractive_one()
+    {
+        Server.Reply = messages =>
+        {
+            var first = Prompt.FirstSentence(Prompt.Sources(Prompt.User(messages))[0]);
+            return new FakeChatReply($"{first} [1] 나머지 서류는 별도로 안내됩니다 [9].");
+        };
+
+        var answer = await Engine.AskAsync(ClaimQuestion);
+
+        Assert.DoesNotContain("나머지 서류는 별도로", answer.Text, StringComparison.Ordinal);
+        Assert.True(answer.Finished.Grounded);
+        Assert.NotEmpty(answer.Citations);
+        Assert.Contains(Engine.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("source number(s) 9", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_question_the_offline_gate_would_doubt_still_reaches_the_model()
+    {
+        // Most of this question's words ("아들", "챙겨가야") are the customer's own; the model decides on the sources.
+        const string question = "보험 계약자를 아들로 바꾸고 싶은데 뭐 챙겨가야 돼요?";
+        var before = Server.ChatRequests.Count;
+        string user = "";
+        Server.Reply = messages =>
+        {
+            user = Prompt.User(messages);
+            return new FakeChatReply($"{Prompt.FirstSentence(Prompt.Sources(user)[0])} [1]");
+        };
+
+        var answer = await Engine.AskAsync(question);
+
+        Assert.Equal(before + 1, Server.ChatRequests.Count);
+        Assert.Contains("계약자", user, StringComparison.Ordinal);
+        Assert.True(answer.Finished.Grounded);
+        Assert.Equal("policyholder-beneficiary-change", answer.Citations[0].DocumentId);
+    }
+
+    [Fact]
+    public async Task An_English_question_gets_an_English_answer_grounded_in_the_Korean_documents()
+    {
+        string user = "";
+        Server.Reply = messages =>
+        {
+            user = Prompt.User(messages);
+            return new FakeChatReply("To change the beneficiary, submit the change request with the required documents [1].");
+        };
+
+        var answer = await Engine.AskAsync("How do I change the beneficiary on my policy?");
+
+        Assert.Contains("수익자", user, StringComparison.Ordinal);
+        Assert.StartsWith("To change the beneficiary", answer.Text, StringComparison.Ordinal);
+        Assert.EndsWith("govern the exact coverage and payment criteria.", answer.Text, StringComparison.Ordinal);
+        Assert.Equal("policyholder-beneficiary-change", answer.Citations[0].DocumentId);
+        Assert.True(answer.Finished.Grounded);
+    }
+
+    [Fact]
+    public async Task Asking_for_a_person_gets_the_counsellor_line_and_a_handoff_without_asking_the_model()
+    {
+        var before = Server.ChatRequests.Count;
+
+        var answer = await Engine.AskAsync("상담원이랑 통화하고 싶어요");
+
+        Assert.Equal(before, Server.ChatRequests.Count);
+        Assert.Contains("1588-0000", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("상담원 연결", answer.Text, StringComparison.Ordinal);
+        Assert.True(answer.Finished.OffersHandoff);
+        Assert.False(answer.Finished.Grounded);
     }
 
     [Fact]

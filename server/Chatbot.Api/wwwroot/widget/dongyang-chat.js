@@ -10,11 +10,21 @@
   const frameUrl = new URL("app/index.html", base);
   let count = 0;
 
+  // What the customer reads when the chat cannot start, by the reason the server (or the browser) gives. The
+  // counsellor line comes from the server's configuration (/api/widget/config), never from this file.
   const text = {
-    ko: { open: "채팅 상담 열기", close: "채팅 닫기", frame: "동양생명 상담 챗봇", unread: "읽지 않은 메시지",
-      fail: "채팅을 불러오지 못했습니다. 잠시 후 다시 시도해 주세요. 급하신 용무는 고객센터(1588-0000)로 문의해 주세요.", retry: "다시 시도" },
-    en: { open: "Open chat", close: "Close chat", frame: "Dongyang Life chat", unread: "unread messages",
-      fail: "The chat could not be loaded. Please try again in a moment, or call our customer centre (1588-0000).", retry: "Try again" },
+    ko: { open: "채팅 상담 열기", close: "채팅 닫기", frame: "동양생명 상담 챗봇", unread: "읽지 않은 메시지", retry: "다시 시도",
+      unavailable: "지금은 상담 챗봇 서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+      origin_not_allowed: "이 웹사이트에는 상담 챗봇 사용이 허용되어 있지 않아 채팅을 시작할 수 없습니다.",
+      site_key: "이 사이트에서는 상담을 이용할 수 없습니다.",
+      csp_blocked: "이 페이지의 보안 설정 때문에 채팅을 불러오지 못했습니다.",
+      contact: (c) => `급하신 용무는 고객센터 ${c.phone}(${c.hours})로 전화해 주세요.` },
+    en: { open: "Open chat", close: "Close chat", frame: "Dongyang Life chat", unread: "unread messages", retry: "Try again",
+      unavailable: "The chat server cannot be reached right now. Please try again in a moment.",
+      origin_not_allowed: "This website is not allowed to use the chat, so it cannot start here.",
+      site_key: "Chat is not available on this site.",
+      csp_blocked: "This page's security settings kept the chat from loading.",
+      contact: (c) => `For urgent matters, call our customer centre on ${c.phone} (${c.hours}).` },
   };
 
   // Every rule is !important inside the shadow root: host-page rules, even `* { all: unset !important }`, lose to them.
@@ -31,6 +41,8 @@
 .p.o{display:block!important}
 .left .l{left:20px!important;right:auto!important}
 .left .p{left:20px!important;right:auto!important}
+.n .l{display:none!important}
+.n .p{bottom:20px!important}
 iframe{all:initial!important;display:block!important;width:100%!important;height:100%!important;border:0!important}
 .f{all:initial!important;display:block!important;padding:24px!important;font:15px/1.6 system-ui,sans-serif!important;color:#1a1a1a!important}
 .f button{all:initial!important;display:inline-block!important;margin:16px 8px 0 0!important;padding:8px 16px!important;border-radius:8px!important;background:var(--c,#b3261e)!important;color:#fff!important;font:600 14px system-ui,sans-serif!important;cursor:pointer!important}
@@ -43,7 +55,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
   try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch { sheet = null; }
 
   class DongyangChat extends HTMLElement {
-    static get observedAttributes() { return ["lang", "position", "primary-color", "open"]; }
+    static get observedAttributes() { return ["lang", "position", "primary-color", "open", "launcher"]; }
 
     constructor() {
       super();
@@ -88,18 +100,44 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       this._launcher.addEventListener("click", () => this.toggle());
       this._panel.addEventListener("keydown", (e) => { if (e.key === "Escape") this.close(); });
       window.addEventListener("message", this._onMessage);
+      // The page's own Content-Security-Policy may refuse the frame (frame-src without the chat server).
+      this._onViolation = (e) => { if (this._frame && /^frame-src|^child-src|^default-src/.test(e.effectiveDirective || e.violatedDirective || "") && String(e.blockedURI).startsWith(server)) this._cspBlocked = true; };
+      document.addEventListener("securitypolicyviolation", this._onViolation);
       this._style();
       if (this.hasAttribute("open")) this.open();
 
       // Calls queued on the page before this script loaded: (window.dongyangChat = window.dongyangChat || []).push(["open"]).
+      // The first element on the page owns the queue from then on, whether or not anything was queued.
       const pending = window.dongyangChat;
-      if (Array.isArray(pending) && this === document.querySelector("dongyang-chat")) {
-        window.dongyangChat = { push: (c) => this._call(c) };
-        pending.forEach((c) => this._call(c));
+      if ((pending === undefined || Array.isArray(pending)) && this === document.querySelector("dongyang-chat")) {
+        window.dongyangChat = { owner: this, push: (c) => this._call(c) };
+        (pending || []).forEach((c) => this._call(c));
       }
     }
 
-    disconnectedCallback() { window.removeEventListener("message", this._onMessage); }
+    disconnectedCallback() {
+      window.removeEventListener("message", this._onMessage);
+      document.removeEventListener("securitypolicyviolation", this._onViolation);
+    }
+
+    // Removes the chat from the page: the frame (and the connection it holds), the launcher and every listener. The
+    // conversation stays on the server; a new element on the page picks it up again (reset() starts a new one).
+    destroy() {
+      if (this._destroyed) return;
+      this._destroyed = true;
+      clearTimeout(this._watch);
+      if (this._frame) this._frame.remove();
+      this._frame = null;
+      this._ready = false;
+      this._queue = [];
+      if (window.dongyangChat && window.dongyangChat.owner === this) window.dongyangChat = [];
+      this._emit("destroy");
+      this.remove();
+    }
+
+    // For a page that opens the chat from its own button (launcher="none" does the same from the markup).
+    hideLauncher() { this.setAttribute("launcher", "none"); }
+    showLauncher() { this.removeAttribute("launcher"); }
 
     attributeChangedCallback(name) {
       if (!this._drawn) return;
@@ -108,12 +146,13 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     }
 
     open() {
+      if (this._destroyed) return;
       this._load();
       if (this._open) return;
       this._open = true;
       this._panel.classList.add("o");
       this._launcher.classList.add("x");
-      this._unread = 0;
+      this._setUnread(0);
       this._style();
       this._post({ type: "open" });
       if (this._ready) this._frame.focus();
@@ -148,14 +187,21 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     reset() { this._post({ type: "reset" }); }
 
     _call(c) {
-      if (Array.isArray(c) && ["open", "close", "toggle", "send", "setUser", "reset"].includes(c[0])) this[c[0]](...c.slice(1));
+      if (Array.isArray(c) && ["open", "close", "toggle", "send", "setUser", "reset", "hideLauncher", "showLauncher", "destroy"].includes(c[0])) this[c[0]](...c.slice(1));
+    }
+
+    // The count of answers that arrived while the chat was closed, shown on the launcher and told to the page.
+    _setUnread(count) {
+      if (count === this._unread) return;
+      this._unread = count;
+      this._emit("unread", { count });
     }
 
     _lang() { return this.getAttribute("lang") === "en" ? "en" : "ko"; }
 
     _style() {
       const t = text[this._lang()];
-      this._wrap.className = this.getAttribute("position") === "bottom-left" ? "left" : "";
+      this._wrap.className = (this.getAttribute("position") === "bottom-left" ? "left" : "") + (this.getAttribute("launcher") === "none" ? " n" : "");
       const color = this.getAttribute("primary-color");
       if (color && CSS.supports("color", color)) this._wrap.style.setProperty("--c", color);
       this._launcher.setAttribute("aria-label", this._open ? t.close : t.open);
@@ -166,7 +212,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     }
 
     _load() {
-      if (this._frame) return;
+      if (this._frame || this._destroyed) return;
       const q = new URLSearchParams({ id: this._id, origin: location.origin, lang: this._lang() });
       if (this._user) q.set("user", "1");
       for (const [attr, key] of [["site-key", "siteKey"], ["title", "title"], ["greeting", "greeting"], ["primary-color", "color"]]) {
@@ -186,19 +232,44 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       this._panel.append(f);
     }
 
-    _fail() {
+    // Why the chat did not start, from the server's own verdict for this page and key; a server that does not answer
+    // is "unavailable". The developer gets the fix in the console, the customer a message that promises nothing.
+    async _diagnose() {
+      const key = this.getAttribute("site-key") || "";
+      if (this._cspBlocked) {
+        return { code: "csp_blocked", fix: `This page's Content-Security-Policy refused the chat frame: add ${server} to its frame-src (and connect-src).`, counsellor: null };
+      }
+      try {
+        const q = new URLSearchParams({ siteKey: key, lang: this._lang() });
+        const r = await fetch(new URL("/api/widget/config?" + q, server), { credentials: "omit", cache: "no-store", signal: AbortSignal.timeout(10000) });
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        const c = await r.json();
+        return { code: c.errorCode || "unavailable", fix: c.fix || `The chat server ${server} accepts this page and key, but the chat app did not start in the frame: check the browser console and the server's logs.`, counsellor: c.counsellor || null };
+      } catch (e) {
+        return { code: "unavailable", fix: `The chat server ${server} cannot be reached (${e && e.message}). Check that it is running and reachable from this page.`, counsellor: null };
+      }
+    }
+
+    async _fail() {
+      if (!this._frame) return;
       const t = text[this._lang()];
       clearTimeout(this._watch);
-      this._frame.remove();
+      const failed = this._frame;
+      failed.remove();
       this._frame = null;
+      const d = await this._diagnose();
+      if (this._frame) return; // Retried meanwhile.
+      console.warn(`Dongyang Chat (${d.code}): ${d.fix}`);
+      const message = (t[d.code] || (d.code.startsWith("site_key") ? t.site_key : t.unavailable)) + (d.counsellor ? " " + t.contact(d.counsellor) : "");
       const box = document.createElement("div");
       box.className = "f";
       box.setAttribute("role", "alert");
-      box.textContent = t.fail;
+      box.dataset.code = d.code;
+      box.textContent = message;
       const retry = document.createElement("button");
       retry.type = "button";
       retry.textContent = t.retry;
-      retry.addEventListener("click", () => { box.remove(); this._booted = false; this._load(); });
+      retry.addEventListener("click", () => { box.remove(); this._booted = false; this._cspBlocked = false; this._load(); });
       const close = document.createElement("button");
       close.type = "button";
       close.textContent = t.close;
@@ -206,7 +277,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       box.append(document.createElement("br"), retry, close);
       this._panel.append(box);
       if (this._open) retry.focus();
-      this._emit("error", { code: "unavailable", message: t.fail });
+      this._emit("error", { code: d.code, message });
     }
 
     _post(message) {
@@ -231,7 +302,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
       } else if (m.type === "close") {
         this.close();
       } else if (m.type === "message") {
-        if (!this._open) { this._unread++; this._style(); }
+        if (!this._open) { this._setUnread(this._unread + 1); this._style(); }
         this._emit("message", m.detail);
       } else if (m.type === "error") {
         this._emit("error", m.detail);
