@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Chatbot.Api.Chat;
 
@@ -19,6 +20,15 @@ internal static class ChatServiceCollectionExtensions
             {
                 options.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
                 options.PayloadSerializerOptions.Encoder = ReadableJson.Encoder;
+            })
+
+            // The chat hub's callers are partner sites: its filters admit the site, then budget the calls. They are set
+            // here, once, because each AddHubOptions call starts the hub's filters again from the global ones; the
+            // console's Blazor circuit hub (/_blazor) has its own sign-in and never passes through them.
+            .AddHubOptions<ChatHub>(options =>
+            {
+                options.AddFilter<Sites.SiteHubFilter>();
+                options.AddFilter<RateLimiting.HubRateLimitFilter>();
             });
         return services;
     }

@@ -47,7 +47,6 @@ internal static class RateLimitingExtensions
         });
 
         services.AddSingleton<HubRateLimitFilter>();
-        services.Configure<HubOptions>(options => options.AddFilter<HubRateLimitFilter>());
         return services;
     }
 

@@ -24,7 +24,6 @@ internal static class SiteServiceCollectionExtensions
         services.AddHostedService<OpenConnectionGuard>();
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, SiteCorsPolicyProvider>();
-        services.Configure<HubOptions>(options => options.AddFilter<SiteHubFilter>());
         services.AddSingleton<SiteHubFilter>();
         return services;
     }
