@@ -223,6 +223,34 @@ public sealed class ClientTests(SharedServer fixture) : IClassFixture<SharedServ
         await Assert.ThrowsAsync<DongyangChatUnavailableException>(async () => await CollectAsync(chat.AskAsync(ClaimQuestion)).WaitAsync(Patience));
     }
 
+    [Fact]
+    public async Task AskForAnswerAsync_returns_the_whole_answer_with_citations_grounding_and_suggestions()
+    {
+        await using var chat = NewClient(fixture.Server.BaseAddress);
+
+        var answer = await chat.AskForAnswerAsync(ClaimQuestion).WaitAsync(Patience);
+
+        Assert.True(answer.Grounded);
+        Assert.NotEmpty(answer.Citations);
+        Assert.Contains("[1]", answer.Text, StringComparison.Ordinal);
+        Assert.NotNull(answer.Suggestions);
+        Assert.Equal(chat.ConversationId, answer.ConversationId);
+        var history = await chat.GetHistoryAsync();
+        Assert.NotNull(history);
+        Assert.Equal(answer.Text, history.Messages[^1].Content);
+    }
+
+    [Fact]
+    public async Task AskForAnswerAsync_throws_the_error_event_the_stream_ends_with()
+    {
+        await using var chat = NewClient(fixture.Server.BaseAddress);
+
+        var error = await Assert.ThrowsAsync<DongyangChatAnswerException>(() => chat.AskForAnswerAsync(new string('가', 20_000)).WaitAsync(Patience));
+
+        Assert.Equal(ChatErrorCodes.MessageTooLong, error.Code);
+        Assert.False(string.IsNullOrWhiteSpace(error.Error.Message));
+    }
+
     private static DongyangChatClient NewClient(Uri server) => new(new DongyangChatOptions
     {
         ServerUrl = server,
