@@ -111,12 +111,28 @@ public sealed partial class DongyangChatClient : IDongyangChat
             var reconnecting = State == ChatConnectionState.Reconnecting;
             SetState(reconnecting ? ChatConnectionState.Reconnecting : ChatConnectionState.Connecting);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+            using var deadline = new CancellationTokenSource();
+            using var attempts = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, deadline.Token);
+            if (!reconnecting && options.ConnectTimeout > TimeSpan.Zero && options.ConnectTimeout != Timeout.InfiniteTimeSpan)
+            {
+                deadline.CancelAfter(options.ConnectTimeout);
+            }
+
+            Exception? lastError = null;
             for (var attempt = 0; ; attempt++)
             {
                 try
                 {
-                    await connection.StartAsync(linked.Token);
+                    await connection.StartAsync(attempts.Token);
                     break;
+                }
+                catch (Exception e) when (deadline.IsCancellationRequested && !linked.IsCancellationRequested)
+                {
+                    // The server could not be reached in time: stop, and say so with a type the caller can catch.
+                    lastError = e is OperationCanceledException ? lastError : e;
+                    LogConnectTimedOut(logger, options.ConnectTimeout);
+                    SetState(ChatConnectionState.Disconnected);
+                    throw new DongyangChatUnavailableException(options.ServerUrl!, options.ConnectTimeout, lastError);
                 }
                 catch (HttpRequestException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
                 {
@@ -126,8 +142,18 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 }
                 catch (Exception e) when (e is not OperationCanceledException && !linked.IsCancellationRequested)
                 {
+                    lastError = e;
                     LogConnectFailed(logger, attempt + 1, e.Message);
-                    await Task.Delay(DelayFor(attempt), linked.Token);
+                    try
+                    {
+                        await Task.Delay(DelayFor(attempt), attempts.Token);
+                    }
+                    catch (OperationCanceledException) when (deadline.IsCancellationRequested && !linked.IsCancellationRequested)
+                    {
+                        LogConnectTimedOut(logger, options.ConnectTimeout);
+                        SetState(ChatConnectionState.Disconnected);
+                        throw new DongyangChatUnavailableException(options.ServerUrl!, options.ConnectTimeout, lastError);
+                    }
                 }
             }
 
@@ -577,6 +603,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting failed (attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chat server could not be reached within {Timeout}; giving up")]
+    private static partial void LogConnectTimedOut(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resending question {ClientMessageId} after a lost connection (resend {Attempt})")]
     private static partial void LogResending(ILogger logger, string clientMessageId, int attempt);

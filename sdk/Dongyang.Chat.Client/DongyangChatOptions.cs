@@ -31,6 +31,14 @@ public sealed class DongyangChatOptions
     public IReadOnlyList<TimeSpan> ReconnectDelays { get; set; } =
         [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
 
+    /// <summary>
+    /// How long <see cref="IDongyangChat.ConnectAsync"/> (and so a question asked while disconnected) keeps retrying a
+    /// server it cannot reach before it throws <see cref="DongyangChatUnavailableException"/>; 30 seconds by default.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> retries until cancelled. A connection that was up and dropped is
+    /// reconnected by the client without this limit.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many times an interrupted question is asked again, with the same client message id, once the connection is back.</summary>
     [Range(0, 10)]
     public int MaxResendAttempts { get; set; } = 3;

@@ -9,7 +9,8 @@ public static class DongyangChatServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="DongyangChatOptions"/> (validated at start-up) and one shared <see cref="IDongyangChat"/>
-    /// (also resolvable as <see cref="DongyangChatClient"/>).
+    /// (also resolvable as <see cref="DongyangChatClient"/>), and <see cref="IDongyangChatFactory"/> for an app that
+    /// serves several customers (one client each).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options, at least <see cref="DongyangChatOptions.ServerUrl"/>.</param>
@@ -28,6 +29,9 @@ public static class DongyangChatServiceCollectionExtensions
             provider.GetRequiredService<IOptions<DongyangChatOptions>>().Value,
             provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<IDongyangChat>(provider => provider.GetRequiredService<DongyangChatClient>());
+        services.TryAddSingleton<IDongyangChatFactory>(provider => new DongyangChatFactory(
+            provider.GetRequiredService<IOptions<DongyangChatOptions>>(),
+            provider.GetService<ILoggerFactory>()));
         return builder;
     }
 }

@@ -198,6 +198,59 @@ public sealed class ClientTests(SharedServer fixture) : IClassFixture<SharedServ
         Assert.Throws<OptionsValidationException>(() => invalidProvider.GetRequiredService<IOptions<DongyangChatOptions>>().Value);
     }
 
+    [Fact]
+    public async Task Connecting_to_a_closed_port_ends_with_an_unavailable_exception_after_the_connect_timeout()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var chat = new DongyangChatClient(new DongyangChatOptions
+        {
+            ServerUrl = new Uri($"http://127.0.0.1:{port}/"),
+            SiteKey = ChatServer.LocalSiteKey,
+            ReconnectDelays = [TimeSpan.FromMilliseconds(100)],
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+        });
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<DongyangChatUnavailableException>(() => chat.ConnectAsync().WaitAsync(Patience));
+
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(20));
+        Assert.Equal(ChatErrorCodes.Unavailable, error.Code);
+        Assert.NotNull(error.InnerException);
+        Assert.Equal(ChatConnectionState.Disconnected, chat.State);
+        await Assert.ThrowsAsync<DongyangChatUnavailableException>(async () => await CollectAsync(chat.AskAsync(ClaimQuestion)).WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task AskForAnswerAsync_returns_the_whole_answer_with_citations_grounding_and_suggestions()
+    {
+        await using var chat = NewClient(fixture.Server.BaseAddress);
+
+        var answer = await chat.AskForAnswerAsync(ClaimQuestion).WaitAsync(Patience);
+
+        Assert.True(answer.Grounded);
+        Assert.NotEmpty(answer.Citations);
+        Assert.Contains("[1]", answer.Text, StringComparison.Ordinal);
+        Assert.NotNull(answer.Suggestions);
+        Assert.Equal(chat.ConversationId, answer.ConversationId);
+        var history = await chat.GetHistoryAsync();
+        Assert.NotNull(history);
+        Assert.Equal(answer.Text, history.Messages[^1].Content);
+    }
+
+    [Fact]
+    public async Task AskForAnswerAsync_throws_the_error_event_the_stream_ends_with()
+    {
+        await using var chat = NewClient(fixture.Server.BaseAddress);
+
+        var error = await Assert.ThrowsAsync<DongyangChatAnswerException>(() => chat.AskForAnswerAsync(new string('가', 20_000)).WaitAsync(Patience));
+
+        Assert.Equal(ChatErrorCodes.MessageTooLong, error.Code);
+        Assert.False(string.IsNullOrWhiteSpace(error.Error.Message));
+    }
+
     private static DongyangChatClient NewClient(Uri server) => new(new DongyangChatOptions
     {
         ServerUrl = server,

@@ -2,6 +2,7 @@ using System.Net;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dongyang.Chat.Client.Tests;
 
@@ -150,6 +151,41 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
             ServerUrl = fixture.Server.BaseAddress,
             User = new DongyangChatUser("customer-1", ""),
         }));
+    }
+
+    [Fact]
+    public async Task Factory_serves_two_customers_at_once_in_one_process_each_with_their_own_conversation()
+    {
+        var (siteKey, secret) = await fixture.CreateSiteAsync();
+        var services = new ServiceCollection();
+        services.AddDongyangChat(o =>
+        {
+            o.ServerUrl = fixture.Server.BaseAddress;
+            o.SiteKey = siteKey;
+            o.ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200)];
+        });
+        await using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IDongyangChatFactory>();
+        DongyangChatUser Customer()
+        {
+            var id = "customer-" + Guid.NewGuid().ToString("N");
+            return new DongyangChatUser(id, SharedServer.IdentityHash(secret, id));
+        }
+
+        var (first, second) = (Customer(), Customer());
+        await using var firstChat = factory.Create(first);
+        await using var secondChat = factory.Create(second);
+        var answers = await Task.WhenAll(
+            firstChat.AskForAnswerAsync(ClaimQuestion),
+            secondChat.AskForAnswerAsync("보험료를 못 내면 어떻게 되나요?")).WaitAsync(Patience);
+
+        Assert.NotEqual(answers[0].ConversationId, answers[1].ConversationId);
+        Assert.Equal(answers[0].ConversationId, Assert.Single(await firstChat.GetConversationsAsync()).ConversationId);
+        Assert.Equal(answers[1].ConversationId, Assert.Single(await secondChat.GetConversationsAsync()).ConversationId);
+        await using var again = factory.Create(first, answers[0].ConversationId);
+        var history = await again.GetHistoryAsync().WaitAsync(Patience);
+        Assert.NotNull(history);
+        Assert.Equal(ClaimQuestion, history.Messages[0].Content);
     }
 
     private DongyangChatClient NewClient(string siteKey, DongyangChatUser? user) => new(new DongyangChatOptions
