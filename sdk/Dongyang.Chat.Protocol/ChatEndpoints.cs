@@ -50,10 +50,26 @@ public static class ChatEndpoints
     /// <summary>The header that carries hex(HMAC-SHA256(key: the site's identity secret, message: the user id)).</summary>
     public const string UserHashHeader = "X-User-Hash";
 
-    /// <summary>The query parameter that carries the customer's id where a browser cannot set headers.</summary>
+    /// <summary>
+    /// The header that carries the unix time (seconds) a partner-signed identity expires at. With it, the hash signs
+    /// <c>user id + "." + expiry</c>; past it the identity is refused with <see cref="ChatErrorCodes.IdentityExpired"/>.
+    /// </summary>
+    public const string UserHashExpiresHeader = "X-User-Hash-Expires";
+
+    /// <summary>
+    /// REST path that exchanges the site key and a partner-signed identity (headers or a <see cref="SessionRequest"/>
+    /// body, never the query string) for a short-lived <see cref="SessionResponse"/> token. The token goes where a
+    /// browser cannot set headers: SignalR's <c>access_token</c>.
+    /// </summary>
+    public const string SessionPath = "/api/session";
+
+    /// <summary>
+    /// Deprecated: the query parameter that carried the customer's id on the hub URL. Exchange the identity at
+    /// <see cref="SessionPath"/> instead; query strings end up in access logs.
+    /// </summary>
     public const string UserIdQueryParameter = "userId";
 
-    /// <summary>The query parameter that carries the identity hash where a browser cannot set headers.</summary>
+    /// <summary>Deprecated: the query parameter that carried the identity hash on the hub URL; see <see cref="UserIdQueryParameter"/>.</summary>
     public const string UserHashQueryParameter = "userHash";
 
     /// <summary>REST path that lists a verified customer's conversations, newest first (<see cref="ConversationOverview"/>).</summary>

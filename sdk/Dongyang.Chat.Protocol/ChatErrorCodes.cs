@@ -24,6 +24,21 @@ public static class ChatErrorCodes
     /// <summary>Only a verified customer may do this (a history list).</summary>
     public const string IdentityRequired = "identity_required";
 
+    /// <summary>The partner-signed identity is past its expiry (<see cref="ChatEndpoints.UserHashExpiresHeader"/>): sign a new one.</summary>
+    public const string IdentityExpired = "identity_expired";
+
+    /// <summary>The session exchange was sent the identity hash in its query string, which access logs keep; send it in headers or the body.</summary>
+    public const string IdentityInQuery = "identity_in_query";
+
+    /// <summary>The session token has expired: exchange the identity for a new one.</summary>
+    public const string SessionExpired = "session_expired";
+
+    /// <summary>The session token is malformed, tampered with, signed with another key, or for another site key.</summary>
+    public const string SessionInvalid = "session_invalid";
+
+    /// <summary>A session token was presented to the exchange: only the partner-signed identity makes a new session.</summary>
+    public const string SessionNotRenewable = "session_not_renewable";
+
     /// <summary>Too many requests; <see cref="ErrorEvent.RetryAfterSeconds"/> (or <c>Retry-After</c>) says when to try again.</summary>
     public const string RateLimited = "rate_limited";
 

@@ -35,4 +35,16 @@ public sealed class UserIdHasher
         ArgumentNullException.ThrowIfNull(userId);
         return Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{siteKey}\n{userId}")));
     }
+
+    /// <summary>
+    /// A key for another purpose derived from this one (HKDF-SHA256, <paramref name="purpose"/> as its info), so a
+    /// secret every instance already shares can key something else without the two uses ever meeting.
+    /// </summary>
+    /// <param name="purpose">A label naming the use, such as <c>"dongyang-chat session token v1"</c>.</param>
+    /// <param name="length">The key's length in bytes.</param>
+    public byte[] DeriveKey(string purpose, int length = 32)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, length, info: Encoding.UTF8.GetBytes(purpose));
+    }
 }

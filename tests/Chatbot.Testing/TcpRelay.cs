@@ -1,15 +1,21 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Chatbot.Testing;
 
 /// <summary>
 /// A loopback TCP relay in front of a server, so a test can cut the network the way a train tunnel does: open
-/// connections drop and new ones are refused until <see cref="Restore"/>. Bytes pass through unchanged.
+/// connections drop and new ones are refused until <see cref="Restore"/>. Bytes pass through unchanged. It also keeps
+/// the request lines clients send (<see cref="RequestLines"/>), which is what a proxy's access log records.
 /// </summary>
-public sealed class TcpRelay : IAsyncDisposable
+public sealed partial class TcpRelay : IAsyncDisposable
 {
+    // Enough for a test's traffic; past it the relay stops recording rather than growing without bound.
+    private const int MaxRecordedChars = 8 * 1024 * 1024;
+    private readonly List<StringBuilder> upstream = [];
+    private int recordedChars;
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint target;
     private readonly CancellationTokenSource stopping = new();
@@ -32,6 +38,21 @@ public sealed class TcpRelay : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public bool IsCut => cut;
+
+    /// <summary>Every HTTP request line (<c>GET /path?query HTTP/1.1</c>) clients sent through the relay so far.</summary>
+    public IReadOnlyList<string> RequestLines
+    {
+        get
+        {
+            string[] connections;
+            lock (upstream)
+            {
+                connections = [.. upstream.Select(c => c.ToString())];
+            }
+
+            return [.. connections.SelectMany(text => RequestLine().Matches(text).Select(m => m.Groups[1].Value))];
+        }
+    }
 
     /// <summary>Drops every open connection and refuses new ones.</summary>
     public void Cut()
@@ -116,8 +137,14 @@ public sealed class TcpRelay : IAsyncDisposable
 
         using (inbound)
         {
-            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), watch: false);
-            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), watch: true);
+            var sent = new StringBuilder();
+            lock (upstream)
+            {
+                upstream.Add(sent);
+            }
+
+            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), watch: false, sent);
+            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), watch: true, record: null);
             await Task.WhenAny(up, down);
             inbound.Client.Close(0);
             outbound.Client.Close(0);
@@ -129,7 +156,7 @@ public sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool watch)
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool watch, StringBuilder? record)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -149,6 +176,11 @@ public sealed class TcpRelay : IAsyncDisposable
                     return;
                 }
 
+                if (record is not null)
+                {
+                    Record(record, buffer.AsSpan(0, read));
+                }
+
                 await to.WriteAsync(buffer.AsMemory(0, read), stopping.Token);
             }
         }
@@ -156,4 +188,19 @@ public sealed class TcpRelay : IAsyncDisposable
         {
         }
     }
+
+    private void Record(StringBuilder connection, ReadOnlySpan<byte> bytes)
+    {
+        lock (upstream)
+        {
+            if (recordedChars + bytes.Length <= MaxRecordedChars)
+            {
+                recordedChars += bytes.Length;
+                connection.Append(Encoding.Latin1.GetString(bytes));
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^((?:GET|POST|PUT|DELETE|PATCH|OPTIONS|HEAD) \S+ HTTP/1\.[01])\r$", RegexOptions.Multiline)]
+    private static partial Regex RequestLine();
 }

@@ -1,6 +1,9 @@
 namespace Chatbot.Api.Sites;
 
-/// <summary>What customers do with their own conversations: see a verified customer's history, delete a conversation.</summary>
+/// <summary>
+/// What customers do with their own conversations: see a verified customer's history, delete a conversation; and the
+/// session exchange (<see cref="SessionApi"/>) that lets a browser do so without the identity hash in a URL.
+/// </summary>
 internal static class CustomerConversationApi
 {
     public const int MaxListed = 100;
@@ -19,6 +22,7 @@ internal static class CustomerConversationApi
             await access.DeleteAsync(id, http.GetSiteCaller(), cancellationToken)
                 ? Results.NoContent()
                 : NotFound(id));
+        endpoints.MapSessionApi();
         return endpoints;
     }
 

@@ -8,9 +8,11 @@ namespace Chatbot.Api.Sites;
 /// <summary>
 /// The gate in front of the customer API and the hub (negotiate and connect alike): a known, enabled site key, an
 /// <c>Origin</c> the site allows (requests without one — servers, curl, the .NET SDK — pass with a valid key), and,
-/// when a customer id is given, a hash that verifies. Admitted requests carry a <see cref="SiteCaller"/>.
+/// when a customer id is given, a hash that verifies (and has not expired). A session token (<see cref="SessionTokens"/>,
+/// as a bearer or SignalR's <c>access_token</c>) stands for the key and the customer. Admitted requests carry a
+/// <see cref="SiteCaller"/>.
 /// </summary>
-internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry registry, UserIdHasher userIds)
+internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry registry, UserIdHasher userIds, SessionTokens sessions, TimeProvider clock)
 {
     /// <summary>Query parameters for clients that cannot set headers (browser WebSockets and EventSource).</summary>
     public const string SiteKeyQuery = ChatEndpoints.SiteKeyQueryParameter;
@@ -19,6 +21,7 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
     public const string UserHashHeader = "X-User-Hash";
     public const string UserIdQuery = "userId";
     public const string UserHashQuery = "userHash";
+    public const string UserHashExpiresQuery = "userHashExpires";
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -28,7 +31,26 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
             return;
         }
 
-        var key = ReadSiteKey(http.Request);
+        var key = ReadSiteKey(http.Request, out var token);
+        SessionClaims? session = null;
+        if (token is not null)
+        {
+            var check = sessions.Read(token, out session);
+            if (check != SessionCheck.Valid)
+            {
+                await AccessProblem.WriteAsync(http, StatusCodes.Status401Unauthorized, check == SessionCheck.Expired ? ChatErrorCodes.SessionExpired : ChatErrorCodes.SessionInvalid, check == SessionCheck.Expired ? "The session token has expired; exchange the identity again." : "The session token is not valid.");
+                return;
+            }
+
+            if (key is not null && !string.Equals(key, session!.SiteKey, StringComparison.Ordinal))
+            {
+                await AccessProblem.WriteAsync(http, StatusCodes.Status401Unauthorized, ChatErrorCodes.SessionInvalid, "The session token belongs to another site key.");
+                return;
+            }
+
+            key = session!.SiteKey;
+        }
+
         if (key is null)
         {
             await AccessProblem.WriteAsync(http, StatusCodes.Status401Unauthorized, "site_key_missing", $"Send the partner site key in the {Dongyang.Chat.Protocol.ChatEndpoints.SiteKeyHeader} header.");
@@ -54,20 +76,42 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
             return;
         }
 
-        var userId = First(http.Request.Headers[UserIdHeader]) ?? First(http.Request.Query[UserIdQuery]);
+        // A session token is the whole identity; otherwise the partner's hash (headers, or the deprecated query).
+        var caller = session is not null
+            ? new SiteCaller(site.PublicKey, session.UserId) { FromSession = true }
+            : new SiteCaller(site.PublicKey, null);
+        var userId = session is null ? First(http.Request.Headers[UserIdHeader]) ?? First(http.Request.Query[UserIdQuery]) : null;
         if (userId is not null)
         {
             var hash = First(http.Request.Headers[UserHashHeader]) ?? First(http.Request.Query[UserHashQuery]);
-            if (!SiteIdentity.Verify(site.IdentitySecret, userId, hash))
+            var expires = First(http.Request.Headers[ChatEndpoints.UserHashExpiresHeader]) ?? First(http.Request.Query[UserHashExpiresQuery]);
+            if (await RefuseIdentityAsync(http, SiteIdentity.Check(site.IdentitySecret, userId, hash, expires, clock.GetUtcNow(), out var expiresAt)))
             {
-                await AccessProblem.WriteAsync(http, StatusCodes.Status401Unauthorized, "identity_invalid", "The user hash does not match the user id.");
                 return;
             }
+
+            // From here on the customer is their keyed hash: it is what is stored, and what history is looked up by.
+            caller = caller with { UserId = userIds.Hash(site.PublicKey, userId), IdentityExpiresAt = expiresAt };
         }
 
-        // From here on the customer is their keyed hash: it is what is stored, and what history is looked up by.
-        http.Features.Set(new SiteCaller(site.PublicKey, userId is null ? null : userIds.Hash(site.PublicKey, userId)));
+        http.Features.Set(caller);
         await next(http);
+    }
+
+    /// <summary>Answers a partner identity that did not verify (true), or does nothing for a valid one (false).</summary>
+    internal static async Task<bool> RefuseIdentityAsync(HttpContext http, IdentityCheck check)
+    {
+        switch (check)
+        {
+            case IdentityCheck.Invalid:
+                await AccessProblem.WriteAsync(http, StatusCodes.Status401Unauthorized, ChatErrorCodes.IdentityInvalid, "The user hash does not match the user id (and expiry).");
+                return true;
+            case IdentityCheck.Expired:
+                await AccessProblem.WriteAsync(http, StatusCodes.Status401Unauthorized, ChatErrorCodes.IdentityExpired, "The signed identity has expired; the partner must sign a new one.");
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>
@@ -94,19 +138,37 @@ internal sealed class SiteAccessMiddleware(RequestDelegate next, SiteRegistry re
         && SiteOrigins.Normalize($"{request.Scheme}://{request.Host}") is { } own
         && string.Equals(normalized, own, StringComparison.Ordinal);
 
-    private static string? ReadSiteKey(HttpRequest request)
+    /// <summary>The site key sent, and the session token if one came where a key may (<c>access_token</c>, a bearer).</summary>
+    private static string? ReadSiteKey(HttpRequest request, out string? sessionToken)
     {
+        sessionToken = null;
+        string? bearer = null;
+        if (First(request.Headers.Authorization) is { } authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            bearer = authorization["Bearer ".Length..].Trim();
+        }
+
+        var accessToken = First(request.Query[AccessTokenQuery]);
+        if (SessionTokens.IsSessionToken(bearer))
+        {
+            sessionToken = bearer;
+        }
+        else if (SessionTokens.IsSessionToken(accessToken))
+        {
+            sessionToken = accessToken;
+        }
+
         if (First(request.Headers[Dongyang.Chat.Protocol.ChatEndpoints.SiteKeyHeader]) is { } header)
         {
             return header;
         }
 
-        if (First(request.Headers.Authorization) is { } authorization && authorization.StartsWith("Bearer pk_", StringComparison.Ordinal))
+        if (bearer is not null && bearer.StartsWith("pk_", StringComparison.Ordinal))
         {
-            return authorization["Bearer ".Length..];
+            return bearer;
         }
 
-        return First(request.Query[SiteKeyQuery]) ?? First(request.Query[AccessTokenQuery]);
+        return First(request.Query[SiteKeyQuery]) ?? (SessionTokens.IsSessionToken(accessToken) ? null : accessToken);
     }
 
     private static string? First(StringValues values) => values.Count > 0 && !string.IsNullOrWhiteSpace(values[0]) ? values[0]!.Trim() : null;

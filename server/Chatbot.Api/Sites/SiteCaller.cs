@@ -7,6 +7,12 @@ namespace Chatbot.Api.Sites;
 internal sealed record SiteCaller(string SiteKey, string? UserId)
 {
     public bool IsVerifiedUser => UserId is not null;
+
+    /// <summary>When the partner-signed identity expires, if the partner signed it with an expiry.</summary>
+    public DateTimeOffset? IdentityExpiresAt { get; init; }
+
+    /// <summary>Admitted by a session token rather than the partner's hash (which alone can make a new session).</summary>
+    public bool FromSession { get; init; }
 }
 
 internal static class SiteCallerHttpContextExtensions

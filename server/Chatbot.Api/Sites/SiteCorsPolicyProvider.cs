@@ -12,6 +12,7 @@ internal sealed class SiteCorsPolicyProvider(SiteRegistry registry) : ICorsPolic
     private static readonly string[] Headers =
     [
         "Content-Type", Dongyang.Chat.Protocol.ChatEndpoints.SiteKeyHeader, SiteAccessMiddleware.UserIdHeader, SiteAccessMiddleware.UserHashHeader,
+        Dongyang.Chat.Protocol.ChatEndpoints.UserHashExpiresHeader,
         "Authorization", "X-Requested-With", "X-SignalR-User-Agent", "Last-Event-ID",
     ];
 

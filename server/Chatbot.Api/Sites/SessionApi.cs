@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using Chatbot.Privacy;
+using Dongyang.Chat.Protocol;
+
+namespace Chatbot.Api.Sites;
+
+/// <summary>
+/// <c>POST /api/session</c>: the partner-signed identity (headers, or a <see cref="SessionRequest"/> body for ids no
+/// header can carry), checked as every request is, exchanged for a short-lived <see cref="SessionTokens">session
+/// token</see>, so that browsers put a token that expires, not the hash, in the hub's URL.
+/// </summary>
+internal static class SessionApi
+{
+    public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(ChatEndpoints.SessionPath, async Task<IResult> (HttpContext http, SiteRegistry registry, UserIdHasher userIds, SessionTokens sessions, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var caller = http.GetSiteCaller();
+            if (caller.FromSession)
+            {
+                // Otherwise a token could be renewed for ever, outliving the partner's identity and its expiry.
+                return AccessProblem.Create(StatusCodes.Status401Unauthorized, ChatErrorCodes.SessionNotRenewable, "A session is made from the partner-signed identity, not from another session.");
+            }
+
+            var query = http.Request.Query;
+            if (query.ContainsKey(SiteAccessMiddleware.UserHashQuery) || query.ContainsKey(SiteAccessMiddleware.UserIdQuery) || query.ContainsKey(SiteAccessMiddleware.UserHashExpiresQuery))
+            {
+                return AccessProblem.Create(StatusCodes.Status400BadRequest, ChatErrorCodes.IdentityInQuery, "Send the identity in the X-User-* headers or the JSON body, never in the query string.");
+            }
+
+            if (http.Request.HasJsonContentType())
+            {
+                SessionRequest? body;
+                try
+                {
+                    body = await http.Request.ReadFromJsonAsync<SessionRequest>(JsonSerializerOptions.Web, cancellationToken);
+                }
+                catch (JsonException)
+                {
+                    return AccessProblem.Create(StatusCodes.Status400BadRequest, "invalid_request", "The body is not a session request.");
+                }
+
+                if (body?.UserId is { } userId)
+                {
+                    var site = await registry.FindAsync(caller.SiteKey, cancellationToken);
+                    var expires = body.UserHashExpires?.ToString(CultureInfo.InvariantCulture);
+                    var check = site is null ? IdentityCheck.Invalid : SiteIdentity.Check(site.IdentitySecret, userId, body.UserHash, expires, clock.GetUtcNow(), out var expiresAt);
+                    if (check != IdentityCheck.Valid)
+                    {
+                        return AccessProblem.Create(
+                            StatusCodes.Status401Unauthorized,
+                            check == IdentityCheck.Expired ? ChatErrorCodes.IdentityExpired : ChatErrorCodes.IdentityInvalid,
+                            check == IdentityCheck.Expired ? "The signed identity has expired; the partner must sign a new one." : "The user hash does not match the user id (and expiry).");
+                    }
+
+                    caller = caller with { UserId = userIds.Hash(caller.SiteKey, userId), IdentityExpiresAt = body.UserHashExpires is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null };
+                }
+            }
+
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(sessions.Issue(caller.SiteKey, caller.UserId, caller.IdentityExpiresAt));
+        });
+        return endpoints;
+    }
+}
