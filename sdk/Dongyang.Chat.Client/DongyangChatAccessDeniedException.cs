@@ -21,13 +21,13 @@ public sealed class DongyangChatAccessDeniedException : HttpRequestException
 
     /// <summary>
     /// The problem code: <c>site_key_missing</c>, <c>site_key_invalid</c>, <c>site_key_disabled</c>,
-    /// <c>origin_not_allowed</c>, <c>identity_invalid</c>; <see langword="null"/> when the server sent none.
+    /// <c>origin_not_allowed</c>, <c>identity_invalid</c>, <c>identity_expired</c>; <see langword="null"/> when the server sent none.
     /// </summary>
     public string? Code { get; }
 
     /// <summary>The server's text for the customer, if any.</summary>
     public string? CustomerMessage { get; }
 
-    /// <summary>Whether the customer identity (not the site key) was refused.</summary>
-    public bool IsIdentityRefused => Code == "identity_invalid";
+    /// <summary>Whether the customer identity (not the site key) was refused: its hash did not verify, or it has expired.</summary>
+    public bool IsIdentityRefused => Code is "identity_invalid" or "identity_expired";
 }

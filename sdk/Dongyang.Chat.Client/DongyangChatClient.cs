@@ -35,6 +35,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private ChatConnectionState state;
     private Guid? conversationId;
     private HttpClient? http;
+    private readonly SessionTokenSource? sessions;
 
     /// <summary>Ids of messages this client already has (its own questions and answers, and pushes it raised).</summary>
     private readonly RecentIds seenMessages = new(capacity: 512);
@@ -58,7 +59,12 @@ public sealed partial class DongyangChatClient : IDongyangChat
         this.options = options;
         conversationId = options.ConversationId;
         logger = loggerFactory?.CreateLogger<DongyangChatClient>() ?? NullLogger<DongyangChatClient>.Instance;
-        connection = BuildConnection(options, loggerFactory);
+        if (options.User is { } verified && !CanSendAsHeaders(verified))
+        {
+            sessions = new SessionTokenSource(options, verified, Http);
+        }
+
+        connection = BuildConnection(options, loggerFactory, sessions, disposed.Token);
         connection.Reconnecting += _ => OnReconnectingAsync();
         connection.Reconnected += _ => OnReconnectedAsync();
         connection.Closed += OnClosedAsync;
@@ -119,6 +125,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
             }
 
             Exception? lastError = null;
+            var renewed = false;
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -133,6 +140,12 @@ public sealed partial class DongyangChatClient : IDongyangChat
                     LogConnectTimedOut(logger, options.ConnectTimeout);
                     SetState(ChatConnectionState.Disconnected);
                     throw new DongyangChatUnavailableException(options.ServerUrl!, options.ConnectTimeout, lastError);
+                }
+                catch (DongyangChatAccessDeniedException e) when (sessions is not null && !renewed && e.Code is ChatErrorCodes.SessionExpired or ChatErrorCodes.SessionInvalid)
+                {
+                    // The server no longer takes the token it gave (its key changed, or the clocks disagree): exchange again, once.
+                    renewed = true;
+                    sessions.Invalidate();
                 }
                 catch (HttpRequestException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
                 {
@@ -341,26 +354,23 @@ public sealed partial class DongyangChatClient : IDongyangChat
             return [];
         }
 
-        http ??= CreateHttpClient(options);
-        var url = new Uri(options.ServerUrl!, ChatEndpoints.MyConversationsPath.TrimStart('/'));
-        if (!CanSendAsHeaders(user))
-        {
-            url = new UriBuilder(url) { Query = IdentityQuery(user) }.Uri;
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.ServerUrl!, ChatEndpoints.MyConversationsPath.TrimStart('/')));
         if (!string.IsNullOrEmpty(options.SiteKey))
         {
             request.Headers.Add(ChatEndpoints.SiteKeyHeader, options.SiteKey);
         }
 
-        if (CanSendAsHeaders(user))
+        if (sessions is not null)
         {
-            request.Headers.Add(ChatEndpoints.UserIdHeader, user.Id);
-            request.Headers.Add(ChatEndpoints.UserHashHeader, user.Hash);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await sessions.GetAsync(linked.Token));
         }
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
-        using var response = await http.SendAsync(request, linked.Token);
+        else
+        {
+            AddIdentityHeaders(request.Headers, user);
+        }
+
+        using var response = await Http().SendAsync(request, linked.Token);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<List<ConversationOverview>>(System.Text.Json.JsonSerializerOptions.Web, linked.Token) ?? [];
     }
@@ -376,12 +386,13 @@ public sealed partial class DongyangChatClient : IDongyangChat
         await disposed.CancelAsync();
         await connection.DisposeAsync();
         http?.Dispose();
+        sessions?.Dispose();
         SetState(ChatConnectionState.Disconnected);
         disposed.Dispose();
         connectLock.Dispose();
     }
 
-    private static HubConnection BuildConnection(DongyangChatOptions options, ILoggerFactory? loggerFactory)
+    private static HubConnection BuildConnection(DongyangChatOptions options, ILoggerFactory? loggerFactory, SessionTokenSource? sessions, CancellationToken disposed)
     {
         var hubUrl = new Uri(options.ServerUrl!, ChatEndpoints.HubPath.TrimStart('/'));
         var query = new List<string>();
@@ -389,12 +400,6 @@ public sealed partial class DongyangChatClient : IDongyangChat
         {
             // Browsers cannot set headers on WebSockets, so the key also travels in the query string.
             query.Add(ChatEndpoints.SiteKeyQueryParameter + "=" + Uri.EscapeDataString(options.SiteKey));
-        }
-
-        if (options.User is { } user && !CanSendAsHeaders(user))
-        {
-            // Likewise the identity, but only where headers cannot carry it: query strings end up in access logs.
-            query.Add(IdentityQuery(user));
         }
 
         if (query.Count > 0)
@@ -410,10 +415,21 @@ public sealed partial class DongyangChatClient : IDongyangChat
                     http.Headers[ChatEndpoints.SiteKeyHeader] = options.SiteKey;
                 }
 
-                if (options.User is { } user && CanSendAsHeaders(user))
+                if (sessions is not null)
+                {
+                    // Where headers cannot carry the identity, a session token does: SignalR asks for it on every
+                    // connect (so an expired one is exchanged again) and, in a browser's WebSocket, puts it in the
+                    // query string; it expires, unlike the hash, so an access log that keeps it keeps nothing lasting.
+                    http.AccessTokenProvider = async () => await sessions.GetAsync(disposed);
+                }
+                else if (options.User is { } user)
                 {
                     http.Headers[ChatEndpoints.UserIdHeader] = user.Id;
                     http.Headers[ChatEndpoints.UserHashHeader] = user.Hash;
+                    if (user.HashExpiresAt is { } expires)
+                    {
+                        http.Headers[ChatEndpoints.UserHashExpiresHeader] = expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
                 }
 
                 if (options.Transports is { } transports)
@@ -441,8 +457,17 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private static bool CanSendAsHeaders(DongyangChatUser user) =>
         !OperatingSystem.IsBrowser() && System.Text.Ascii.IsValid(user.Id) && System.Text.Ascii.IsValid(user.Hash);
 
-    private static string IdentityQuery(DongyangChatUser user) =>
-        ChatEndpoints.UserIdQueryParameter + "=" + Uri.EscapeDataString(user.Id) + "&" + ChatEndpoints.UserHashQueryParameter + "=" + Uri.EscapeDataString(user.Hash);
+    private static void AddIdentityHeaders(System.Net.Http.Headers.HttpRequestHeaders headers, DongyangChatUser user)
+    {
+        headers.Add(ChatEndpoints.UserIdHeader, user.Id);
+        headers.Add(ChatEndpoints.UserHashHeader, user.Hash);
+        if (user.HashExpiresAt is { } expires)
+        {
+            headers.Add(ChatEndpoints.UserHashExpiresHeader, expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private HttpClient Http() => http ??= CreateHttpClient(options);
 
     private static HttpClient CreateHttpClient(DongyangChatOptions options)
     {

@@ -15,8 +15,10 @@ public sealed class DongyangChatOptions
     public string? SiteKey { get; set; }
 
     /// <summary>
-    /// The signed-in customer, or <see langword="null"/> for an anonymous one. Sent on every connection (headers, or
-    /// query parameters in a browser, where WebSockets cannot carry headers). A client keeps its user for life: to
+    /// The signed-in customer, or <see langword="null"/> for an anonymous one. Sent on every connection in headers; in
+    /// a browser (where WebSockets cannot carry headers) or for an id outside ASCII, exchanged first for a short-lived
+    /// session token (a POST with the identity in its body), which the connection carries instead, and exchanged again
+    /// when it has expired. The hash never goes in a URL. A client keeps its user for life: to
     /// switch customers (sign-in, sign-out), dispose the client and create a new one, as the Blazor component does.
     /// </summary>
     public DongyangChatUser? User { get; set; }

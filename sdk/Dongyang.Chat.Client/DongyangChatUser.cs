@@ -23,6 +23,14 @@ public sealed record DongyangChatUser(string Id, string Hash)
     /// <summary>A name to greet the customer with; only shown, never sent to the server.</summary>
     public string? Name { get; init; }
 
+    /// <summary>
+    /// When the partner-signed identity expires, if the partner signed one: then <see cref="Hash"/> is
+    /// hex(HMAC-SHA256(key: identity secret, message: <see cref="Id"/> + "." + this time in unix seconds)). Past it
+    /// the server refuses the identity (<see cref="DongyangChatAccessDeniedException"/> with code
+    /// <c>identity_expired</c>); the partner signs a new one and the app creates a new client with it.
+    /// </summary>
+    public DateTimeOffset? HashExpiresAt { get; init; }
+
     /// <summary>Whether <paramref name="other"/> is the same identity (id and hash), whatever the names.</summary>
     /// <param name="other">Another user, or <see langword="null"/> for an anonymous customer.</param>
     public bool IsSameIdentity(DongyangChatUser? other) =>

@@ -187,7 +187,7 @@ public sealed record ChatStrings
         "rate_limited" or "too_many_requests" => ErrorRateLimited,
         "message_too_long" => ErrorTooLong,
         "conversation_not_found" => ErrorConversationGone,
-        "identity_invalid" => ErrorIdentity,
+        "identity_invalid" or ChatErrorCodes.IdentityExpired => ErrorIdentity,
         ChatErrorCodes.OriginNotAllowed => ErrorOriginNotAllowed,
         ChatErrorCodes.SiteKeyMissing or ChatErrorCodes.SiteKeyInvalid or ChatErrorCodes.SiteKeyDisabled => ErrorSiteRefused,
         ChatErrorCodes.Unavailable => ErrorUnavailable,

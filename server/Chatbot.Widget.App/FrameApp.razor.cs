@@ -110,7 +110,7 @@ public sealed partial class FrameApp
         }
     }
 
-    /// <summary>The loader's <c>{id, name, hash}</c>; an empty id (sign-out) or anything malformed means anonymous.</summary>
+    /// <summary>The loader's <c>{id, name, hash, hashExpires}</c>; an empty id (sign-out) or anything malformed means anonymous.</summary>
     private static DongyangChatUser? ParseUser(string? json)
     {
         if (string.IsNullOrEmpty(json))
@@ -126,12 +126,23 @@ public sealed partial class FrameApp
             var hash = Read(root, "hash");
             return string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(hash)
                 ? null
-                : new DongyangChatUser(id, hash) { Name = Read(root, "name") is { Length: > 0 } name ? name[..Math.Min(name.Length, 60)] : null };
+                : new DongyangChatUser(id, hash)
+                {
+                    Name = Read(root, "name") is { Length: > 0 } name ? name[..Math.Min(name.Length, 60)] : null,
+                    HashExpiresAt = ReadExpiry(root),
+                };
         }
         catch (JsonException)
         {
             return null;
         }
+
+        // Unix seconds the partner signed; anything else is left out, and the server then refuses the hash.
+        static DateTimeOffset? ReadExpiry(JsonElement root) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty("hashExpires", out var value) && value.ValueKind == JsonValueKind.Number
+                && value.TryGetInt64(out var seconds) && seconds > 0 && seconds < 253_402_300_800
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
 
         static string? Read(JsonElement root, string property) =>
             root.ValueKind == JsonValueKind.Object && root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String

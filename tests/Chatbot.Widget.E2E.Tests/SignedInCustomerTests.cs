@@ -27,6 +27,7 @@ public sealed class SignedInCustomerTests(WidgetBrowser browser)
         var phonePage = await phone.NewPageAsync();
         var requests = new List<string>();
         phonePage.Request += (_, r) => requests.Add(r.Url);
+        phonePage.WebSocket += (_, w) => requests.Add(w.Url);
         var crashes = WatchForCrashes(phonePage);
         var onPhone = new WidgetPage(phonePage);
         await phonePage.GotoAsync(browser.Site.ToString());
@@ -38,12 +39,22 @@ public sealed class SignedInCustomerTests(WidgetBrowser browser)
         await onPhone.AskAsync(ClaimQuestion);
         await onPhone.WaitForAnswersAsync(1);
 
-        // Another device: a fresh browser profile, no local storage, the same customer.
+        // The identity went in a POST to the session exchange: no URL the page loaded or opened holds the hash.
+        Assert.Contains(requests, u => u.Contains("/hubs/chat", StringComparison.Ordinal));
+        Assert.DoesNotContain(requests, u => u.Contains(hash, StringComparison.OrdinalIgnoreCase) || u.Contains("userHash", StringComparison.OrdinalIgnoreCase));
+
+        // Another device: a fresh browser profile, no local storage, the same customer, signed there with an expiry.
         await using var laptop = await browser.NewContextAsync();
         var laptopPage = await laptop.NewPageAsync();
+        laptopPage.Request += (_, r) => requests.Add(r.Url);
+        laptopPage.WebSocket += (_, w) => requests.Add(w.Url);
         var onLaptop = new WidgetPage(laptopPage);
         await laptopPage.GotoAsync(browser.Site.ToString());
-        await SetUserAsync(laptopPage, id, "홍길동", hash);
+        var expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        var expiringHash = Hash(secret, $"{id}.{expires}");
+        await laptopPage.EvaluateAsync(
+            "async (u) => { await customElements.whenDefined('dongyang-chat'); document.querySelector('dongyang-chat').setUser(u); }",
+            new { id, name = "홍길동", hash = expiringHash, hashExpires = expires });
         await onLaptop.OpenAsync();
 
         await Expect(onLaptop.UserBubbles).ToHaveTextAsync([ClaimQuestion], new() { Timeout = 30_000 });
@@ -61,6 +72,10 @@ public sealed class SignedInCustomerTests(WidgetBrowser browser)
         using var history = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/me/conversations", UriKind.Relative)));
         Assert.Equal([PremiumQuestion, ClaimQuestion], history.RootElement.EnumerateArray().Select(c => c.GetProperty("firstQuestion").GetString()));
         Assert.True(crashes.Count == 0, string.Join("\n", crashes));
+
+        // Nor on the second device, nor in any request line that reached the server (what an access log keeps).
+        Assert.DoesNotContain(requests, u => u.Contains(hash, StringComparison.OrdinalIgnoreCase) || u.Contains(expiringHash, StringComparison.OrdinalIgnoreCase) || u.Contains("userHash", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(browser.Relay.RequestLines, l => l.Contains(hash, StringComparison.OrdinalIgnoreCase) || l.Contains(expiringHash, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

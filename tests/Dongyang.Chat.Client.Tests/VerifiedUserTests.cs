@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +13,7 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
 {
     private const string ClaimQuestion = "보험금 청구할 때 필요한 서류는 뭐예요?";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly string[] PartnerOrigins = ["https://partner.example"];
 
     [Fact]
     public async Task Verified_customer_finds_the_same_history_from_a_second_client_on_another_device()
@@ -64,6 +67,86 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
         Assert.Equal(chat.ConversationId, Assert.Single(await chat.GetConversationsAsync()).ConversationId);
         await using var database = fixture.OpenDatabase();
         Assert.Equal(fixture.StoredUserId(siteKey, id), (await database.Conversations.SingleAsync(c => c.Id == chat.ConversationId)).UserId);
+    }
+
+    [Fact]
+    public async Task A_customer_whose_id_no_header_can_carry_never_has_the_hash_in_a_url()
+    {
+        var (siteKey, secret) = await fixture.CreateSiteAsync();
+        var id = "김민수-" + Guid.NewGuid().ToString("N")[..6];
+        var hash = SharedServer.IdentityHash(secret, id);
+        await using var relay = new TcpRelay(fixture.Server.BaseAddress);
+        await using var chat = NewClient(siteKey, new DongyangChatUser(id, hash), relay.BaseAddress);
+
+        await foreach (var _ in chat.AskAsync(ClaimQuestion))
+        {
+        }
+
+        Assert.Equal(chat.ConversationId, Assert.Single(await chat.GetConversationsAsync()).ConversationId);
+        var lines = relay.RequestLines;
+        Assert.Contains(lines, l => l.StartsWith($"POST {ChatEndpoints.SessionPath} ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"GET {ChatEndpoints.HubPath}", StringComparison.Ordinal) || l.StartsWith($"POST {ChatEndpoints.HubPath}", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(hash, StringComparison.OrdinalIgnoreCase) || l.Contains("userHash", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task An_expired_session_token_is_exchanged_again_when_the_client_reconnects()
+    {
+        await using var server = await ChatServer.StartAsync(settings: new Dictionary<string, string> { ["Sites__SessionTokenSeconds"] = "5" });
+        try
+        {
+            using var admin = server.CreateAdminClient();
+            using var created = await admin.PostAsJsonAsync("/api/admin/sites", new { name = "짧은 세션", origins = PartnerOrigins });
+            using var site = JsonDocument.Parse(await created.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+            var siteKey = site.RootElement.GetProperty("publicKey").GetString()!;
+            var id = "이영희-" + Guid.NewGuid().ToString("N")[..6];
+            await using var relay = new TcpRelay(server.BaseAddress);
+            await using var chat = new DongyangChatClient(new DongyangChatOptions
+            {
+                ServerUrl = relay.BaseAddress,
+                SiteKey = siteKey,
+                User = new DongyangChatUser(id, SharedServer.IdentityHash(site.RootElement.GetProperty("identitySecret").GetString()!, id)),
+                ReconnectDelays = [TimeSpan.FromMilliseconds(200)],
+            });
+            var first = await chat.AskForAnswerAsync(ClaimQuestion).WaitAsync(Patience);
+
+            // The connection outlives its token; the network drops after the token has expired.
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            relay.Cut();
+            relay.Restore();
+            var second = await chat.AskForAnswerAsync("보험료를 못 내면 어떻게 되나요?").WaitAsync(Patience);
+
+            Assert.Equal(first.ConversationId, second.ConversationId);
+            Assert.True(relay.RequestLines.Count(l => l.StartsWith($"POST {ChatEndpoints.SessionPath} ", StringComparison.Ordinal)) >= 2, string.Join("\n", relay.RequestLines));
+        }
+        finally
+        {
+            Directory.Delete(server.DataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_partner_signed_expiry_is_sent_and_an_expired_identity_is_refused_with_its_own_code()
+    {
+        var (siteKey, secret) = await fixture.CreateSiteAsync();
+        var id = "customer-" + Guid.NewGuid().ToString("N");
+        DongyangChatUser Signed(string userId, DateTimeOffset expires) =>
+            new(userId, SharedServer.IdentityHash(secret, $"{userId}.{expires.ToUnixTimeSeconds()}")) { HashExpiresAt = expires };
+
+        await using var valid = NewClient(siteKey, Signed(id, DateTimeOffset.UtcNow.AddHours(1)));
+        await using var validOutsideAscii = NewClient(siteKey, Signed("박지성-" + id[^6..], DateTimeOffset.UtcNow.AddHours(1)));
+        await using var expired = NewClient(siteKey, Signed(id, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        await using var expiredOutsideAscii = NewClient(siteKey, Signed("박지성-" + id[^6..], DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+        await valid.ConnectAsync().WaitAsync(Patience);
+        await validOutsideAscii.ConnectAsync().WaitAsync(Patience);
+        var refused = await Assert.ThrowsAsync<DongyangChatAccessDeniedException>(() => expired.ConnectAsync().WaitAsync(Patience));
+        var refusedOutsideAscii = await Assert.ThrowsAsync<DongyangChatAccessDeniedException>(() => expiredOutsideAscii.ConnectAsync().WaitAsync(Patience));
+
+        Assert.Equal(ChatErrorCodes.IdentityExpired, refused.Code);
+        Assert.True(refused.IsIdentityRefused);
+        Assert.Equal(ChatErrorCodes.IdentityExpired, refusedOutsideAscii.Code);
+        Assert.Equal(ChatConnectionState.Disconnected, expired.State);
     }
 
     [Fact]
@@ -188,9 +271,9 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
         Assert.Equal(ClaimQuestion, history.Messages[0].Content);
     }
 
-    private DongyangChatClient NewClient(string siteKey, DongyangChatUser? user) => new(new DongyangChatOptions
+    private DongyangChatClient NewClient(string siteKey, DongyangChatUser? user, Uri? serverUrl = null) => new(new DongyangChatOptions
     {
-        ServerUrl = fixture.Server.BaseAddress,
+        ServerUrl = serverUrl ?? fixture.Server.BaseAddress,
         SiteKey = siteKey,
         User = user,
         ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200)],

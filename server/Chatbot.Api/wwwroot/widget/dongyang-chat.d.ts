@@ -5,8 +5,13 @@
 export interface DongyangChatUser {
   id: string;
   name?: string;
-  /** Hex HMAC-SHA256 of the id with the site's identity secret, computed on the partner's server. */
+  /**
+   * Hex HMAC-SHA256 of the id with the site's identity secret, computed on the partner's server; with `hashExpires`,
+   * of `id + "." + hashExpires`.
+   */
   hash: string;
+  /** When the signed identity expires, in unix seconds; past it the chat refuses it as `identity_expired`. */
+  hashExpires?: number;
 }
 
 /** Why the chat could not start (`error` event). */

@@ -180,7 +180,9 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
     // Kept, not sent, until the chat app is ready (setUser on every page view must not load it), then sent first.
     setUser(user) {
       const u = user || {};
-      this._user = { type: "user", text: JSON.stringify({ id: String(u.id || ""), name: String(u.name || ""), hash: String(u.hash || "") }) };
+      // hashExpires: the unix seconds the partner signed with the id ("id.expires"), when it signed an expiry.
+      const expires = Number.isSafeInteger(Number(u.hashExpires)) && Number(u.hashExpires) > 0 ? Number(u.hashExpires) : null;
+      this._user = { type: "user", text: JSON.stringify({ id: String(u.id || ""), name: String(u.name || ""), hash: String(u.hash || ""), hashExpires: expires }) };
       if (this._ready) this._post(this._user);
     }
 
