@@ -93,6 +93,26 @@ public sealed class PackageTests(PackedSdk sdk) : IClassFixture<PackedSdk>
         Assert.Contains($"\"{package}/{sdk.Version}\": {{\n        \"type\": \"package\"", assets.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_tagged_commit_packs_as_its_tag_and_a_later_commit_as_the_next_patch_alpha()
+    {
+        var clone = Path.Combine(sdk.Root, "tagged-clone");
+        await GitInAsync(sdk.Root, "clone", "--quiet", RepositoryPaths.Root, clone);
+        string[] author = ["-c", "user.name=Release test", "-c", "user.email=release@example.invalid"];
+        await GitInAsync(clone, [.. author, "tag", "-a", "v2.3.4", "-m", "Release 2.3.4"]);
+        Assert.Equal("2.3.4", await PackProtocolAsync(clone, "at-tag"));
+
+        await GitInAsync(clone, [.. author, "commit", "--quiet", "--allow-empty", "-m", "After the release"]);
+        Assert.Equal("2.3.5-alpha.0.1", await PackProtocolAsync(clone, "after-tag"));
+    }
+
+    private async Task<string> PackProtocolAsync(string clone, string name)
+    {
+        var output = Path.Combine(sdk.Root, name);
+        await PackedSdk.DotnetAsync(clone, null, "pack", Path.Combine("sdk", "Dongyang.Chat.Protocol"), "-c", "Release", "-o", output, "-nodeReuse:false");
+        return PackedSdk.VersionOf(Directory.GetFiles(output, "*.nupkg").Single(), "Dongyang.Chat.Protocol");
+    }
+
     /// <summary>The sample with the repository files its build reads, next to the packed packages (samples/nuget.config points at ../artifacts/packages).</summary>
     private string CopySampleTree(string sample)
     {
@@ -150,9 +170,11 @@ public sealed class PackageTests(PackedSdk sdk) : IClassFixture<PackedSdk>
 
     private static async Task<string> GitHeadAsync() => (await GitAsync("rev-parse", "HEAD")).Trim();
 
-    private static async Task<string> GitAsync(params string[] arguments)
+    private static Task<string> GitAsync(params string[] arguments) => GitInAsync(RepositoryPaths.Root, arguments);
+
+    private static async Task<string> GitInAsync(string workingDirectory, params string[] arguments)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = RepositoryPaths.Root, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

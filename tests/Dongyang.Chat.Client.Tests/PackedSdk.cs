@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Xml.Linq;
 
 namespace Dongyang.Chat.Client.Tests;
 
@@ -19,9 +18,8 @@ public sealed class PackedSdk : IAsyncLifetime
 
     public string PackagesFolder => Path.Combine(Root, "artifacts", "packages");
 
-    /// <summary>The version set once, in the root Directory.Build.props.</summary>
-    public string Version { get; } = XDocument.Load(Path.Combine(RepositoryPaths.Root, "Directory.Build.props"))
-        .Descendants("VersionPrefix").Single().Value;
+    /// <summary>The version the packages were packed as (MinVer, from the clone's git tags).</summary>
+    public string Version { get; private set; } = "";
 
     public string PackageFile(string id, string extension = "nupkg") => Path.Combine(PackagesFolder, $"{id}.{Version}.{extension}");
 
@@ -34,7 +32,13 @@ public sealed class PackedSdk : IAsyncLifetime
                 "pack", Path.Combine("sdk", id), "-c", "Release", "-o", PackagesFolder, "-nodeReuse:false",
                 "-p:ContinuousIntegrationBuild=true", "-p:UseArtifactsOutput=true", "-p:ArtifactsPath=" + BuildFolder);
         }
+
+        Version = VersionOf(Directory.GetFiles(PackagesFolder, "Dongyang.Chat.Protocol.*.nupkg").Single(), "Dongyang.Chat.Protocol");
     }
+
+    /// <summary>The version in a package's file name (<c>Id.Version.nupkg</c>).</summary>
+    public static string VersionOf(string packageFile, string id) =>
+        Path.GetFileNameWithoutExtension(packageFile)[(id.Length + 1)..];
 
     public Task DisposeAsync()
     {
