@@ -1,4 +1,5 @@
 using System.Net;
+using Dongyang.Chat.Protocol;
 
 namespace Dongyang.Chat.Client;
 
@@ -29,5 +30,5 @@ public sealed class DongyangChatAccessDeniedException : HttpRequestException
     public string? CustomerMessage { get; }
 
     /// <summary>Whether the customer identity (not the site key) was refused.</summary>
-    public bool IsIdentityRefused => Code == "identity_invalid";
+    public bool IsIdentityRefused => Code == ChatErrorCodes.IdentityInvalid;
 }

@@ -198,7 +198,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 if (next == StreamStep.Ended)
                 {
                     // The server ended the stream without completing: the answer was cut short server-side.
-                    yield return new ErrorEvent("answer_interrupted", "The answer was interrupted. Please ask again.");
+                    yield return new ErrorEvent(ChatErrorCodes.AnswerInterrupted, "The answer was interrupted. Please ask again.");
                     yield break;
                 }
 
@@ -282,7 +282,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
             if (attempt >= options.MaxResendAttempts)
             {
-                yield return new ErrorEvent("connection_lost", "The connection was lost before the answer completed.");
+                yield return new ErrorEvent(ChatErrorCodes.ConnectionLost, "The connection was lost before the answer completed.");
                 yield break;
             }
 
