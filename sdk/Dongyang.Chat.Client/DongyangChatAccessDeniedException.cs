@@ -1,4 +1,5 @@
 using System.Net;
+using Dongyang.Chat.Protocol;
 
 namespace Dongyang.Chat.Client;
 
@@ -29,5 +30,5 @@ public sealed class DongyangChatAccessDeniedException : HttpRequestException
     public string? CustomerMessage { get; }
 
     /// <summary>Whether the customer identity (not the site key) was refused: its hash did not verify, or it has expired.</summary>
-    public bool IsIdentityRefused => Code is "identity_invalid" or "identity_expired";
+    public bool IsIdentityRefused => Code is ChatErrorCodes.IdentityInvalid or ChatErrorCodes.IdentityExpired;
 }

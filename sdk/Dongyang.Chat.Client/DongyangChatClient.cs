@@ -37,6 +37,12 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private HttpClient? http;
     private readonly SessionTokenSource? sessions;
 
+    /// <summary>Cancelled by <see cref="StopAsync"/>: ends the questions and connection attempts of the run it stops.</summary>
+    private CancellationTokenSource running = new();
+
+    /// <summary>Set by <see cref="StopAsync"/> until the caller connects again: a closed connection is then not resumed.</summary>
+    private volatile bool stopped;
+
     /// <summary>Ids of messages this client already has (its own questions and answers, and pushes it raised).</summary>
     private readonly RecentIds seenMessages = new(capacity: 512);
 
@@ -99,24 +105,58 @@ public sealed partial class DongyangChatClient : IDongyangChat
     public static string NewClientMessageId() => Guid.CreateVersion7().ToString("N");
 
     /// <inheritdoc />
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => ConnectCoreAsync(resume: false, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        stopped = true;
+        CancellationTokenSource run;
+        lock (stateLock)
+        {
+            run = running;
+            running = new CancellationTokenSource();
+        }
+
+        // First end what this run is doing (a reconnect loop holds the connect lock), then close the connection.
+        await run.CancelAsync();
+        await connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            await connection.StopAsync(cancellationToken);
+            SetState(ChatConnectionState.Disconnected);
+        }
+        finally
+        {
+            connectLock.Release();
+        }
+    }
+
+    private async Task ConnectCoreAsync(bool resume, CancellationToken cancellationToken)
+    {
+        if (!resume)
+        {
+            stopped = false;
+        }
+
         if (State == ChatConnectionState.Connected)
         {
             return;
         }
 
+        var run = RunToken;
         await connectLock.WaitAsync(cancellationToken);
         try
         {
-            if (connection.State != HubConnectionState.Disconnected)
+            if (connection.State != HubConnectionState.Disconnected || (resume && stopped))
             {
                 return;
             }
 
             var reconnecting = State == ChatConnectionState.Reconnecting;
             SetState(reconnecting ? ChatConnectionState.Reconnecting : ChatConnectionState.Connecting);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token, run);
             using var deadline = new CancellationTokenSource();
             using var attempts = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, deadline.Token);
             if (!reconnecting && options.ConnectTimeout > TimeSpan.Zero && options.ConnectTimeout != Timeout.InfiniteTimeSpan)
@@ -189,6 +229,10 @@ public sealed partial class DongyangChatClient : IDongyangChat
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
         clientMessageId ??= NewClientMessageId();
 
+        // StopAsync ends this question; otherwise waiting for the connection would start it again.
+        using var asking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, RunToken);
+        cancellationToken = asking.Token;
+
         var shown = new StringBuilder();
         var accepted = false;
         for (var attempt = 0; ; attempt++)
@@ -203,6 +247,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
             while (true)
             {
                 var next = await TryMoveNextAsync(events, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
                 if (next == StreamStep.Lost)
                 {
                     break;
@@ -211,7 +256,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 if (next == StreamStep.Ended)
                 {
                     // The server ended the stream without completing: the answer was cut short server-side.
-                    yield return new ErrorEvent("answer_interrupted", "The answer was interrupted. Please ask again.");
+                    yield return new ErrorEvent(ChatErrorCodes.AnswerInterrupted, "The answer was interrupted. Please ask again.");
                     yield break;
                 }
 
@@ -295,7 +340,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
             if (attempt >= options.MaxResendAttempts)
             {
-                yield return new ErrorEvent("connection_lost", "The connection was lost before the answer completed.");
+                yield return new ErrorEvent(ChatErrorCodes.ConnectionLost, "The connection was lost before the answer completed.");
                 yield break;
             }
 
@@ -343,6 +388,22 @@ public sealed partial class DongyangChatClient : IDongyangChat
     }
 
     /// <inheritdoc />
+    public async Task DeleteConversationAsync(CancellationToken cancellationToken = default)
+    {
+        if (conversationId is not { } id)
+        {
+            return;
+        }
+
+        await WaitUntilConnectedAsync(cancellationToken);
+        await connection.InvokeAsync(ChatEndpoints.DeleteConversationMethod, id, cancellationToken);
+        if (conversationId == id)
+        {
+            conversationId = null;
+        }
+    }
+
+    /// <inheritdoc />
     public void UseConversation(Guid? conversationId) => this.conversationId = conversationId;
 
     /// <inheritdoc />
@@ -384,6 +445,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
 
         await disposed.CancelAsync();
+        await running.CancelAsync();
         await connection.DisposeAsync();
         http?.Dispose();
         sessions?.Dispose();
@@ -488,6 +550,17 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
     }
 
+    private CancellationToken RunToken
+    {
+        get
+        {
+            lock (stateLock)
+            {
+                return running.Token;
+            }
+        }
+    }
+
     private TimeSpan DelayFor(int attempt)
     {
         var delays = options.ReconnectDelays;
@@ -501,7 +574,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         {
             if (State is ChatConnectionState.Disconnected)
             {
-                await ConnectAsync(cancellationToken);
+                await ConnectCoreAsync(resume: false, cancellationToken);
                 continue;
             }
 
@@ -532,7 +605,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
     private async Task OnClosedAsync(Exception? error)
     {
-        if (disposed.IsCancellationRequested)
+        if (disposed.IsCancellationRequested || stopped)
         {
             return;
         }
@@ -543,7 +616,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         try
         {
             await Task.Delay(DelayFor(0), disposed.Token);
-            await ConnectAsync(disposed.Token);
+            await ConnectCoreAsync(resume: true, disposed.Token);
         }
         catch (OperationCanceledException)
         {

@@ -36,6 +36,21 @@ public interface IDongyangChat : IAsyncDisposable
     Task ConnectAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Closes the connection cleanly and keeps it closed: no reconnect, no pushes. Questions in flight or waiting for the
+    /// connection end with <see cref="OperationCanceledException"/>. The conversation is kept; <see cref="ConnectAsync"/>
+    /// or the next call connects again.
+    /// </summary>
+    Task StopAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the current conversation on the server, with its messages, ratings and handoffs, and starts a new one on
+    /// the next question. Only the customer who owns it can delete it; for anyone else it is
+    /// <see cref="ChatErrorCodes.ConversationNotFound"/> (a <see cref="Microsoft.AspNetCore.SignalR.HubException"/>).
+    /// Does nothing without a conversation.
+    /// </summary>
+    Task DeleteConversationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Asks a question and streams the answer: <see cref="AcceptedEvent"/>, <see cref="DeltaEvent"/>s,
     /// <see cref="CitationsEvent"/>, then <see cref="CompletedEvent"/>; or an <see cref="ErrorEvent"/>.
     /// While the connection is down the question waits; if the connection drops mid-answer the question is asked

@@ -184,10 +184,10 @@ public sealed record ChatStrings
     /// <param name="code">The <c>ErrorEvent</c> code.</param>
     public string ForError(string? code) => code switch
     {
-        "rate_limited" or "too_many_requests" => ErrorRateLimited,
-        "message_too_long" => ErrorTooLong,
-        "conversation_not_found" => ErrorConversationGone,
-        "identity_invalid" or ChatErrorCodes.IdentityExpired => ErrorIdentity,
+        ChatErrorCodes.RateLimited or "too_many_requests" => ErrorRateLimited,
+        ChatErrorCodes.MessageTooLong => ErrorTooLong,
+        ChatErrorCodes.ConversationNotFound => ErrorConversationGone,
+        ChatErrorCodes.IdentityInvalid or ChatErrorCodes.IdentityExpired => ErrorIdentity,
         ChatErrorCodes.OriginNotAllowed => ErrorOriginNotAllowed,
         ChatErrorCodes.SiteKeyMissing or ChatErrorCodes.SiteKeyInvalid or ChatErrorCodes.SiteKeyDisabled => ErrorSiteRefused,
         ChatErrorCodes.Unavailable => ErrorUnavailable,

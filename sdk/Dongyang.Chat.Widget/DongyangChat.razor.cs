@@ -421,7 +421,7 @@ public sealed partial class DongyangChat
     private async Task ShowRefusalAsync(DongyangChatAccessDeniedException e)
     {
         // The same refusal arrives both as the failed call and as the client's state change: say it once.
-        var text = Strings.ForError(e.Code ?? "site_key_invalid");
+        var text = Strings.ForError(e.Code ?? ChatErrorCodes.SiteKeyInvalid);
         if (refusal == text)
         {
             return;
@@ -527,7 +527,7 @@ public sealed partial class DongyangChat
                         break;
                     case ErrorEvent failure:
                         error = Strings.ForError(failure.Code);
-                        if (failure.Code == "conversation_not_found")
+                        if (failure.Code == ChatErrorCodes.ConversationNotFound)
                         {
                             chat.UseConversation(null);
                             await ConversationIdChanged.InvokeAsync(null);
@@ -550,7 +550,7 @@ public sealed partial class DongyangChat
         }
         catch (DongyangChatAccessDeniedException e)
         {
-            error = Strings.ForError(e.Code ?? "site_key_invalid");
+            error = Strings.ForError(e.Code ?? ChatErrorCodes.SiteKeyInvalid);
             refusal = error;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -29,47 +29,47 @@ internal sealed class CounsellorReplies(
     {
         if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
         {
-            return CounsellorReplyResult.Refused(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+            return CounsellorReplyResult.Refused(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
         }
 
         var text = rawText is { } raw ? ChatText.Clean(raw)?.Trim() : "";
         if (text is null)
         {
-            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "invalid_text", "The text is not valid Unicode text.");
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, ChatErrorCodes.InvalidText, "The text is not valid Unicode text.");
         }
 
         if (text.Length == 0)
         {
-            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "empty_message", "The reply is empty.");
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, ChatErrorCodes.EmptyMessage, "The reply is empty.");
         }
 
         if (text.Length > ChatLimits.MaxMessageLength)
         {
-            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "message_too_long", $"The reply is longer than {ChatLimits.MaxMessageLength} characters.");
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, ChatErrorCodes.MessageTooLong, $"The reply is longer than {ChatLimits.MaxMessageLength} characters.");
         }
 
         var clientMessageId = rawClientMessageId?.Trim() is { Length: > 0 } id ? id : null;
         if (clientMessageId is { Length: > ChatLimits.MaxClientMessageIdLength } || (clientMessageId is not null && !ChatText.IsValidClientMessageId(clientMessageId)))
         {
-            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, "invalid_client_message_id", $"The client message id must be printable ASCII without spaces, at most {ChatLimits.MaxClientMessageIdLength} characters.");
+            return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, ChatErrorCodes.InvalidClientMessageId, $"The client message id must be printable ASCII without spaces, at most {ChatLimits.MaxClientMessageIdLength} characters.");
         }
 
         if (clientMessageId is not null && await store.FindByClientMessageIdAsync(clientMessageId, cancellationToken) is { } earlier)
         {
             return earlier.Role == Data.Entities.MessageRole.Counsellor && earlier.ConversationId == conversationId
                 ? new CounsellorReplyResult(ConversationFeed.ToMessageAdded(earlier), false, StatusCodes.Status200OK)
-                : CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
+                : CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");
         }
 
         if (await access.CountMessagesAsync(conversationId, cancellationToken) + 1 > limits.Value.MaxMessagesPerConversation)
         {
-            return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, "conversation_full", $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages.");
+            return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ConversationFull, $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages.");
         }
 
         var (reply, stored) = await store.AddCounsellorReplyAsync(conversationId, masker.Mask(text), clientMessageId, cancellationToken);
         if (reply is null)
         {
-            return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, "client_message_id_conflict", "This client message id was already used for another message.");
+            return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");
         }
 
         if (!stored)

@@ -32,12 +32,12 @@ internal static class CounsellorReplyApi
     {
         if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
         {
-            return Problem(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+            return Problem(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
         }
 
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"Request bodies may be at most {MaxBodyBytes} bytes.");
+            return Problem(StatusCodes.Status413PayloadTooLarge, ChatErrorCodes.RequestTooLarge, $"Request bodies may be at most {MaxBodyBytes} bytes.");
         }
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
@@ -53,7 +53,7 @@ internal static class CounsellorReplyApi
         catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
         {
             return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                ? Problem(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"Request bodies may be at most {MaxBodyBytes} bytes.")
+                ? Problem(StatusCodes.Status413PayloadTooLarge, ChatErrorCodes.RequestTooLarge, $"Request bodies may be at most {MaxBodyBytes} bytes.")
                 : Problem(StatusCodes.Status400BadRequest, "invalid_request", "Send JSON: {\"text\": \"...\", \"clientMessageId\": \"...\" (optional)}.");
         }
 

@@ -56,11 +56,11 @@ internal sealed class ChatHub(
     {
         if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
         {
-            throw new HubException("conversation_not_found");
+            throw new HubException(ChatErrorCodes.ConversationNotFound);
         }
 
         await feed.WatchAsync(Context.ConnectionId, conversationId, Context.ConnectionAborted);
-        return await store.GetHistoryAsync(conversationId, Context.ConnectionAborted) ?? throw new HubException("conversation_not_found");
+        return await store.GetHistoryAsync(conversationId, Context.ConnectionAborted) ?? throw new HubException(ChatErrorCodes.ConversationNotFound);
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ internal sealed class ChatHub(
     {
         if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
         {
-            throw new HubException("conversation_not_found");
+            throw new HubException(ChatErrorCodes.ConversationNotFound);
         }
 
         if (!await feed.WatchAsync(Context.ConnectionId, conversationId, Context.ConnectionAborted))
@@ -87,7 +87,7 @@ internal sealed class ChatHub(
     {
         if (!await access.DeleteAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
         {
-            throw new HubException("conversation_not_found");
+            throw new HubException(ChatErrorCodes.ConversationNotFound);
         }
     }
 

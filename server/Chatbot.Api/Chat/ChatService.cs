@@ -37,17 +37,17 @@ internal sealed partial class ChatService(
         var message = request?.Message is { } text ? ChatText.Clean(text)?.Trim() : null;
         if (request?.Message is not null && message is null)
         {
-            throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_text", "The message is not valid Unicode text.");
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.InvalidText, "The message is not valid Unicode text.");
         }
 
         if (string.IsNullOrEmpty(message))
         {
-            throw new ChatRequestException(StatusCodes.Status400BadRequest, "empty_message", "The message is empty.");
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.EmptyMessage, "The message is empty.");
         }
 
         if (message.Length > ChatLimits.MaxMessageLength)
         {
-            throw new ChatRequestException(StatusCodes.Status400BadRequest, "message_too_long", $"The message is longer than {ChatLimits.MaxMessageLength} characters.");
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.MessageTooLong, $"The message is longer than {ChatLimits.MaxMessageLength} characters.");
         }
 
         var clientMessageId = request!.ClientMessageId?.Trim();
@@ -58,12 +58,12 @@ internal sealed partial class ChatService(
 
         if (clientMessageId is { Length: > ChatLimits.MaxClientMessageIdLength })
         {
-            throw new ChatRequestException(StatusCodes.Status400BadRequest, "client_message_id_too_long", $"The client message id is longer than {ChatLimits.MaxClientMessageIdLength} characters.");
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.ClientMessageIdTooLong, $"The client message id is longer than {ChatLimits.MaxClientMessageIdLength} characters.");
         }
 
         if (clientMessageId is not null && !ChatText.IsValidClientMessageId(clientMessageId))
         {
-            throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_client_message_id", "The client message id must be printable ASCII without spaces.");
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.InvalidClientMessageId, "The client message id must be printable ASCII without spaces.");
         }
 
         var pageContext = request.Context is { } given ? PageContext(given) : null;
@@ -78,12 +78,12 @@ internal sealed partial class ChatService(
         {
             if (!await access.CanAccessAsync(conversationId, caller, cancellationToken))
             {
-                throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+                throw new ChatRequestException(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
             }
 
             if (await access.CountMessagesAsync(conversationId, cancellationToken) + 2 > limits.Value.MaxMessagesPerConversation)
             {
-                throw new ChatRequestException(StatusCodes.Status409Conflict, "conversation_full", $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages; start a new one.");
+                throw new ChatRequestException(StatusCodes.Status409Conflict, ChatErrorCodes.ConversationFull, $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages; start a new one.");
             }
         }
 

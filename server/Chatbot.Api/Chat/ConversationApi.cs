@@ -1,5 +1,6 @@
 using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
+using Dongyang.Chat.Protocol;
 
 namespace Chatbot.Api.Chat;
 
@@ -14,7 +15,7 @@ internal static class ConversationApi
                     statusCode: StatusCodes.Status404NotFound,
                     title: "conversation not found",
                     detail: $"Conversation {id} does not exist.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "conversation_not_found" }));
+                    extensions: new Dictionary<string, object?> { ["code"] = ChatErrorCodes.ConversationNotFound }));
         return endpoints;
     }
 }

@@ -19,14 +19,14 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
     {
         if (request is null || request.Rating is not (1 or -1))
         {
-            throw new ChatRequestException(StatusCodes.Status400BadRequest, "invalid_rating", "The rating must be 1 or -1.");
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.InvalidRating, "The rating must be 1 or -1.");
         }
 
         // Masked before anything else sees it, like a question: a comment is free text a customer typed.
         var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : masker.Mask(request.Comment.Trim());
         if (comment is { Length: > FeedbackLimits.MaxCommentLength })
         {
-            throw new ChatRequestException(StatusCodes.Status400BadRequest, "comment_too_long", $"The comment is longer than {FeedbackLimits.MaxCommentLength} characters.");
+            throw new ChatRequestException(StatusCodes.Status400BadRequest, ChatErrorCodes.CommentTooLong, $"The comment is longer than {FeedbackLimits.MaxCommentLength} characters.");
         }
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -38,7 +38,7 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
             cancellationToken);
         if (!isAnswer)
         {
-            throw new ChatRequestException(StatusCodes.Status404NotFound, "message_not_found", $"Answer {request.MessageId} does not exist.");
+            throw new ChatRequestException(StatusCodes.Status404NotFound, ChatErrorCodes.MessageNotFound, $"Answer {request.MessageId} does not exist.");
         }
 
         var feedback = await context.Feedback.Where(f => f.MessageId == request.MessageId).OrderBy(f => f.CreatedAtUtc).FirstOrDefaultAsync(cancellationToken);
@@ -68,7 +68,7 @@ internal sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFact
                 c => c.Id == conversationId && c.SiteKey == caller.SiteKey && (c.UserId == null || c.UserId == caller.UserId),
                 cancellationToken))
         {
-            throw new ChatRequestException(StatusCodes.Status404NotFound, "conversation_not_found", $"Conversation {conversationId} does not exist.");
+            throw new ChatRequestException(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
         }
 
         var handoff = new Handoff

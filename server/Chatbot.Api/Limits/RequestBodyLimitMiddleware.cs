@@ -1,4 +1,5 @@
 using Chatbot.Api.Sites;
+using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
                     statusCode: StatusCodes.Status413PayloadTooLarge,
                     title: "request too large",
                     detail: $"Request bodies may be at most {limit} bytes.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "request_too_large", ["message"] = "요청이 너무 큽니다. 메시지를 줄여서 다시 보내 주세요. (The request is too large.)" })
+                    extensions: new Dictionary<string, object?> { ["code"] = ChatErrorCodes.RequestTooLarge, ["message"] = "요청이 너무 큽니다. 메시지를 줄여서 다시 보내 주세요. (The request is too large.)" })
                     .ExecuteAsync(http);
                 return;
             }

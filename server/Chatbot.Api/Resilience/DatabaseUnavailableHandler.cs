@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -36,7 +37,7 @@ internal sealed partial class DatabaseUnavailableHandler(ILogger<DatabaseUnavail
         return true;
     }
 
-    public const string Code = "storage_unavailable";
+    public const string Code = ChatErrorCodes.StorageUnavailable;
 
     public const string CustomerMessage = "일시적으로 상담을 저장할 수 없습니다. 잠시 후 다시 시도해 주세요. (Chat is briefly unavailable; please try again shortly.)";
 
