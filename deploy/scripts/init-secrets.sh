@@ -17,6 +17,8 @@ containers' non-root users can read their bind-mounted copies), only the files t
   grafana_admin_password.txt      a random 24-character password for Grafana's admin (observability profile)
   user_id_key.txt                 a random 48-character key partner user ids are hashed with (keep it: a new
                                   key cuts customers off from their earlier conversations)
+  ai_service_key.txt              a random 48-character key the api sends the ai on every call (Ai:ServiceKey);
+                                  to rotate it, replace the file and restart both api and ai
 Existing files are never overwritten: the database keeps the password it was created with.
 
 Options:
@@ -79,4 +81,8 @@ fi
 if [[ ! -s "$dir/user_id_key.txt" ]]; then
   random_token 48 >"$dir/user_id_key.txt"
   echo "$PROG: wrote $dir/user_id_key.txt" >&2
+fi
+if [[ ! -s "$dir/ai_service_key.txt" ]]; then
+  random_token 48 >"$dir/ai_service_key.txt"
+  echo "$PROG: wrote $dir/ai_service_key.txt" >&2
 fi

@@ -1,6 +1,10 @@
 namespace Chatbot.Ai.Contracts;
 
-/// <summary>The AI service's paths. The OpenAPI document at <see cref="OpenApiDocument"/> describes them.</summary>
+/// <summary>
+/// The AI service's paths. The OpenAPI document at <see cref="OpenApiDocument"/> describes them. Every path but
+/// <see cref="Health"/> answers 401 unless the call carries the shared service key as <c>Authorization: Bearer &lt;key&gt;</c>
+/// (<c>Ai:ServiceKey</c>, the same setting on the api and the ai).
+/// </summary>
 public static class AiEndpoints
 {
     /// <summary>The port the AI service listens on in the deployed stack.</summary>

@@ -15,17 +15,20 @@ internal static partial class AiApi
         endpoints.MapGet(AiEndpoints.Health, () => TypedResults.Ok(new AiServiceStatus("healthy", "AI Server")))
             .WithName("Health").WithSummary("Liveness: healthy once the knowledge is ingested.");
 
-        endpoints.MapPost(AiEndpoints.AnswerStream, StreamAnswerAsync)
+        // Everything else answers the api only: documents can be written and deleted here, and answers cost model calls.
+        var service = endpoints.MapGroup("").RequireAuthorization(ServiceKeyAuthentication.Policy);
+
+        service.MapPost(AiEndpoints.AnswerStream, StreamAnswerAsync)
             .WithName("StreamAnswer")
             .WithSummary("Answers a question as NDJSON, one AnswerStreamEvent per line, flushed as produced.")
             .Accepts<AnswerRequest>("application/json")
             .Produces<AnswerStreamEvent>(StatusCodes.Status200OK, AiEndpoints.NdjsonMediaType)
             .ProducesValidationProblem();
 
-        endpoints.MapPost(AiEndpoints.Search, SearchAsync)
+        service.MapPost(AiEndpoints.Search, SearchAsync)
             .WithName("Search").WithSummary("Retrieves the passages that best match a query.");
 
-        endpoints.MapGet(AiEndpoints.Sources, async (string? documentId, string? section, int? page, SourceSectionReader sources, CancellationToken cancellationToken) =>
+        service.MapGet(AiEndpoints.Sources, async (string? documentId, string? section, int? page, SourceSectionReader sources, CancellationToken cancellationToken) =>
                 string.IsNullOrWhiteSpace(documentId)
                     ? Results.ValidationProblem(new Dictionary<string, string[]> { ["documentId"] = ["A document id is required."] })
                     : await sources.ReadAsync(documentId, section, page, cancellationToken) is { } found
@@ -33,15 +36,15 @@ internal static partial class AiApi
                         : TypedResults.NotFound())
             .WithName("GetSource").WithSummary("A cited section in full: the document's passages of that section, in order.");
 
-        endpoints.MapPost(AiEndpoints.Ingestion, async (KnowledgeLibrary library, CancellationToken cancellationToken) =>
+        service.MapPost(AiEndpoints.Ingestion, async (KnowledgeLibrary library, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await library.SyncAsync(cancellationToken)))
             .WithName("Ingest").WithSummary("Re-ingests the knowledge folder; unchanged files are skipped.");
 
-        endpoints.MapPut(AiEndpoints.Documents + "/{**path}", PutDocumentAsync)
+        service.MapPut(AiEndpoints.Documents + "/{**path}", PutDocumentAsync)
             .WithName("PutDocument").WithSummary("Stores a Markdown or text document in the knowledge folder and ingests it.")
             .Accepts<string>("text/markdown", "text/plain");
 
-        endpoints.MapDelete(AiEndpoints.Documents + "/{**path}", DeleteDocumentAsync)
+        service.MapDelete(AiEndpoints.Documents + "/{**path}", DeleteDocumentAsync)
             .WithName("DeleteDocument").WithSummary("Removes a document from the knowledge folder and from the index.");
         return endpoints;
     }

@@ -7,6 +7,8 @@ public sealed class AiOptions
 {
     public const string SectionName = "Ai";
 
+    public const int MinimumServiceKeyLength = 32;
+
     /// <summary>
     /// Copied into an empty or missing knowledge folder on first start, so a fresh volume answers from the sample
     /// documents. Relative to the app's base directory; empty to start with no documents.
@@ -16,6 +18,14 @@ public sealed class AiOptions
     /// <summary>A pause between streamed deltas, for demos and fault drills (kill the service mid-answer). 0 in production.</summary>
     [Range(0, 5000)]
     public int StreamDelayMilliseconds { get; set; }
+
+    /// <summary>
+    /// The shared secret the api sends as <c>Authorization: Bearer &lt;key&gt;</c> on every call but health (in compose,
+    /// the <c>ai_service_key</c> secret, read as <c>Ai__ServiceKey</c>). Required outside Development; at least 32
+    /// characters.
+    /// </summary>
+    [MinLength(MinimumServiceKeyLength)]
+    public string? ServiceKey { get; set; }
 
     /// <summary>The longest question accepted, in characters.</summary>
     [Range(1, 100_000)]

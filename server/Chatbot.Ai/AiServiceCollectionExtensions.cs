@@ -11,7 +11,14 @@ internal static class AiServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAiEngine(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddOptions<AiOptions>().Bind(configuration.GetSection(AiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AiOptions>()
+            .Bind(configuration.GetSection(AiOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(
+                options => environment.IsDevelopment() || !string.IsNullOrEmpty(options.ServiceKey),
+                "Ai:ServiceKey is required outside Development: the shared secret the api sends (Ai__ServiceKey; in compose the ai_service_key secret that deploy/scripts/init-secrets.sh writes).")
+            .ValidateOnStart();
+        services.AddServiceKeyAuthentication();
         services.AddChatbotRag(configuration);
         services.PostConfigure<RagOptions>(options =>
         {

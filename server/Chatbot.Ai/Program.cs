@@ -21,8 +21,10 @@ var app = builder.Build();
 app.UseRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapOpenApi().RequireAuthorization(ServiceKeyAuthentication.Policy);
 app.MapAiApi();
 
 await app.RunAsync();

@@ -48,6 +48,7 @@ public sealed class FailingAiServiceFixture : SqliteStoredRowsFixture
         return Merge(await base.PrepareStorageAsync(), new Dictionary<string, string>
         {
             ["Ai__BaseUrl"] = Ai.BaseUrl.ToString(),
+            ["Ai__ServiceKey"] = FakeAiService.ServiceKey,
             ["Ai__StreamIdleTimeoutSeconds"] = "2",
         });
     }

@@ -34,6 +34,10 @@ public sealed partial class DeployAssetTests
             Assert.Contains("Sites__SeedLocalKey: 'false'", text.Replace("\"false\"", "'false'", StringComparison.Ordinal), StringComparison.Ordinal);
             Assert.Contains("Logging__Console__FormatterName: json", text, StringComparison.Ordinal);
             Assert.Equal(2, Regex.Count(text, "target: ConnectionStrings__Chatbot"));
+            // The api calls the ai with a shared service key (Ai:ServiceKey): one secret, mounted in both.
+            Assert.Equal(2, Regex.Count(text, @"source: ai_service_key\s+target: Ai__ServiceKey"));
+
+            Assert.Contains("file: ./secrets/ai_service_key.txt", await File.ReadAllTextAsync(Path.Combine(folder, "docker-compose.yml")), StringComparison.Ordinal);
             Assert.Contains("vector_store:/app/data", text.Replace("source: vector_store\n        target: /app/data", "vector_store:/app/data", StringComparison.Ordinal), StringComparison.Ordinal);
             Assert.DoesNotContain("POSTGRES_PASSWORD:", text, StringComparison.Ordinal);
         }
@@ -155,6 +159,7 @@ public sealed partial class DeployAssetTests
             Assert.Contains("- api-green", colour.Output, StringComparison.Ordinal);
             Assert.Equal(Section(main.Output, "api", "environment"), Section(colour.Output, "api", "environment"));
             Assert.Equal(Section(main.Output, "api", "image"), Section(colour.Output, "api", "image"));
+            Assert.Equal(Section(main.Output, "api", "secrets"), Section(colour.Output, "api", "secrets"));
         }
         finally
         {
@@ -261,6 +266,7 @@ public sealed partial class DeployAssetTests
             var script = Path.Combine(Deploy, "scripts", "init-secrets.sh");
             var first = await Tool.RunAsync("bash", [script, "--compose-dir", folder]);
             var adminKey = File.ReadAllText(Path.Combine(folder, "secrets", "admin_api_key.txt"));
+            var serviceKey = File.ReadAllText(Path.Combine(folder, "secrets", "ai_service_key.txt"));
             var second = await Tool.RunAsync("bash", [script, "--compose-dir", folder]);
 
             Assert.True(first.ExitCode == 0, first.ToString());
@@ -273,6 +279,8 @@ public sealed partial class DeployAssetTests
 
             Assert.Matches("^[A-Za-z0-9]{40}$", adminKey);
             Assert.Equal(adminKey, File.ReadAllText(Path.Combine(folder, "secrets", "admin_api_key.txt")));
+            Assert.Matches("^[A-Za-z0-9]{48}$", serviceKey);
+            Assert.Equal(serviceKey, File.ReadAllText(Path.Combine(folder, "secrets", "ai_service_key.txt")));
             Assert.Contains("Admin__ApiKey", compose, StringComparison.Ordinal);
         }
         finally
@@ -330,7 +338,7 @@ public sealed partial class DeployAssetTests
         File.Copy(Path.Combine(Deploy, "docker-compose.yml"), Path.Combine(folder, "docker-compose.yml"));
         File.Copy(Path.Combine(Deploy, ".env.example"), Path.Combine(folder, ".env"));
         Directory.CreateDirectory(Path.Combine(folder, "secrets"));
-        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key", "admin_api_key", "grafana_admin_password", "user_id_key" })
+        foreach (var secret in new[] { "postgres_password", "chatbot_connection_string", "openai_api_key", "admin_api_key", "grafana_admin_password", "user_id_key", "ai_service_key" })
         {
             File.WriteAllText(Path.Combine(folder, "secrets", secret + ".txt"), "placeholder");
         }

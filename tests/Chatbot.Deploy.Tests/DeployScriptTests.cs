@@ -119,6 +119,7 @@ public sealed class DeployScriptTests : IAsyncLifetime
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Chatbot"] = connectionString,
             ["AI_SERVER_URL"] = ai.BaseAddress.ToString(),
+            ["Ai__ServiceKey"] = Services.AiServiceKey,
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {

@@ -43,6 +43,46 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
     }
 
     [Fact]
+    public async Task The_access_log_keeps_paths_but_never_a_query_string_such_as_the_identity_hash()
+    {
+        // In a browser the SDK puts the customer's id and identity hash in the hub address (WebSockets carry no headers).
+        var secret = "secret" + Guid.NewGuid().ToString("N");
+        using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
+        using var hub = new HttpRequestMessage(HttpMethod.Get, $"hubs/chat?siteKey={Services.SiteKey}&userId=customer-7&userHash={secret}");
+        using var page = new HttpRequestMessage(HttpMethod.Get, $"widget/dongyang-chat.js?userHash={secret}");
+        page.Headers.Referrer = new Uri($"https://partner.example/mypage?userHash={secret}");
+
+        using var hubResponse = await http.SendAsync(hub);
+        using var pageResponse = await http.SendAsync(page);
+
+        var log = Path.Combine(stack.Nginx.Prefix, "logs", "access.log");
+        var access = "";
+        for (var attempt = 0; attempt < 50 && !access.Contains("GET /widget/dongyang-chat.js ", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            access = await File.ReadAllTextAsync(log);
+        }
+
+        Assert.Contains($"\"GET /hubs/chat HTTP/1.1\" {(int)hubResponse.StatusCode}", access, StringComparison.Ordinal);
+        Assert.Contains("\"GET /widget/dongyang-chat.js HTTP/1.1\" 200", access, StringComparison.Ordinal);
+        Assert.Contains("\"https://partner.example/mypage\"", access, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, access, StringComparison.Ordinal);
+        Assert.DoesNotContain("customer-7", access, StringComparison.Ordinal);
+
+        // Nor does the error log, where nginx writes the whole request line of a request it refuses over the rate limit.
+        var limited = false;
+        for (var i = 0; i < 60 && !limited; i++)
+        {
+            using var response = await http.PostAsJsonAsync($"api/chat?userHash={secret}", new ChatRequest(""));
+            limited = response.StatusCode == HttpStatusCode.TooManyRequests;
+        }
+
+        Assert.True(limited);
+        Assert.DoesNotContain(secret, stack.Nginx.ErrorLog, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await File.ReadAllTextAsync(log), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Streamed_answer_passes_through_as_server_sent_events()
     {
         using var http = Services.InsecureHttpClient(stack.Nginx.HttpsBase);
@@ -179,10 +219,11 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
             using var listed = await http.GetAsync(new Uri("/api/admin/sites", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Unauthorized, listed.StatusCode);
 
-            var pdf = new ByteArrayContent(new byte[5 * 1024 * 1024]);
+            // The documented largest upload (Limits:MaxUploadBytes, 10 MB) with its multipart framing.
+            var pdf = new ByteArrayContent(new byte[10 * 1024 * 1024]);
             pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-            using var fiveMegabytes = new MultipartFormDataContent { { pdf, "file", "big.pdf" } };
-            using var upload = await http.PostAsync(new Uri("/api/admin/documents", UriKind.Relative), fiveMegabytes);
+            using var largestUpload = new MultipartFormDataContent { { pdf, "file", "big.pdf" } };
+            using var upload = await http.PostAsync(new Uri("/api/admin/documents", UriKind.Relative), largestUpload);
             Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
 
             var bigQuestion = new ByteArrayContent(new byte[2 * 1024 * 1024]);

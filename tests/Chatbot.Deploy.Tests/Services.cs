@@ -12,13 +12,34 @@ public static class Services
     /// <summary>The key the Api seeds by default; the deployed stack's tests call as the sample page does.</summary>
     public const string SiteKey = "pk_local_dev";
 
-    public static Task<ServerProcess> StartAiAsync(string dataDirectory, string url = "http://127.0.0.1:0", int streamDelayMilliseconds = 0) =>
-        ServerProcess.StartAsync("Chatbot.Ai", "/", new Dictionary<string, string>
+    /// <summary>The credential between api and ai in these tests, as init-secrets.sh makes one (48 letters and digits).</summary>
+    public const string AiServiceKey = "TestAiServiceKey0123456789abcdefghijklmnopqrstuv";
+
+    /// <summary>The AI service, with the service key (Ai:ServiceKey) unless <paramref name="settings"/> says otherwise.</summary>
+    public static Task<ServerProcess> StartAiAsync(string dataDirectory, string url = "http://127.0.0.1:0", int streamDelayMilliseconds = 0, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
         {
             ["Rag__DataDirectory"] = dataDirectory,
             ["Rag__KnowledgePath"] = Path.Combine(dataDirectory, "knowledge"),
             ["Ai__StreamDelayMilliseconds"] = streamDelayMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, url);
+            ["Ai__ServiceKey"] = AiServiceKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return ServerProcess.StartAsync("Chatbot.Ai", "/", environment, url);
+    }
+
+    /// <summary>A client of the AI service that calls as the api does, with the service key.</summary>
+    public static HttpClient CreateAiClient(this ServerProcess ai)
+    {
+        var http = ai.CreateHttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AiServiceKey);
+        return http;
+    }
 
     /// <summary>The Api with PostgreSQL storage and the AI service at <paramref name="ai"/>.</summary>
     public static Task<ServerProcess> StartApiAsync(string connectionString, Uri ai, string dataDirectory, string url = "http://127.0.0.1:0") =>
@@ -28,6 +49,7 @@ public static class Services
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Chatbot"] = connectionString,
             ["AI_SERVER_URL"] = ai.ToString(),
+            ["Ai__ServiceKey"] = AiServiceKey,
             ["Ai__BreakDurationSeconds"] = "2",
             ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
         }, url, contentRoot: Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"));

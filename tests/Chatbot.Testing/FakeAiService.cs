@@ -23,6 +23,9 @@ public sealed record FakeAiAnswer(IReadOnlyList<string> Pieces, int Status = 200
 /// </summary>
 public sealed class FakeAiService : IAsyncDisposable
 {
+    /// <summary>The service key (Ai:ServiceKey) the fake expects, as the real AI service does, on every call but health.</summary>
+    public const string ServiceKey = "FakeAiServiceKey0123456789abcdefghijklmnopqrstu";
+
     private static readonly TimeSpan LongestSilence = TimeSpan.FromSeconds(60);
 
     private readonly WebApplication _app;
@@ -63,6 +66,12 @@ public sealed class FakeAiService : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context)
     {
         Interlocked.Increment(ref _answerRequests);
+        if (context.Request.Headers.Authorization.ToString() != "Bearer " + ServiceKey)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
         var answer = Answer();
         var aborted = context.RequestAborted;
         if (answer.Status != StatusCodes.Status200OK)

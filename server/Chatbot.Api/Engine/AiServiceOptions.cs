@@ -17,6 +17,14 @@ internal sealed class AiServiceOptions
     [Url]
     public string? BaseUrl { get; set; }
 
+    /// <summary>
+    /// The shared secret sent to the AI service as <c>Authorization: Bearer &lt;key&gt;</c>; the ai's own
+    /// <c>Ai:ServiceKey</c> must be the same (in compose, both read the <c>ai_service_key</c> secret). Required with a
+    /// remote AI service outside Development; unused by the in-process engine.
+    /// </summary>
+    [MinLength(32)]
+    public string? ServiceKey { get; set; }
+
     /// <summary>How long to wait for a connection and the response headers of one attempt.</summary>
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 10;

@@ -1,9 +1,11 @@
+using System.Net.Http.Headers;
 using Chatbot.Api.Health;
 using Chatbot.Api.Persistence;
 using Chatbot.Rag;
 using Chatbot.Rag.Answering;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 
 namespace Chatbot.Api.Engine;
@@ -24,6 +26,9 @@ internal static class EngineServiceCollectionExtensions
             .Bind(configuration.GetSection(AiServiceOptions.SectionName))
             .PostConfigure(o => o.BaseUrl = ai.BaseUrl)
             .ValidateDataAnnotations()
+            .Validate(
+                o => !o.IsRemote || environment.IsDevelopment() || !string.IsNullOrEmpty(o.ServiceKey),
+                "Ai:ServiceKey is required with a remote AI service outside Development: the shared secret the ai expects (Ai__ServiceKey; in compose the ai_service_key secret that deploy/scripts/init-secrets.sh writes).")
             .ValidateOnStart();
 
         if (ai.IsRemote)
@@ -58,10 +63,11 @@ internal static class EngineServiceCollectionExtensions
         // The answer stream: the pipeline ends at the response headers (ResponseHeadersRead), so it can never retry an
         // answer whose bytes have started to arrive. It retries only a connection that was never made — the request
         // did not reach the service — and a circuit breaker answers at once while the service keeps failing.
-        services.AddHttpClient<IChatAnswerer, RemoteChatAnswerer>(http =>
+        services.AddHttpClient<IChatAnswerer, RemoteChatAnswerer>((provider, http) =>
             {
                 http.BaseAddress = baseAddress;
                 http.Timeout = Timeout.InfiniteTimeSpan;
+                AddServiceKey(http, provider);
             })
             .AddResilienceHandler("ai-answer-stream", pipeline =>
             {
@@ -83,7 +89,11 @@ internal static class EngineServiceCollectionExtensions
             });
 
         // Idempotent calls: the standard pipeline (total timeout, retries with backoff, circuit breaker, attempt timeout).
-        services.AddHttpClient(IdempotentClientName, http => http.BaseAddress = baseAddress)
+        services.AddHttpClient(IdempotentClientName, (provider, http) =>
+            {
+                http.BaseAddress = baseAddress;
+                AddServiceKey(http, provider);
+            })
             .AddStandardResilienceHandler(options =>
             {
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(ai.RequestTimeoutSeconds);
@@ -93,6 +103,15 @@ internal static class EngineServiceCollectionExtensions
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, 2 * options.AttemptTimeout.Timeout.TotalSeconds));
                 options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds);
             });
+    }
+
+    /// <summary>Every call to the AI service carries the shared service key (the ai refuses all but health without it).</summary>
+    private static void AddServiceKey(HttpClient http, IServiceProvider provider)
+    {
+        if (provider.GetRequiredService<IOptions<AiServiceOptions>>().Value.ServiceKey is { Length: > 0 } key)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
     }
 
     private static bool IsConnectionNeverMade(Exception? exception) =>

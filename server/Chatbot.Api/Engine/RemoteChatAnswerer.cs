@@ -79,7 +79,9 @@ internal sealed class RemoteChatAnswerer(HttpClient http, IOptions<AiServiceOpti
         {
             var status = (int)response.StatusCode;
             response.Dispose();
-            throw new AiServiceUnavailableException($"The AI service answered {status}.");
+            throw new AiServiceUnavailableException(status == StatusCodes.Status401Unauthorized
+                ? "The AI service refused the service key (401): Ai:ServiceKey must be the same on the api and the ai."
+                : $"The AI service answered {status}.");
         }
 
         return response;
