@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Radzen;
 
 namespace Chatbot.CounsellorConsole;
 
@@ -54,6 +55,7 @@ public static class ConsoleHostingExtensions
 
         services.AddCascadingAuthenticationState();
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
 
         services.AddSingleton<HandoffSignals>();
         services.AddScoped<IHandoffDesk, THandoffDesk>();

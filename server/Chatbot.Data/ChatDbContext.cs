@@ -46,6 +46,9 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             message.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
             message.HasIndex(m => m.ClientMessageId).IsUnique();
             message.HasIndex(m => m.ReplyToId);
+
+            // The console's dashboard counts a date range of messages (and its declined answers) per day and site.
+            message.HasIndex(m => m.CreatedAtUtc);
             message.Property(m => m.ClientMessageId).HasMaxLength(100);
             message.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
             message.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
@@ -65,6 +68,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
         {
             feedback.ToTable("feedback");
             feedback.Property(f => f.Comment).HasMaxLength(1000);
+            feedback.HasIndex(f => f.CreatedAtUtc);
             feedback.HasOne(f => f.Message).WithMany().HasForeignKey(f => f.MessageId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -1,5 +1,6 @@
 using Chatbot.Api.Persistence;
 using Chatbot.CounsellorConsole;
+using Chatbot.CounsellorConsole.Analytics;
 
 namespace Chatbot.Api.CounsellorConsole;
 
@@ -7,5 +8,6 @@ namespace Chatbot.Api.CounsellorConsole;
 internal static class ConsoleApiExtensions
 {
     public static IServiceCollection AddConsole(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
-        services.AddCounsellorConsole<ApiHandoffDesk>(configuration, PersistenceServiceCollectionExtensions.ResolveDatabase(configuration, environment).ForConsole());
+        services.AddCounsellorConsole<ApiHandoffDesk>(configuration, PersistenceServiceCollectionExtensions.ResolveDatabase(configuration, environment).ForConsole())
+            .AddSingleton<IConsoleAnalytics, ApiConsoleAnalytics>();
 }

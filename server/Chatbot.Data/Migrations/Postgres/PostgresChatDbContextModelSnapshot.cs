@@ -83,6 +83,8 @@ namespace Chatbot.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAtUtc");
+
                     b.HasIndex("MessageId");
 
                     b.ToTable("feedback", (string)null);
@@ -162,6 +164,8 @@ namespace Chatbot.Data.Migrations.Postgres
 
                     b.HasIndex("ClientMessageId")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAtUtc");
 
                     b.HasIndex("ReplyToId");
 

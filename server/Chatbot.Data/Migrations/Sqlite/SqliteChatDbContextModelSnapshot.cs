@@ -78,6 +78,8 @@ namespace Chatbot.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAtUtc");
+
                     b.HasIndex("MessageId");
 
                     b.ToTable("feedback", (string)null);
@@ -157,6 +159,8 @@ namespace Chatbot.Data.Migrations.Sqlite
 
                     b.HasIndex("ClientMessageId")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAtUtc");
 
                     b.HasIndex("ReplyToId");
 
