@@ -35,6 +35,35 @@ public sealed class WidgetFramePolicyTests(SqliteChatServerFixture fixture) : IC
         Assert.Equal(["'self'"], await FrameAncestorsAsync(null));
     }
 
+    [Theory]
+    [InlineData("/widget/app/index.html")]
+    [InlineData("//widget/app/index.html")]
+    [InlineData("/widget//app/index.html")]
+    [InlineData("/widget/app//index.html")]
+    [InlineData("/Widget/App/index.html")]
+    [InlineData("/WIDGET/APP/INDEX.HTML")]
+    [InlineData("/widget%2Fapp/index.html")]
+    [InlineData("/widget/app%2Findex.html")]
+    [InlineData("/widget/./app/index.html")]
+    [InlineData("//widget/app/_framework/blazor.webassembly.js")]
+    public async Task Every_spelling_of_the_frames_address_gets_the_frame_policy_or_nothing(string path)
+    {
+        using var http = Server.CreateHttpClient(siteKey: null);
+
+        // An absolute address, so that HttpClient sends the path as spelled (a relative "//widget/…" would name a host).
+        using var response = await http.GetAsync(new Uri($"{Server.BaseAddress.GetLeftPart(UriPartial.Authority)}{path}?siteKey=pk_local_dev"));
+
+        if (response.IsSuccessStatusCode)
+        {
+            Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var policy), $"{path} was served without the frame's policy.");
+            Assert.Contains("frame-ancestors 'self' http://127.0.0.1:8080 http://localhost:8080", string.Join(' ', policy), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+    }
+
     [Fact]
     public async Task The_README_quotes_the_policy_the_frame_is_sent()
     {

@@ -5,10 +5,15 @@ namespace Chatbot.Api.Telemetry;
 
 /// <summary>
 /// One log line per hub invocation: the method, how it ended and how long it took. Arguments are never logged: they
-/// hold the customer's words. (A streaming method's line is written when its stream has been handed to SignalR.)
+/// hold the customer's words. (A streaming method's line is written when its stream has been handed to SignalR.) A
+/// refusal (a <see cref="HubException"/>) is one Information line; any other exception one Error line with its stack,
+/// since SignalR's own line for it (<see cref="DispatcherCategory"/>) is filtered out.
 /// </summary>
 internal sealed partial class HubInvocationLogFilter(ILogger<HubInvocationLogFilter> logger) : IHubFilter
 {
+    /// <summary>The category of SignalR's "Failed to invoke hub method" entry, written for refusals too.</summary>
+    public const string DispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var clock = Stopwatch.StartNew();
@@ -25,9 +30,9 @@ internal sealed partial class HubInvocationLogFilter(ILogger<HubInvocationLogFil
             LogInvocation(logger, method, e.Message, clock.Elapsed.TotalMilliseconds);
             throw;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            LogInvocation(logger, method, "error", clock.Elapsed.TotalMilliseconds);
+            LogFailure(logger, method, clock.Elapsed.TotalMilliseconds, e);
             throw;
         }
     }
@@ -40,4 +45,7 @@ internal sealed partial class HubInvocationLogFilter(ILogger<HubInvocationLogFil
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub {Method} {Outcome} in {ElapsedMilliseconds:0.0} ms")]
     private static partial void LogInvocation(ILogger logger, string method, string outcome, double elapsedMilliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub {Method} error in {ElapsedMilliseconds:0.0} ms")]
+    private static partial void LogFailure(ILogger logger, string method, double elapsedMilliseconds, Exception exception);
 }

@@ -15,6 +15,12 @@ internal static class TelemetryServiceCollectionExtensions
         builder.AddChatbotTelemetry("chatbot-api", "/api/health");
         builder.Services.AddSingleton<HubInvocationLogFilter>();
         builder.Services.Configure<HubOptions>(options => options.AddFilter<HubInvocationLogFilter>());
+
+        // SignalR logs every exception a hub method ends with at Error, with its stack, and a refusal can only reach a
+        // non-streaming caller as a HubException: every not-found and rate-limited call became an error entry. The
+        // filter above is the one owner of the invocation's log line (a refusal at Information, a failure at Error
+        // with its exception), so the dispatcher's duplicate line is not written.
+        builder.Logging.AddFilter(HubInvocationLogFilter.DispatcherCategory, LogLevel.None);
         return builder;
     }
 }
