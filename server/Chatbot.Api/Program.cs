@@ -51,8 +51,10 @@ app.UseScaleOut();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePartnerSite();
-app.UseSiteAccess();
+app.UseSiteCors();
 app.UseChatRateLimits();
+app.UseSiteAccess();
+app.UseSiteRateLimits();
 app.UseAdminApi();
 app.UseCounsellorConsole();
 

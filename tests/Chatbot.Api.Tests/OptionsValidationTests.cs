@@ -7,6 +7,8 @@ public sealed class OptionsValidationTests
     [InlineData("Admin__ApiKey", "too-short", "Admin:ApiKey")]
     [InlineData("Retention__Days", "0", "Days")]
     [InlineData("RateLimits__PerIp", "0", "PerIp")]
+    [InlineData("RateLimits__MaxConnectionsPerIp", "0", "MaxConnectionsPerIp")]
+    [InlineData("RateLimits__MaxConcurrentAnswersPerConnection", "0", "MaxConcurrentAnswersPerConnection")]
     [InlineData("Limits__MaxMessagesPerConversation", "1", "MaxMessagesPerConversation")]
     [InlineData("Sites__CacheSeconds", "0", "CacheSeconds")]
     [InlineData("ScaleOut__RedisConnectionString", "redis:6379,nosuchoption=1", "ScaleOut:RedisConnectionString")]

@@ -245,6 +245,10 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
             ["RateLimits__PerSite"] = "10000000",
             ["RateLimits__HubPerConnection"] = "1000000",
             ["RateLimits__HubPerSite"] = "10000000",
+            ["RateLimits__HubPerIp"] = "1000000",
+            ["RateLimits__MaxConnectionsPerIp"] = "1000000",
+            ["RateLimits__MaxConcurrentAnswersPerConnection"] = "10000",
+            ["RateLimits__MaxConcurrentAnswersPerIp"] = "1000000",
             ["Limits__MaxMessagesPerConversation"] = Math.Clamp((2 * options.Questions) + 2, 200, 100_000).ToString(Invariant),
         };
         foreach (var (key, value) in options.ServerSettings)

@@ -47,9 +47,13 @@ public sealed class ChatServer : IAsyncDisposable
             ["Storage__DataDirectory"] = dataDirectory,
             ["Admin__ApiKey"] = AdminKey,
 
-            // Every test talks from 127.0.0.1, so the per-IP budget would be shared by a whole test class; the
-            // rate-limit tests set their own small budgets.
+            // Every test talks from 127.0.0.1, so the per-IP budgets and caps would be shared by a whole test class;
+            // the rate-limit and fairness tests set their own small values.
             ["RateLimits__PerIp"] = "100000",
+            ["RateLimits__HubPerIp"] = "1000000",
+            ["RateLimits__MaxConnectionsPerIp"] = "100000",
+            ["RateLimits__MaxConcurrentAnswersPerConnection"] = "10000",
+            ["RateLimits__MaxConcurrentAnswersPerIp"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Chatbot.Api.RateLimiting;
 using Chatbot.Api.Sites;
 using Dongyang.Chat.Protocol;
 
@@ -10,7 +11,7 @@ internal static class ChatApi
 {
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
-        var chat = endpoints.MapGroup("/api/chat");
+        var chat = endpoints.MapGroup("/api/chat").RequireAnswerSlot();
         chat.MapPost("/", AskAsync);
         chat.MapPost("/stream", StreamAsync);
         return endpoints;

@@ -29,10 +29,16 @@ internal static class SiteServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>CORS, then the site-key gate. Static files (the widget, the sample page) stay outside.</summary>
-    public static WebApplication UseSiteAccess(this WebApplication app)
+    /// <summary>CORS from the sites' origins; before the per-address rate limit, so a browser can read a refusal.</summary>
+    public static WebApplication UseSiteCors(this WebApplication app)
     {
         app.UseCors();
+        return app;
+    }
+
+    /// <summary>The site-key gate. Static files (the widget, the sample page) stay outside.</summary>
+    public static WebApplication UseSiteAccess(this WebApplication app)
+    {
         app.UseMiddleware<SiteAccessMiddleware>();
         return app;
     }
