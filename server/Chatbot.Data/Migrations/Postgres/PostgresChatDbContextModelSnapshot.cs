@@ -126,6 +126,10 @@ namespace Chatbot.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ClientMessageScope")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasColumnType("text");
@@ -160,10 +164,10 @@ namespace Chatbot.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientMessageId")
-                        .IsUnique();
-
                     b.HasIndex("ReplyToId");
+
+                    b.HasIndex("ClientMessageScope", "ClientMessageId")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique();

@@ -121,6 +121,10 @@ namespace Chatbot.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClientMessageScope")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -155,10 +159,10 @@ namespace Chatbot.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientMessageId")
-                        .IsUnique();
-
                     b.HasIndex("ReplyToId");
+
+                    b.HasIndex("ClientMessageScope", "ClientMessageId")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique();
