@@ -14,6 +14,9 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     /// </summary>
     public const string LegacyUserIdProperty = "LegacyUserId";
 
+    /// <summary>Room for the longest scope: a site key (100) and a customer's id hash (200) with their labels.</summary>
+    public const int MaxClientMessageScopeLength = 400;
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
 
     public DbSet<Message> Messages => Set<Message>();
@@ -44,12 +47,13 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
         {
             message.ToTable("messages");
             message.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
-            message.HasIndex(m => m.ClientMessageId).IsUnique();
+            message.HasIndex(m => new { m.ClientMessageScope, m.ClientMessageId }).IsUnique();
             message.HasIndex(m => m.ReplyToId);
 
             // The console's dashboard counts a date range of messages (and its declined answers) per day and site.
             message.HasIndex(m => m.CreatedAtUtc);
             message.Property(m => m.ClientMessageId).HasMaxLength(100);
+            message.Property(m => m.ClientMessageScope).HasMaxLength(MaxClientMessageScopeLength);
             message.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
             message.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
         });

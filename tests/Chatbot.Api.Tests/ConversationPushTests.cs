@@ -123,7 +123,10 @@ public abstract class ConversationPushTests<TFixture>(TFixture fixture) : IClass
         using var tooLong = await admin.PostAsJsonAsync(path, new { text = new string('가', ChatLimits.MaxMessageLength + 1) });
         using var notJson = await admin.PostAsync(path, new StringContent("{\"text\": ", Encoding.UTF8, "application/json"));
         using var badId = await admin.PostAsJsonAsync(path, new { text = "안녕하세요", clientMessageId = "has spaces" });
-        using var takenId = await admin.PostAsJsonAsync(path, new { text = "안녕하세요", clientMessageId = (await GetHistoryAsync(conversationId)).Messages[0].ClientMessageId });
+        // A counsellor's ids are the conversation's counsellors' own; one reused for another text is a conflict.
+        var replyId = "reply-" + Guid.NewGuid().ToString("N");
+        using var reply = await admin.PostAsJsonAsync(path, new { text = "안녕하세요", clientMessageId = replyId });
+        using var takenId = await admin.PostAsJsonAsync(path, new { text = "다른 답변입니다", clientMessageId = replyId });
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("conversation_not_found", await CodeOf(unknown));
@@ -132,8 +135,9 @@ public abstract class ConversationPushTests<TFixture>(TFixture fixture) : IClass
         Assert.Equal((HttpStatusCode.BadRequest, "message_too_long"), (tooLong.StatusCode, await CodeOf(tooLong)));
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (notJson.StatusCode, await CodeOf(notJson)));
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_client_message_id"), (badId.StatusCode, await CodeOf(badId)));
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
         Assert.Equal((HttpStatusCode.Conflict, "client_message_id_conflict"), (takenId.StatusCode, await CodeOf(takenId)));
-        Assert.Equal(2, (await GetHistoryAsync(conversationId)).Messages.Count);
+        Assert.Equal(3, (await GetHistoryAsync(conversationId)).Messages.Count);
     }
 
     [Fact]

@@ -315,7 +315,7 @@ public abstract class HostileInputTests<TFixture>(TFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Replayed_client_message_ids_return_the_original_to_its_owner_and_nothing_to_anyone_else()
+    public async Task Replayed_client_message_ids_return_the_original_to_its_owner_and_never_anyone_elses_exchange()
     {
         var other = await TestSites.CreateAsync(fixture.Server, "https://replay.example");
         using var owner = fixture.Server.CreateHttpClient();
@@ -324,14 +324,19 @@ public abstract class HostileInputTests<TFixture>(TFixture fixture) : IClassFixt
         var original = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(owner, new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: id));
         var elsewhere = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(owner, new ChatRequest("보험금 청구 방법"));
 
-        using var fromStranger = await stranger.PostAsJsonAsync("/api/chat", new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: id));
-        using var intoAnotherConversation = await owner.PostAsJsonAsync("/api/chat", new ChatRequest("해지환급금이 뭐예요?", elsewhere.ConversationId, id));
+        // Another tenant's id, and the owner's own id in another of its conversations, are other messages: answered anew.
+        var fromStranger = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(stranger, new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: id));
+        var intoAnotherConversation = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(owner, new ChatRequest("해지환급금이 뭐예요?", elsewhere.ConversationId, id));
+        using var otherQuestion = await owner.PostAsJsonAsync("/api/chat", new ChatRequest("보험료 납입이 어려우면 어떻게 하나요?", ClientMessageId: id));
         var replay = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(owner, new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: id));
 
-        Assert.Equal(HttpStatusCode.Conflict, fromStranger.StatusCode);
-        Assert.DoesNotContain(original.Answer[..20], await fromStranger.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Conflict, intoAnotherConversation.StatusCode);
-        Assert.Equal(original.MessageId, replay.MessageId);
+        Assert.NotEqual(original.ConversationId, fromStranger.ConversationId);
+        Assert.NotEqual(original.MessageId, fromStranger.MessageId);
+        Assert.Equal(elsewhere.ConversationId, intoAnotherConversation.ConversationId);
+        Assert.NotEqual(original.MessageId, intoAnotherConversation.MessageId);
+        Assert.Equal(HttpStatusCode.Conflict, otherQuestion.StatusCode);
+        Assert.DoesNotContain(original.Answer[..20], await otherQuestion.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((original.ConversationId, original.MessageId), (replay.ConversationId, replay.MessageId));
         var history = await owner.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{original.ConversationId}/messages", JsonSerializerOptions.Web);
         Assert.Equal(2, history!.Messages.Count);
     }

@@ -54,9 +54,11 @@ internal sealed class CounsellorReplies(
             return CounsellorReplyResult.Refused(StatusCodes.Status400BadRequest, ChatErrorCodes.InvalidClientMessageId, $"The client message id must be printable ASCII without spaces, at most {ChatLimits.MaxClientMessageIdLength} characters.");
         }
 
-        if (clientMessageId is not null && await store.FindByClientMessageIdAsync(clientMessageId, cancellationToken) is { } earlier)
+        var masked = masker.Mask(text);
+        if (clientMessageId is not null
+            && await store.FindByClientMessageIdAsync(ClientMessageScope.ForCounsellorReply(conversationId).Value, clientMessageId, cancellationToken) is { } earlier)
         {
-            return earlier.Role == Data.Entities.MessageRole.Counsellor && earlier.ConversationId == conversationId
+            return ConversationStore.IsResendOf(earlier, Data.Entities.MessageRole.Counsellor, masked)
                 ? new CounsellorReplyResult(ConversationFeed.ToMessageAdded(earlier), false, StatusCodes.Status200OK)
                 : CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");
         }
@@ -66,7 +68,7 @@ internal sealed class CounsellorReplies(
             return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ConversationFull, $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages.");
         }
 
-        var (reply, stored) = await store.AddCounsellorReplyAsync(conversationId, masker.Mask(text), clientMessageId, cancellationToken);
+        var (reply, stored) = await store.AddCounsellorReplyAsync(conversationId, masked, clientMessageId, cancellationToken);
         if (reply is null)
         {
             return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");

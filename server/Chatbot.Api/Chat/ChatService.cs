@@ -67,10 +67,13 @@ internal sealed partial class ChatService(
         }
 
         var pageContext = request.Context is { } given ? PageContext(given) : null;
+        var content = masker.Mask(message);
 
-        if (clientMessageId is not null && await store.FindQuestionAsync(clientMessageId, cancellationToken) is { } earlier)
+        // The caller's own namespace: the same id from another caller is another message, answered in its own conversation.
+        var scope = ClientMessageScope.ForQuestion(caller, request.ConversationId);
+        if (clientMessageId is not null && await store.FindQuestionAsync(scope, clientMessageId, cancellationToken) is { } earlier)
         {
-            await EnsureReplayableAsync(earlier, request, caller, cancellationToken);
+            await EnsureReplayableAsync(earlier, content, request, caller, cancellationToken);
             return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken)) { ConnectionId = connectionId };
         }
 
@@ -93,7 +96,7 @@ internal sealed partial class ChatService(
             await store.SetContextAsync(ownConversation, pageContext, cancellationToken);
         }
 
-        var (question, stored) = await store.AddQuestionAsync(ownConversation, masker.Mask(message), clientMessageId, cancellationToken);
+        var (question, stored) = await store.AddQuestionAsync(ownConversation, content, clientMessageId, scope, cancellationToken);
         if (stored)
         {
             ChatTelemetry.QuestionStored();
@@ -101,22 +104,23 @@ internal sealed partial class ChatService(
         }
         else
         {
-            // A concurrent request with the same id stored first: it may be this caller's resend, or anyone else's.
-            await EnsureReplayableAsync(question, request, caller, cancellationToken);
+            // A concurrent request with the same id in the same scope stored first: most likely this caller's resend.
+            await EnsureReplayableAsync(question, content, request, caller, cancellationToken);
         }
 
         return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken)) { ConnectionId = connectionId };
     }
 
     /// <summary>
-    /// A question already stored under the request's client id is replayed only to a caller who may read its
-    /// conversation, and only into the conversation the request names; anyone else gets a conflict and learns nothing.
-    /// Both the replay of an earlier question and the loser of a concurrent insert come here, so neither can answer
-    /// with (or subscribe to) another caller's conversation.
+    /// A question already stored under the request's client id (in the caller's scope) is replayed only when it is the
+    /// same question, to a caller who may read its conversation, and only into the conversation the request names;
+    /// otherwise the request gets a conflict and learns nothing. Both the replay of an earlier question and the loser
+    /// of a concurrent insert come here. The scope keeps other tenants and other verified customers out; this check is
+    /// the backstop, and what tells apart two anonymous callers of one site whose first questions share an id.
     /// </summary>
-    private async Task EnsureReplayableAsync(Message earlier, ChatRequest request, SiteCaller caller, CancellationToken cancellationToken)
+    private async Task EnsureReplayableAsync(Message earlier, string content, ChatRequest request, SiteCaller caller, CancellationToken cancellationToken)
     {
-        if (earlier.Role != MessageRole.User
+        if (!ConversationStore.IsResendOf(earlier, MessageRole.User, content)
             || (request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)
             || !await access.CanAccessAsync(earlier.ConversationId, caller, cancellationToken))
         {

@@ -16,19 +16,23 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
     /// <summary>How long after a question was stored a resend waits for the first request's answer.</summary>
     public static readonly TimeSpan InFlightAnswerWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>The stored question with this client id, with its conversation, or null.</summary>
-    public async Task<Message?> FindQuestionAsync(string clientMessageId, CancellationToken cancellationToken)
+    /// <summary>The stored question with this client id in the caller's scope (<see cref="ClientMessageScope.ForQuestion"/>), or null.</summary>
+    public async Task<Message?> FindQuestionAsync(ClientMessageScope scope, string clientMessageId, CancellationToken cancellationToken)
+    {
+        var (value, firstScope, firstOf) = (scope.Value, scope.FirstMessageScope, scope.FirstMessageOf);
+        await using var context = contextFactory.CreateDbContext();
+        return await context.Messages.AsNoTracking()
+            .Where(m => m.ClientMessageId == clientMessageId && m.Role == MessageRole.User)
+            .Where(m => m.ClientMessageScope == value || (firstScope != null && m.ClientMessageScope == firstScope && m.ConversationId == firstOf))
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The stored message of any role with this client id in this scope, or null.</summary>
+    public async Task<Message?> FindByClientMessageIdAsync(string scope, string clientMessageId, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
         return await context.Messages.AsNoTracking()
-            .FirstOrDefaultAsync(m => m.ClientMessageId == clientMessageId && m.Role == MessageRole.User, cancellationToken);
-    }
-
-    /// <summary>The stored message of any role with this client id, or null.</summary>
-    public async Task<Message?> FindByClientMessageIdAsync(string clientMessageId, CancellationToken cancellationToken)
-    {
-        await using var context = contextFactory.CreateDbContext();
-        return await context.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ClientMessageId == clientMessageId, cancellationToken);
+            .FirstOrDefaultAsync(m => m.ClientMessageScope == scope && m.ClientMessageId == clientMessageId, cancellationToken);
     }
 
     /// <summary>The newest complete answer to a question, or null.</summary>
@@ -82,10 +86,10 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
 
     /// <summary>
     /// Stores a question durably, creating the conversation when <paramref name="conversationId"/> is null.
-    /// When the client id is already taken (a concurrent resend, or someone else's id), returns the message stored
-    /// first, with <c>Stored</c> false, without checking whose it is.
+    /// The client id is stored under <paramref name="scope"/>; when it is already taken there (a concurrent resend),
+    /// returns the message stored first, with <c>Stored</c> false, without checking that it is the same question.
     /// </summary>
-    public async Task<(Message Question, bool Stored)> AddQuestionAsync(Guid? conversationId, string content, string? clientMessageId, CancellationToken cancellationToken)
+    public async Task<(Message Question, bool Stored)> AddQuestionAsync(Guid? conversationId, string content, string? clientMessageId, ClientMessageScope scope, CancellationToken cancellationToken)
     {
         var id = conversationId ?? Guid.CreateVersion7();
         if (conversationId is null)
@@ -99,9 +103,8 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             }
         }
 
-        // When the id is taken, the message returned may be anyone's (even a counsellor's reply): the caller decides
-        // whether this request may see it.
-        return await AppendOnceAsync(NewMessage(id, MessageRole.User, content, clientMessageId), cancellationToken);
+        // The scope is the caller's, but the caller still decides whether the message stored first is this request's.
+        return await AppendOnceAsync(NewMessage(id, MessageRole.User, content, clientMessageId, scope), cancellationToken);
     }
 
     public Task<Message> AddAnswerAsync(
@@ -126,16 +129,26 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         }, cancellationToken);
 
     /// <summary>
-    /// Stores a counsellor's reply. A resend with a known client id returns the reply stored first, with
-    /// <c>Stored</c> false; <c>Message</c> is null when that id belongs to another message.
+    /// Stores a counsellor's reply, its client id in the conversation's counsellor scope. A resend with a known client
+    /// id returns the reply stored first, with <c>Stored</c> false; <c>Message</c> is null when that id was used for
+    /// another text.
     /// </summary>
     public async Task<(Message? Message, bool Stored)> AddCounsellorReplyAsync(Guid conversationId, string content, string? clientMessageId, CancellationToken cancellationToken)
     {
-        var (reply, stored) = await AppendOnceAsync(NewMessage(conversationId, MessageRole.Counsellor, content, clientMessageId), cancellationToken);
-        return (stored || (reply.Role == MessageRole.Counsellor && reply.ConversationId == conversationId) ? reply : null, stored);
+        var scope = ClientMessageScope.ForCounsellorReply(conversationId);
+        var (reply, stored) = await AppendOnceAsync(NewMessage(conversationId, MessageRole.Counsellor, content, clientMessageId, scope), cancellationToken);
+        return (stored || IsResendOf(reply, MessageRole.Counsellor, content) ? reply : null, stored);
     }
 
-    private static Message NewMessage(Guid conversationId, MessageRole role, string content, string? clientMessageId) => new()
+    /// <summary>
+    /// Whether a message found under a request's client id is what the request resends: the same role and the same
+    /// (masked) text. The same id with another text is a different message, refused as a conflict, never answered
+    /// with the one stored first.
+    /// </summary>
+    public static bool IsResendOf(Message stored, MessageRole role, string maskedContent) =>
+        stored.Role == role && string.Equals(stored.Content, maskedContent, StringComparison.Ordinal);
+
+    private static Message NewMessage(Guid conversationId, MessageRole role, string content, string? clientMessageId, ClientMessageScope scope) => new()
     {
         Id = Guid.CreateVersion7(),
         ConversationId = conversationId,
@@ -143,11 +156,12 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         Content = content,
         Status = MessageStatus.Complete,
         ClientMessageId = clientMessageId,
+        ClientMessageScope = clientMessageId is null ? null : scope.Value,
     };
 
     /// <summary>
-    /// Appends a message; when its client id is already taken (a concurrent resend), returns the message stored first
-    /// instead, with <c>Stored</c> false.
+    /// Appends a message; when its client id is already taken in its scope (a concurrent resend), returns the message
+    /// stored first instead, with <c>Stored</c> false.
     /// </summary>
     private async Task<(Message Message, bool Stored)> AppendOnceAsync(Message message, CancellationToken cancellationToken)
     {
@@ -155,9 +169,9 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         {
             return (await AppendAsync(message.ConversationId, message, cancellationToken), true);
         }
-        catch (DbUpdateException) when (message.ClientMessageId is { } clientMessageId)
+        catch (DbUpdateException) when (message is { ClientMessageId: { } clientMessageId, ClientMessageScope: { } scope })
         {
-            return (await FindByClientMessageIdAsync(clientMessageId, CancellationToken.None)
+            return (await FindByClientMessageIdAsync(scope, clientMessageId, CancellationToken.None)
                 ?? throw new InvalidOperationException("The message could not be stored."), false);
         }
     }
@@ -269,7 +283,8 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             }
             catch (DbUpdateException) when (attempt < MaxSequenceAttempts)
             {
-                if (message.ClientMessageId is not null && await context.Messages.AnyAsync(m => m.ClientMessageId == message.ClientMessageId, cancellationToken))
+                if (message.ClientMessageId is not null
+                    && await context.Messages.AnyAsync(m => m.ClientMessageScope == message.ClientMessageScope && m.ClientMessageId == message.ClientMessageId, cancellationToken))
                 {
                     // A concurrent resend won the race; the caller returns the question stored first.
                     throw;

@@ -18,8 +18,18 @@ public sealed class Message
 
     public MessageStatus Status { get; set; }
 
-    /// <summary>The client's id for a question; unique, so a resend finds the original instead of asking twice.</summary>
+    /// <summary>
+    /// The client's id for a message; unique within <see cref="ClientMessageScope"/>, so a resend finds the original
+    /// instead of asking twice.
+    /// </summary>
     public string? ClientMessageId { get; set; }
+
+    /// <summary>
+    /// Whose namespace <see cref="ClientMessageId"/> belongs to (a verified customer, an anonymous caller's
+    /// conversation or site, a counsellor's conversation): ids are chosen by integrators, so two callers may pick the
+    /// same one, and each must still get their own message. Set exactly when <see cref="ClientMessageId"/> is.
+    /// </summary>
+    public string? ClientMessageScope { get; set; }
 
     /// <summary>For answers: the question it answers.</summary>
     public Guid? ReplyToId { get; set; }

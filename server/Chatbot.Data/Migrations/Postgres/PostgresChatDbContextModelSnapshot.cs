@@ -128,6 +128,10 @@ namespace Chatbot.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ClientMessageScope")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasColumnType("text");
@@ -162,12 +166,12 @@ namespace Chatbot.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientMessageId")
-                        .IsUnique();
-
                     b.HasIndex("CreatedAtUtc");
 
                     b.HasIndex("ReplyToId");
+
+                    b.HasIndex("ClientMessageScope", "ClientMessageId")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique();

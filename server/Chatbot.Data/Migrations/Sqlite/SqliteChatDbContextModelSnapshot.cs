@@ -123,6 +123,10 @@ namespace Chatbot.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClientMessageScope")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -157,12 +161,12 @@ namespace Chatbot.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientMessageId")
-                        .IsUnique();
-
                     b.HasIndex("CreatedAtUtc");
 
                     b.HasIndex("ReplyToId");
+
+                    b.HasIndex("ClientMessageScope", "ClientMessageId")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique();
