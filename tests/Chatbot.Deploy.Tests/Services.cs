@@ -93,14 +93,41 @@ public static class Services
 
     public static string Text(IEnumerable<ChatStreamEvent> events) => string.Concat(events.OfType<DeltaEvent>().Select(d => d.Text));
 
-    public static HttpClient InsecureHttpClient(Uri baseAddress)
+    public static HttpClient InsecureHttpClient(Uri baseAddress) => InsecureHttpClient(baseAddress, from: null);
+
+    /// <summary>
+    /// As <see cref="InsecureHttpClient(Uri)"/>, but connecting from <paramref name="from"/> (another loopback address),
+    /// so nginx and the Api count it as a client of its own: a test that spends a per-client rate budget leaves the
+    /// other tests' budget whole.
+    /// </summary>
+    public static HttpClient InsecureHttpClient(Uri baseAddress, System.Net.IPAddress? from)
     {
-        var http = new HttpClient(new HttpClientHandler
+        var handler = new SocketsHttpHandler
         {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors),
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors) },
             AllowAutoRedirect = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
-        })
+        };
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        var http = new HttpClient(handler)
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromMinutes(1),
