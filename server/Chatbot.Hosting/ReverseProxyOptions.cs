@@ -4,13 +4,14 @@ namespace Chatbot.Hosting;
 
 /// <summary>
 /// Who may tell the app the client's address and scheme (<c>X-Forwarded-For</c>, <c>X-Forwarded-Proto</c>), bound from
-/// the "ReverseProxy" section. Headers from any other peer are ignored, so a client cannot spoof its address.
+/// the "ReverseProxy" section. Headers from any other peer, loopback included, are ignored, so a client cannot spoof
+/// its address. Empty (the default) trusts nobody.
 /// </summary>
 public sealed class ReverseProxyOptions
 {
     public const string SectionName = "ReverseProxy";
 
-    /// <summary>Addresses of trusted proxies, e.g. <c>127.0.0.1</c>. Loopback is always trusted.</summary>
+    /// <summary>Addresses of trusted proxies, e.g. <c>127.0.0.1</c> for an nginx on the same host. Loopback is not trusted unless listed.</summary>
     public IList<string> KnownProxies { get; } = [];
 
     /// <summary>Trusted networks in CIDR form, e.g. the compose network <c>172.28.0.0/16</c>.</summary>

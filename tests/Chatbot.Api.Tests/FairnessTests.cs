@@ -22,6 +22,7 @@ public sealed class FairnessServerFixture : ChatServerFixture
     protected override Task<IReadOnlyDictionary<string, string>> PrepareStorageAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
         {
+            ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
             ["RateLimits__WindowSeconds"] = "300",
             ["RateLimits__PerIp"] = $"{PerIp}",
             ["RateLimits__PerSite"] = "6000",
@@ -47,6 +48,7 @@ public sealed class HeldAnswersServerFixture : ChatServerFixture
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
         {
             ["FaultInjection__AnswerPieceDelayMilliseconds"] = "10000",
+            ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
             ["RateLimits__WindowSeconds"] = "300",
             ["RateLimits__PerIp"] = "120",
             ["RateLimits__HubPerConnection"] = "30",

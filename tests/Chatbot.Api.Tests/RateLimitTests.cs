@@ -17,6 +17,8 @@ public sealed class RateLimitedServerFixture : ChatServerFixture
     protected override Task<IReadOnlyDictionary<string, string>> PrepareStorageAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
         {
+            // The tests play the reverse proxy: only a configured proxy's X-Forwarded-For is believed.
+            ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
             ["RateLimits__WindowSeconds"] = "300",
             ["RateLimits__PerIp"] = $"{PerIp}",
             ["RateLimits__PerSite"] = $"{PerSite}",
