@@ -41,7 +41,7 @@ internal static partial class AiApi
             .WithName("Ingest").WithSummary("Re-ingests the knowledge folder; unchanged files are skipped.");
 
         service.MapPut(AiEndpoints.Documents + "/{**path}", PutDocumentAsync)
-            .WithName("PutDocument").WithSummary("Stores a Markdown or text document in the knowledge folder and ingests it.")
+            .WithName("PutDocument").WithSummary("Stores a document in the knowledge folder and ingests it; one that cannot be read is refused (422) and replaces nothing.")
             .Accepts<string>("text/markdown", "text/plain");
 
         service.MapDelete(AiEndpoints.Documents + "/{**path}", DeleteDocumentAsync)
@@ -143,7 +143,14 @@ internal static partial class AiApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["path"] = [e.Message] });
         }
 
-        return TypedResults.Ok(await library.PutAsync(path, request.Body, cancellationToken));
+        var report = await library.PutAsync(path, request.Body, cancellationToken);
+        return report.Failed is [var failure, ..]
+            ? (IResult)TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "unreadable document",
+                detail: $"The document could not be read: {failure.Reason} The stored version, if any, is unchanged.",
+                extensions: new Dictionary<string, object?> { ["code"] = "unreadable_document" })
+            : TypedResults.Ok(report);
     }
 
     private static async Task<IResult> DeleteDocumentAsync(string path, KnowledgeLibrary library, CancellationToken cancellationToken)

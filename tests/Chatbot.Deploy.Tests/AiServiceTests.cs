@@ -77,6 +77,41 @@ public sealed class AiServiceTests(AiServiceFixture fixture) : IClassFixture<AiS
         Assert.DoesNotContain((await SearchAsync(http, "반려견 동반 방문")).Hits, h => h.DocumentId == "extra/pets");
     }
 
+    /// <summary>Issue 12 item 11: a re-upload that cannot be read is refused (422) and replaces neither the file nor its chunks.</summary>
+    [Fact]
+    public async Task A_failed_reupload_keeps_the_good_document_on_disk_and_in_the_index()
+    {
+        using var http = fixture.Ai.CreateAiClient();
+        var good = TestDocuments.Docx("반려견 동반 방문 안내", "고객센터 지점에는 반려견 동반 방문이 가능합니다.", "안내견은 언제나 환영합니다.");
+        var path = new Uri(AiEndpoints.Documents + "/reupload/pet-visit-guide.docx", UriKind.Relative);
+        var stored = Path.Combine(fixture.DataDirectory, "knowledge", "reupload", "pet-visit-guide.docx");
+        using (var goodBody = new ByteArrayContent(good))
+        using (var put = await http.PutAsync(path, goodBody))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.Equal("reupload/pet-visit-guide", (await SearchAsync(http, "반려견 동반 방문")).Hits[0].DocumentId);
+
+        using var brokenBody = new ByteArrayContent(TestDocuments.BrokenDocx());
+        using var broken = await http.PutAsync(path, brokenBody);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.StatusCode);
+        using (var problem = JsonDocument.Parse(await broken.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("unreadable_document", problem.RootElement.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(good, await File.ReadAllBytesAsync(stored));
+        Assert.Equal([stored], Directory.GetFiles(Path.GetDirectoryName(stored)!));
+        var after = await SearchAsync(http, "반려견 동반 방문");
+        Assert.Equal("reupload/pet-visit-guide", after.Hits[0].DocumentId);
+        Assert.Contains("반려견 동반 방문이 가능합니다", after.Hits[0].Text, StringComparison.Ordinal);
+
+        using var delete = await http.DeleteAsync(path);
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+    }
+
     [Fact]
     public async Task Bad_requests_get_400_and_documents_cannot_be_written_outside_the_knowledge_folder()
     {

@@ -62,19 +62,45 @@ internal sealed partial class KnowledgeLibrary(
         }
     }
 
-    /// <summary>Writes a document (Markdown or text) under the folder and re-ingests.</summary>
+    /// <summary>
+    /// Writes a document under the folder and ingests it. The content waits in a hidden file beside its place and
+    /// replaces the document only once it is read and indexed; when it cannot be, the report names the failure and the
+    /// stored file and its chunks stay as they were.
+    /// </summary>
     public async Task<IngestionReport> PutAsync(string relativePath, Stream content, CancellationToken cancellationToken)
     {
         var path = Resolve(relativePath);
+        var relative = Path.GetRelativePath(Path.GetFullPath(Folder), path).Replace('\\', '/');
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".uploading";
-        await using (var file = File.Create(temporary))
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.uploading");
+        try
         {
-            await content.CopyToAsync(file, cancellationToken);
-        }
+            await using (var file = File.Create(temporary))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
 
-        File.Move(temporary, path, overwrite: true);
-        return await SyncAsync(cancellationToken);
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var summary = await ingestor.IngestDocumentAsync(Folder, relative, temporary, cancellationToken);
+                if (summary.Failed.Count == 0)
+                {
+                    File.Move(temporary, path, overwrite: true);
+                }
+
+                return new IngestionReport(summary.Files, summary.Chunks, summary.Skipped, summary.Removed,
+                    [.. summary.Failed.Select(f => new IngestionProblem(f.Path, f.Reason))]);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Removes a document and re-ingests; null when there was no such document.</summary>

@@ -148,7 +148,8 @@ internal static partial class AdminApi
 
     /// <summary>
     /// Adds one document to the knowledge folder (under uploads/) and ingests it. The name is checked before anything
-    /// is written, the size before the body is read, and a document the readers cannot parse is removed again.
+    /// is written, the size before the body is read, and a document the readers cannot parse never replaces the one of
+    /// the same name (neither its file nor its indexed chunks).
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpContext http, KnowledgeIngestor ingestor, PersonalDataMasker masker, IOptions<RagOptions> rag, IOptions<RequestLimitOptions> limits, CancellationToken ct)
     {
@@ -223,22 +224,34 @@ internal static partial class AdminApi
                 return Invalid("invalid_file_name", "The document name leaves the uploads folder.");
             }
 
-            await using (var target = File.Create(path))
-            {
-                await file.CopyToAsync(target, ct);
-            }
-
-            var summary = await ingestor.IngestDirectoryAsync(rag.Value.KnowledgePath, progress: null, ct);
+            // The upload waits in a hidden file beside its place (folder ingestion skips hidden files) and replaces the
+            // document only once it is read and indexed: a re-upload that cannot be read leaves the stored file and
+            // its chunks as they were.
             var relative = $"uploads/{name}";
-            if (summary.Failed.FirstOrDefault(f => f.Path == relative) is { } failure)
+            var temporary = Path.Combine(uploads, $".{name}.{Guid.NewGuid():N}.uploading");
+            IngestionSummary summary;
+            try
             {
-                File.Delete(path);
-                await ingestor.IngestDirectoryAsync(rag.Value.KnowledgePath, progress: null, CancellationToken.None);
-                return Results.Problem(
-                    statusCode: StatusCodes.Status422UnprocessableEntity,
-                    title: "unreadable document",
-                    detail: $"The document could not be read: {failure.Reason}",
-                    extensions: new Dictionary<string, object?> { ["code"] = "unreadable_document" });
+                await using (var target = File.Create(temporary))
+                {
+                    await file.CopyToAsync(target, ct);
+                }
+
+                summary = await ingestor.IngestDocumentAsync(rag.Value.KnowledgePath, relative, temporary, ct);
+                if (summary.Failed is [var failure, ..])
+                {
+                    return Results.Problem(
+                        statusCode: StatusCodes.Status422UnprocessableEntity,
+                        title: "unreadable document",
+                        detail: $"The document could not be read: {failure.Reason} The stored version, if any, is unchanged.",
+                        extensions: new Dictionary<string, object?> { ["code"] = "unreadable_document" });
+                }
+
+                File.Move(temporary, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
             }
 
             return Results.Created($"/api/admin/documents/{Uri.EscapeDataString(name)}", new { document = KnowledgeIngestor.DocumentIdOf(relative), summary });

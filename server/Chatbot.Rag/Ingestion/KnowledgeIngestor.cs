@@ -129,6 +129,69 @@ public sealed class KnowledgeIngestor
         return summary;
     }
 
+    /// <summary>
+    /// Ingests one document whose new content waits in <paramref name="contentPath"/> (a temporary file), as the
+    /// document <paramref name="relativePath"/> of <paramref name="corpusPath"/> will be. Nothing is replaced unless
+    /// the content is read, chunked, embedded and stored: on failure the store keeps the document's previous chunks,
+    /// the summary names the failure, and the caller leaves the document's file as it was. On success the caller
+    /// moves <paramref name="contentPath"/> into place; the next folder ingestion then finds it unchanged.
+    /// </summary>
+    public async Task<IngestionSummary> IngestDocumentAsync(string corpusPath, string relativePath, string contentPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(corpusPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentPath);
+        using var activity = RagTelemetry.Source.StartActivity("rag.ingest");
+        var relative = relativePath.Replace('\\', '/');
+        var documentId = DocumentIdOf(relative);
+        IngestionSummary Failed(string path, string reason)
+        {
+            RagTelemetry.RecordIngestion(0, 0, 0, 1, 0);
+            activity?.SetTag("rag.documents.failed", 1);
+            return new IngestionSummary(0, 0, 0, 0, [new IngestionFailure(path, reason)]);
+        }
+
+        if (!_readers.ContainsKey(Path.GetExtension(relative)))
+        {
+            return Failed(relative, $"'{Path.GetExtension(relative)}' is not a supported document type.");
+        }
+
+        if (_masker.ContainsPersonalData(relative))
+        {
+            var masked = _masker.Mask(relative);
+            _logger.LogWarning("Not ingesting {Path}: its name holds personal data", masked);
+            return Failed(masked, "The file name holds personal data; rename the file.");
+        }
+
+        // Another file of the folder with the same id (the same name, another extension) owns the document.
+        var target = Path.GetFullPath(Path.Combine(corpusPath, relative));
+        if (_readers.Keys.Select(extension => Path.ChangeExtension(target, extension))
+                .FirstOrDefault(other => !string.Equals(other, target, StringComparison.OrdinalIgnoreCase) && File.Exists(other)) is { } owner)
+        {
+            return Failed(relative, $"Document id '{documentId}' is already taken by '{Path.GetRelativePath(corpusPath, owner).Replace('\\', '/')}'.");
+        }
+
+        List<IngestedChunk> chunks;
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(contentPath, cancellationToken);
+            var hash = $"{Convert.ToHexStringLower(SHA256.HashData(bytes))}@{_pipelineFingerprint}";
+            chunks = await BuildChunksAsync(documentId, relative, bytes, hash, cancellationToken);
+            await _store.ReplaceDocumentsAsync([new DocumentChunks(documentId, chunks)], cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Failed to ingest {Path}; its previous version is kept", relative);
+            return Failed(relative, ex.Message);
+        }
+
+        _logger.LogInformation("Ingested {Path} as {DocumentId}: {Chunks} chunks", relative, documentId, chunks.Count);
+        RagTelemetry.RecordIngestion(1, 0, 0, 0, chunks.Count);
+        activity?.SetTag("rag.documents.ingested", 1);
+        activity?.SetTag("rag.chunks", chunks.Count);
+        return new IngestionSummary(1, chunks.Count, 0, 0, []);
+    }
+
     private async Task<IngestionSummary> MirrorDirectoryAsync(string corpusPath, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(corpusPath);
