@@ -13,6 +13,12 @@ public static class AiEndpoints
     /// <summary><c>GET</c>: liveness, <c>200 {"status":"healthy","service":"AI Server"}</c> once the knowledge is ingested.</summary>
     public const string Health = "/";
 
+    /// <summary>
+    /// <c>GET</c>: readiness for the api, <c>200 {"status":"ready","service":"AI Server"}</c>. Unlike <see cref="Health"/> it
+    /// needs the service key, so the api's readiness fails when its key is not the ai's.
+    /// </summary>
+    public const string Ready = "/v1/ready";
+
     /// <summary><c>POST</c> an <see cref="AnswerRequest"/>: the answer as NDJSON, one <see cref="AnswerStreamEvent"/> per line.</summary>
     public const string AnswerStream = "/v1/answers/stream";
 

@@ -18,6 +18,9 @@ internal static partial class AiApi
         // Everything else answers the api only: documents can be written and deleted here, and answers cost model calls.
         var service = endpoints.MapGroup("").RequireAuthorization(ServiceKeyAuthentication.Policy);
 
+        service.MapGet(AiEndpoints.Ready, () => TypedResults.Ok(new AiServiceStatus("ready", "AI Server")))
+            .WithName("Ready").WithSummary("Readiness for the api: answers only a caller with the service key.");
+
         service.MapPost(AiEndpoints.AnswerStream, StreamAnswerAsync)
             .WithName("StreamAnswer")
             .WithSummary("Answers a question as NDJSON, one AnswerStreamEvent per line, flushed as produced.")

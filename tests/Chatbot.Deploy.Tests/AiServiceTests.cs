@@ -221,7 +221,7 @@ public sealed class AiServiceTests(AiServiceFixture fixture) : IClassFixture<AiS
     }
 
     [Fact]
-    public async Task The_api_answers_through_the_ai_with_the_shared_service_key_and_says_why_with_another()
+    public async Task The_api_answers_through_the_ai_with_the_shared_service_key_and_with_another_says_why_and_is_not_ready()
     {
         var settings = new Dictionary<string, string> { ["Ai__BaseUrl"] = fixture.Ai.BaseAddress.ToString(), ["Ai__ServiceKey"] = Services.AiServiceKey };
         var wrongSettings = new Dictionary<string, string>(settings) { ["Ai__ServiceKey"] = "AnotherServiceKey0123456789abcdefghijklmnopqrstu" };
@@ -244,6 +244,24 @@ public sealed class AiServiceTests(AiServiceFixture fixture) : IClassFixture<AiS
             using var refused = await wrongHttp.PostAsJsonAsync("api/chat", question);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Contains("Ai:ServiceKey", wrong.Output, StringComparison.Ordinal);
+
+            // Readiness probes the ai with the key: UP with the shared one, DOWN (and why) with another.
+            using (var ready = await keyedHttp.GetAsync(new Uri("api/health/ready", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+                using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+                Assert.Equal("UP", body.RootElement.GetProperty("checks").GetProperty("ai").GetProperty("status").GetString());
+            }
+
+            using (var notReady = await wrongHttp.GetAsync(new Uri("api/health/ready", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+                using var body = JsonDocument.Parse(await notReady.Content.ReadAsStringAsync());
+                var ai = body.RootElement.GetProperty("checks").GetProperty("ai");
+                Assert.Equal("DOWN", ai.GetProperty("status").GetString());
+                Assert.Contains("Ai:ServiceKey", ai.GetProperty("description").GetString(), StringComparison.Ordinal);
+                Assert.Equal("UP", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+            }
         }
         finally
         {

@@ -50,6 +50,9 @@ public sealed class FakeAiService : IAsyncDisposable
         var app = builder.Build();
         var service = new FakeAiService(app);
         app.MapGet("/", () => Results.Json(new { status = "UP", service = "fake-ai" }));
+        app.MapGet("/v1/ready", (HttpRequest request) => request.Headers.Authorization == $"Bearer {ServiceKey}"
+            ? Results.Json(new { status = "ready", service = "fake-ai" })
+            : Results.Unauthorized());
         app.MapPost("/v1/answers/stream", service.AnswerAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
