@@ -195,15 +195,19 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
     /// <summary>True for questions that ask for a verdict on the customer's own case rather than the rule.</summary>
     /// <remarks>
-    /// Only a question about a payment (보험금, 진단금, 보상, 지급 …) can ask for a verdict: "증권 재발행 받을 수 있나요?"
-    /// asks for a service and gets no preface.
+    /// Three things must hold: the question is about a payment (보험금, 진단금, 보상, 지급 …; a service such as a loan or a
+    /// reissue is not, even from 실비), it asks whether that payment is made (받을 수 있나요, 나오나요, 지급되나요 …), and it
+    /// is about the customer's own case: a person (제, 제가, 아버지 …) or an event that happened ("사고가 났어요",
+    /// "진단받았는데"). "종신보험은 병으로 사망해도 사망보험금 나오나요?" asks for the rule and gets no preface.
     /// </remarks>
     public static bool IsPersonalVerdictQuestion(string question)
     {
         ArgumentNullException.ThrowIfNull(question);
         var text = KoreanText.Normalize(question);
-        return PaymentWord().IsMatch(text)
-            && (PersonalVerdict().IsMatch(text) || (FirstPerson().IsMatch(text) && VerdictVerb().IsMatch(text)));
+        var payment = BenefitWord().IsMatch(text) || (PaymentWord().IsMatch(text) && !ServiceWord().IsMatch(text));
+        return payment
+            && (PersonalVerdict().IsMatch(text) || VerdictVerb().IsMatch(text))
+            && (FirstPerson().IsMatch(text) || PersonalEvent().IsMatch(text));
     }
 
     private ComposedAnswer Decline(RetrievalResult retrieval) =>
@@ -662,8 +666,20 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     [GeneratedRegex(@"(^|\s)(제|저|저는|제가|저의|내|나는|내가|우리|저희|남편|아내|엄마|아빠|어머니|아버지|아이)(\s|$)|제 경우|저 같은")]
     private static partial Regex FirstPerson();
 
-    [GeneratedRegex(@"(지급|보장|받|나오|해당|가능|되나요|될까요)")]
+    [GeneratedRegex(@"(지급되|지급받|보장되|보장받|보상되|보상받|받을 수|받나요|받아요|나오|나와|나올|해당되|해당될)")]
     private static partial Regex VerdictVerb();
+
+    // Benefit words that name a payment outright, whatever else the question mentions.
+    [GeneratedRegex(@"(보험금|진단금|진단비|급여금|보상금|claim|benefit|pay out)")]
+    private static partial Regex BenefitWord();
+
+    // Services a customer can "receive" that are not a payment verdict: a loan, a reissue, a change, a certificate.
+    [GeneratedRegex(@"(대출|재발급|재발행|발급|변경|해지|철회|증명서|loan|reissue)")]
+    private static partial Regex ServiceWord();
+
+    // An event of the customer's own case told in the past: "사고가 났어요", "진단받았는데", "입원했고".
+    [GeneratedRegex(@"(았|었|였|했|됐|났|쳤|셨)(어요|는데|고|습니다|거든요|어)")]
+    private static partial Regex PersonalEvent();
 
     [GeneratedRegex(@"^\s*(?:\d{1,2}[.)]|[-*•·]|[가-하][.)])\s")]
     private static partial Regex ListItem();
