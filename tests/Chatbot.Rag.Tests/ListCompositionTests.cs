@@ -98,6 +98,16 @@ public sealed partial class ListCompositionTests(SampleCorpusFixture corpus) : I
         Assert.Contains("수술 분류 | 수술 예시 | 수술급여금(1회당)\n", answer.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_fact_stated_in_both_the_faq_and_the_clause_is_quoted_once()
+    {
+        var answer = await corpus.Answerer.ComposeAsync("계약일이 1월 1일이면 암 보장은 언제부터 시작돼요?");
+
+        Assert.True(answer.Grounded, answer.Text);
+        Assert.Contains("4월 1일", answer.Text, StringComparison.Ordinal);
+        Assert.Single(QuotedLines(answer), line => line.Contains("90일이 지난 날의 다음 날", StringComparison.Ordinal));
+    }
+
     private static async Task<ComposedAnswer> ComposeInSmallCorpusAsync(string question)
     {
         using var directory = new TempDirectory();

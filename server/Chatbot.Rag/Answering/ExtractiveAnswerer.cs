@@ -52,6 +52,9 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     // A lead-in selected alone brings its list when the list has at most this many items.
     private const int MaxListItems = 8;
 
+    // A sentence whose figures are all in a quoted sentence repeats it when this share of its tokens are there too.
+    private const double RepeatedFactShare = 0.5;
+
     private const int SnippetLength = 300;
     private const int MaxPassagesToQuote = 4;
 
@@ -297,7 +300,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                 continue;
             }
 
-            if (selected.Any(s => s.Text == candidate.Text || Similar(s.Text, candidate.Text)))
+            if (selected.Any(s => s.Text == candidate.Text || Similar(s.Text, candidate.Text) || RepeatsFact(s.Text, candidate.Text)))
             {
                 continue;
             }
@@ -573,6 +576,24 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
     private static double Overlap(RetrievalResult retrieval, string text) =>
         KnowledgeRetriever.WeightedCoverage(retrieval.QueryTokens, retrieval.QueryTokenWeights, text);
+
+    /// <summary>
+    /// True when <paramref name="candidate"/> states again a fact of <paramref name="quoted"/>: every figure it holds
+    /// (3영업일, 80%) is in the quoted sentence and at least half of its words are too, as when a FAQ answer restates
+    /// the 약관 clause.
+    /// </summary>
+    private static bool RepeatsFact(string quoted, string candidate)
+    {
+        var figures = SourceFigures.Of(candidate);
+        if (figures.Count == 0 || !figures.IsSubsetOf(SourceFigures.Of(quoted)))
+        {
+            return false;
+        }
+
+        var x = new HashSet<string>(KoreanText.Tokenize(quoted), StringComparer.Ordinal);
+        var y = new HashSet<string>(KoreanText.Tokenize(candidate), StringComparer.Ordinal);
+        return y.Count > 0 && (double)y.Count(x.Contains) / y.Count >= RepeatedFactShare;
+    }
 
     private static bool Similar(string a, string b)
     {
