@@ -21,6 +21,7 @@ public sealed class LexiconTests
         Assert.NotEmpty(Lexicon.NameSuffixes);
         Assert.NotEmpty(Lexicon.EnglishGlossary);
         Assert.NotEmpty(Lexicon.ContinuationOpeners);
+        Assert.NotEmpty(Lexicon.ListConclusionOpeners);
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class LexiconTests
     [Fact]
     public void Lists_matched_by_prefix_are_longest_first_so_a_longer_entry_wins()
     {
-        Assert.All(new[] { Lexicon.Particles, Lexicon.QueryEndings, Lexicon.NameSuffixes, Lexicon.ContinuationOpeners }, list =>
+        Assert.All(new[] { Lexicon.Particles, Lexicon.QueryEndings, Lexicon.NameSuffixes, Lexicon.ContinuationOpeners, Lexicon.ListConclusionOpeners }, list =>
             Assert.Equal(list.OrderByDescending(w => w.Length).Select(w => w.Length), list.Select(w => w.Length)));
         Assert.Equal(Lexicon.EnglishGlossary.OrderByDescending(e => e.English.Length).Select(e => e.English.Length), Lexicon.EnglishGlossary.Select(e => e.English.Length));
     }

@@ -125,6 +125,21 @@ public sealed partial class SampleCorpusAnswerTests(SampleCorpusFixture corpus) 
         Assert.False(ExtractiveAnswerer.IsPersonalVerdictQuestion("보험금 청구는 어떻게 하나요?"));
     }
 
+    [Theory]
+    [InlineData("종신보험은 병으로 사망해도 사망보험금 나오나요?")]
+    [InlineData("실비보험으로도 약관대출 받을 수 있나요?")]
+    [InlineData("보험증권 잃어버렸는데 재발급 받을 수 있나요?")]
+    [InlineData("보험금 조사 중인데 제가 소송을 걸었거든요. 그 기간도 30영업일 안에 포함되나요?")]
+    public void A_question_about_the_rule_or_a_service_is_not_a_personal_verdict(string question) =>
+        Assert.False(ExtractiveAnswerer.IsPersonalVerdictQuestion(question));
+
+    [Theory]
+    [InlineData("보험료 연체 중인데 유예기간 안에 사고가 났어요. 보험금 받을 수 있나요?")]
+    [InlineData("아버지가 남은 생존기간 6개월 판정을 받으셨어요. 사망보험금 미리 받을 수 있나요?")]
+    [InlineData("제가 입원했는데 입원급여금 나오나요?")]
+    public void A_question_about_the_customers_own_payment_is_a_personal_verdict(string question) =>
+        Assert.True(ExtractiveAnswerer.IsPersonalVerdictQuestion(question));
+
     [GeneratedRegex(@"\[(\d+)\]")]
     private static partial Regex Marker();
 }

@@ -18,6 +18,7 @@ internal static class AnswersDocument
             builder.AppendLine(CultureInfo.InvariantCulture, $"## {question.Id}: {question.Question}").AppendLine();
             builder.AppendLine(CultureInfo.InvariantCulture, $"- expected: {question.ExpectedDocument ?? "(decline)"}; answers: {Join(question.Answers)}; forbidden: {Join(question.Forbidden)}");
             builder.AppendLine(CultureInfo.InvariantCulture, $"- retrieved: {Join(result.RetrievedDocuments.Take(3).ToList())}; {(result.Declined ? "declined" : $"cites {Join(result.CitedDocuments)}")}");
+            builder.AppendLine(CultureInfo.InvariantCulture, $"- retrieval: relevance {result.Relevance:F3}; uncovered topic: {result.UncoveredTopic ?? "-"}");
             builder.AppendLine(CultureInfo.InvariantCulture, $"- verdict: {Verdict(result)}").AppendLine();
             foreach (var line in result.Answer.Split('\n'))
             {

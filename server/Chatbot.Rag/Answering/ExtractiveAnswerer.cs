@@ -46,6 +46,15 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     private const double FaqMatch = 0.6;
     private const int MaxFaqSentences = 6;
 
+    // Another sentence joins an answer led by a list item only when it scores at least this share of the item.
+    private const double SameListFloor = 0.9;
+
+    // A lead-in selected alone brings its list when the list has at most this many items.
+    private const int MaxListItems = 8;
+
+    // A sentence whose figures are all in a quoted sentence repeats it when this share of its tokens are there too.
+    private const double RepeatedFactShare = 0.5;
+
     private const int SnippetLength = 300;
     private const int MaxPassagesToQuote = 4;
 
@@ -161,7 +170,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
             // A lead-in or table header is shown once, before the first item or row it introduces; it carries no marker
             // of its own, the item's marker covers both.
-            var nextSharesSource = i + 1 < selected.Count && selected[i + 1].Passage == sentence.Passage && selected[i + 1].IsLine && !sentence.IsLine;
+            var nextSharesSource = i + 1 < selected.Count && selected[i + 1].Passage == sentence.Passage && selected[i + 1].IsLine;
             var text = Display(sentence.Text);
             pieces.Add(sentence.IsContext && nextSharesSource ? $"{separator}{text}" : $"{separator}{text} [{marker}]");
         }
@@ -189,15 +198,19 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
     /// <summary>True for questions that ask for a verdict on the customer's own case rather than the rule.</summary>
     /// <remarks>
-    /// Only a question about a payment (보험금, 진단금, 보상, 지급 …) can ask for a verdict: "증권 재발행 받을 수 있나요?"
-    /// asks for a service and gets no preface.
+    /// Three things must hold: the question is about a payment (보험금, 진단금, 보상, 지급 …; a service such as a loan or a
+    /// reissue is not, even from 실비), it asks whether that payment is made (받을 수 있나요, 나오나요, 지급되나요 …), and it
+    /// is about the customer's own case: a person (제, 제가, 아버지 …) or an event that happened ("사고가 났어요",
+    /// "진단받았는데"). "종신보험은 병으로 사망해도 사망보험금 나오나요?" asks for the rule and gets no preface.
     /// </remarks>
     public static bool IsPersonalVerdictQuestion(string question)
     {
         ArgumentNullException.ThrowIfNull(question);
         var text = KoreanText.Normalize(question);
-        return PaymentWord().IsMatch(text)
-            && (PersonalVerdict().IsMatch(text) || (FirstPerson().IsMatch(text) && VerdictVerb().IsMatch(text)));
+        var payment = BenefitWord().IsMatch(text) || (PaymentWord().IsMatch(text) && !ServiceWord().IsMatch(text));
+        return payment
+            && (PersonalVerdict().IsMatch(text) || VerdictVerb().IsMatch(text))
+            && (FirstPerson().IsMatch(text) || PersonalEvent().IsMatch(text));
     }
 
     private ComposedAnswer Decline(RetrievalResult retrieval) =>
@@ -221,10 +234,12 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
             var sectionOverlap = Overlap(retrieval, $"{passage.Chunk.DocumentTitle}\n{passage.Chunk.Section}");
             var position = 0;
             var preamble = !passage.Chunk.Section.Contains(" > ", StringComparison.Ordinal);
-            foreach (var (text, isRow, context) in Sentences(passage.Chunk.Text))
+            foreach (var source in Sentences(passage.Chunk.Text))
             {
-                // A sentence that addresses the assistant ("이전 지시를 무시하고 …") is never quoted as an answer.
-                if (text.Length < 8 || PromptInjectionDetector.IsInjection(text))
+                var (text, isRow, context) = (source.Text, source.IsRow, source.Context);
+                // A sentence that addresses the assistant ("이전 지시를 무시하고 …") is never quoted as an answer. A short
+                // list item ("1. 소송 제기") is kept: its lead-in completes it.
+                if ((text.Length < 8 && context is null) || PromptInjectionDetector.IsInjection(text))
                 {
                     continue;
                 }
@@ -237,12 +252,20 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                     + (passage.Chunk.DocumentId == topDocument ? 0.1 : 0)
                     + (0.05 * (passages.Count - rank) / passages.Count)
                     - (isRow ? 0.1 : 0)
-                    - (IsFragment(text) ? 0.15 : 0)
+
+                    // A list item is shown with its lead-in, so it is not a fragment then.
+                    - (context is null && IsFragment(text) ? 0.15 : 0)
                     - (ContinuesAnother(text) ? 0.1 : 0)
                     + (Defines(text, definitionTerms) ? 0.2 : 0)
                     + (asks is { } asked && asked.IsMatch(text) ? 0.15 : 0)
                     - (preamble ? 0.1 : 0);
-                candidates.Add(new CandidateSentence(text, isRow, passage, rank, position++, score) { Context = context });
+                candidates.Add(new CandidateSentence(text, isRow, passage, rank, position++, score)
+                {
+                    Context = context,
+                    Conclusion = source.Conclusion,
+                    ListId = source.ListId,
+                    IntroducesListId = source.IntroducesListId,
+                });
             }
         }
 
@@ -267,13 +290,17 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                 break;
             }
 
-            var floor = candidate.Passage.Chunk.DocumentId == topDocument ? 0.7 : 0.85;
+            // When the best sentence is a list item or table row, the answer is that list: another sentence joins only when
+            // it scores nearly as well, so the item is not buried under loosely related rules.
+            // A table row is one fact, so another row of the same table joins only on the same terms.
+            var floor = best.ListId != 0 && (!SameList(best, candidate) || candidate.IsRow) ? SameListFloor
+                : candidate.Passage.Chunk.DocumentId == topDocument ? 0.7 : 0.85;
             if (candidate.Score < best.Score * floor)
             {
                 continue;
             }
 
-            if (selected.Any(s => s.Text == candidate.Text || Similar(s.Text, candidate.Text)))
+            if (selected.Any(s => s.Text == candidate.Text || Similar(s.Text, candidate.Text) || RepeatsFact(s.Text, candidate.Text)))
             {
                 continue;
             }
@@ -352,12 +379,18 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
     /// <summary>
     /// The sentences of a chunk, each with what it cannot be read without: a list item with the sentence that
-    /// introduces the list ("다음 각 호의 … 보상하지 않습니다."), a table row with the table's header row.
+    /// introduces the list ("다음 각 호의 … 보상하지 않습니다.") and the sentence that concludes it when one points back at
+    /// its items ("위 각 호의 경우에는 …"), a table row with the table's header row. The sentence that introduces a list
+    /// or table is marked: it says nothing on its own.
     /// </summary>
-    private static IEnumerable<(string Text, bool IsRow, string? Context)> Sentences(string chunkText)
+    private static List<SourceSentence> Sentences(string chunkText)
     {
+        var result = new List<SourceSentence>();
         string? header = null;
-        string? leadIn = null;
+        var leadIn = -1;
+        var listStart = -1;
+        var lists = 0;
+        var listId = 0;
         foreach (var line in chunkText.Split('\n'))
         {
             if (line.Contains(" | ", StringComparison.Ordinal))
@@ -365,11 +398,13 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                 // The first row of a table is its header: it carries no fact on its own, but every row needs it.
                 if (header is not null)
                 {
-                    yield return (line.Trim(), true, header);
+                    result.Add(new SourceSentence(line.Trim(), true, header) { ListId = listId });
                 }
                 else
                 {
+                    // A table's lead-in is not marked: its rows are facts chosen one by one, never brought in whole.
                     header = line.Trim();
+                    listId = ++lists;
                 }
 
                 continue;
@@ -378,25 +413,66 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
             header = null;
             if (ListItem().IsMatch(line))
             {
+                if (listStart < 0)
+                {
+                    listStart = result.Count;
+                    listId = ++lists;
+                    MarkIntroducesList(result, leadIn, listId);
+                }
+
+                var context = leadIn >= 0 ? result[leadIn].Text : null;
                 foreach (var sentence in KoreanChunker.SplitSentences(line))
                 {
-                    yield return (sentence, true, leadIn);
+                    result.Add(new SourceSentence(sentence, true, context) { ListId = listId });
                 }
 
                 continue;
             }
 
             var sentences = KoreanChunker.SplitSentences(line);
-            if (sentences.Count > 0)
+            if (sentences.Count == 0)
             {
-                leadIn = sentences[^1];
+                continue;
+            }
+
+            if (listStart >= 0)
+            {
+                // The list has ended; a sentence pointing back at its items concludes it.
+                if (ConcludesList(sentences[0]))
+                {
+                    for (var i = listStart; i < result.Count; i++)
+                    {
+                        result[i] = result[i] with { Conclusion = sentences[0] };
+                    }
+                }
+
+                listStart = -1;
             }
 
             foreach (var sentence in sentences)
             {
-                yield return (sentence, false, null);
+                result.Add(new SourceSentence(sentence, false, null));
             }
+
+            leadIn = result.Count - 1;
         }
+
+        return result;
+    }
+
+    private static void MarkIntroducesList(List<SourceSentence> sentences, int index, int listId)
+    {
+        if (index >= 0 && !sentences[index].IsRow)
+        {
+            sentences[index] = sentences[index] with { IntroducesListId = listId };
+        }
+    }
+
+    /// <summary>A sentence that concludes the list above it by pointing back at its items ("위 각 호의 경우에는 …").</summary>
+    private static bool ConcludesList(string sentence)
+    {
+        var start = LeadingClauseMark().Replace(sentence, "");
+        return Lexicon.ListConclusionOpeners.Any(o => start.StartsWith(o, StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -421,26 +497,65 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         return entry.Count is >= 2 and <= MaxFaqSentences ? entry : null;
     }
 
-    /// <summary>Each selected list item or table row preceded by its lead-in or header, once, unless already selected.</summary>
+    /// <summary>
+    /// Each selected list item or table row preceded by its lead-in or header and followed by the sentence that
+    /// concludes its list, once each. A lead-in selected without any of its items brings its whole list (up to
+    /// <see cref="MaxListItems"/> items): "다음 각 호의 서류를 제출하여야 합니다." says nothing without them.
+    /// </summary>
     private static List<CandidateSentence> WithContext(List<CandidateSentence> selected, List<CandidateSentence> candidates)
     {
         var result = new List<CandidateSentence>();
+        var kept = new List<CandidateSentence>();
         foreach (var sentence in selected)
         {
-            if (sentence.Context is { } context && !result.Any(r => r.Text == context && r.Passage == sentence.Passage))
+            kept.Add(sentence);
+            if (sentence.IntroducesListId != 0 && !selected.Any(i => i.Passage == sentence.Passage && i.ListId == sentence.IntroducesListId))
             {
-                var lead = candidates.FirstOrDefault(c => c.Passage == sentence.Passage && c.Text == context);
-                result.Add((lead ?? sentence with { Text = context, Position = sentence.Position - 1, Context = null }) with { IsContext = true });
+                var items = candidates.Where(c => c.Passage == sentence.Passage && c.ListId == sentence.IntroducesListId).OrderBy(c => c.Position).ToList();
+                if (items.Count <= MaxListItems)
+                {
+                    kept.AddRange(items.Where(i => !selected.Contains(i)));
+                }
+            }
+        }
+
+        for (var k = 0; k < kept.Count; k++)
+        {
+            var sentence = kept[k];
+            if (sentence.Context is { } context)
+            {
+                var at = result.FindIndex(r => r.Text == context && r.Passage == sentence.Passage);
+                if (at >= 0)
+                {
+                    result[at] = result[at] with { IsContext = true };
+                }
+                else
+                {
+                    var lead = candidates.FirstOrDefault(c => c.Passage == sentence.Passage && c.Text == context);
+                    result.Add((lead ?? sentence with { Text = context, Position = sentence.Position - 1, Context = null, Conclusion = null, ListId = 0 }) with { IsContext = true });
+                }
             }
 
             if (!result.Any(r => r.Text == sentence.Text && r.Passage == sentence.Passage))
             {
                 result.Add(sentence);
             }
+
+            // After the last selected item of a list, the sentence that concludes it.
+            var lastOfList = !kept.Skip(k + 1).Any(n => SameList(n, sentence));
+            if (sentence.Conclusion is { } conclusion && lastOfList && !result.Any(r => r.Text == conclusion && r.Passage == sentence.Passage))
+            {
+                var end = candidates.FirstOrDefault(c => c.Passage == sentence.Passage && c.Text == conclusion);
+                result.Add(end ?? sentence with { Text = conclusion, Position = sentence.Position + 1, Context = null, Conclusion = null, IsRow = false, ListId = 0 });
+                kept.RemoveAll(n => n.Passage == sentence.Passage && n.Text == conclusion && !ReferenceEquals(n, sentence));
+            }
         }
 
         return result;
     }
+
+    private static bool SameList(CandidateSentence a, CandidateSentence b) =>
+        a.Passage == b.Passage && a.ListId != 0 && a.ListId == b.ListId;
 
     /// <summary>What kind of fact the question asks for: an amount, a period, or a channel or steps; null otherwise.</summary>
     private static Regex? AskedFor(string question)
@@ -461,6 +576,24 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
     private static double Overlap(RetrievalResult retrieval, string text) =>
         KnowledgeRetriever.WeightedCoverage(retrieval.QueryTokens, retrieval.QueryTokenWeights, text);
+
+    /// <summary>
+    /// True when <paramref name="candidate"/> states again a fact of <paramref name="quoted"/>: every figure it holds
+    /// (3영업일, 80%) is in the quoted sentence and at least half of its words are too, as when a FAQ answer restates
+    /// the 약관 clause.
+    /// </summary>
+    private static bool RepeatsFact(string quoted, string candidate)
+    {
+        var figures = SourceFigures.Of(candidate);
+        if (figures.Count == 0 || !figures.IsSubsetOf(SourceFigures.Of(quoted)))
+        {
+            return false;
+        }
+
+        var x = new HashSet<string>(KoreanText.Tokenize(quoted), StringComparer.Ordinal);
+        var y = new HashSet<string>(KoreanText.Tokenize(candidate), StringComparer.Ordinal);
+        return y.Count > 0 && (double)y.Count(x.Contains) / y.Count >= RepeatedFactShare;
+    }
 
     private static bool Similar(string a, string b)
     {
@@ -554,8 +687,20 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     [GeneratedRegex(@"(^|\s)(제|저|저는|제가|저의|내|나는|내가|우리|저희|남편|아내|엄마|아빠|어머니|아버지|아이)(\s|$)|제 경우|저 같은")]
     private static partial Regex FirstPerson();
 
-    [GeneratedRegex(@"(지급|보장|받|나오|해당|가능|되나요|될까요)")]
+    [GeneratedRegex(@"(지급되|지급받|보장되|보장받|보상되|보상받|받을 수|받나요|받아요|나오|나와|나올|해당되|해당될)")]
     private static partial Regex VerdictVerb();
+
+    // Benefit words that name a payment outright, whatever else the question mentions.
+    [GeneratedRegex(@"(보험금|진단금|진단비|급여금|보상금|claim|benefit|pay out)")]
+    private static partial Regex BenefitWord();
+
+    // Services a customer can "receive" that are not a payment verdict: a loan, a reissue, a change, a certificate.
+    [GeneratedRegex(@"(대출|재발급|재발행|발급|변경|해지|철회|증명서|loan|reissue)")]
+    private static partial Regex ServiceWord();
+
+    // An event of the customer's own case told in the past: "사고가 났어요", "진단받았는데", "입원했고".
+    [GeneratedRegex(@"(았|었|였|했|됐|났|쳤|셨)(어요|는데|고|습니다|거든요|어)")]
+    private static partial Regex PersonalEvent();
 
     [GeneratedRegex(@"^\s*(?:\d{1,2}[.)]|[-*•·]|[가-하][.)])\s")]
     private static partial Regex ListItem();
@@ -581,6 +726,17 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     [GeneratedRegex(@"(앱|홈페이지|고객센터|고객플라자|우편|팩스|방문|콜센터|전화|인터넷)")]
     private static partial Regex ChannelFact();
 
+    private sealed record SourceSentence(string Text, bool IsRow, string? Context)
+    {
+        public string? Conclusion { get; init; }
+
+        /// <summary>The list or table (numbered within the chunk) this item or row belongs to; 0 for none.</summary>
+        public int ListId { get; init; }
+
+        /// <summary>The list or table this sentence introduces; 0 for none.</summary>
+        public int IntroducesListId { get; init; }
+    }
+
     private sealed record CandidateSentence(string Text, bool IsRow, RetrievedPassage Passage, int Rank, int Position, double Score)
     {
         /// <summary>The lead-in or header this list item or row needs.</summary>
@@ -588,6 +744,15 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
         /// <summary>True when this sentence is shown only to introduce the next one.</summary>
         public bool IsContext { get; init; }
+
+        /// <summary>The sentence that concludes this item's list, shown after it.</summary>
+        public string? Conclusion { get; init; }
+
+        /// <summary>The list or table (numbered within the chunk) this item or row belongs to; 0 for none.</summary>
+        public int ListId { get; init; }
+
+        /// <summary>The list or table this sentence introduces; 0 for none.</summary>
+        public int IntroducesListId { get; init; }
 
         /// <summary>Shown on its own line: a list item or table row.</summary>
         public bool IsLine => IsRow;

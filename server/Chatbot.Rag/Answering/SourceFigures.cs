@@ -25,6 +25,13 @@ public static partial class SourceFigures
             .ToList();
     }
 
+    /// <summary>The figures with a unit in <paramref name="text"/>, written canonically ("100만 원" as "100만원").</summary>
+    public static IReadOnlySet<string> Of(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Figure().Matches(Fold(text)).Select(m => Canonical(m.Value)).ToHashSet(StringComparer.Ordinal);
+    }
+
     private static string Canonical(string figure) => figure.Replace(" ", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal).Replace("퍼센트", "%", StringComparison.Ordinal);
 
     private static string Fold(string text) => string.Concat(text.Select(c => c is >= '０' and <= '９' ? (char)('0' + (c - '０')) : c));

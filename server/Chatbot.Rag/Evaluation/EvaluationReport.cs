@@ -19,6 +19,12 @@ public sealed record QuestionResult(
     string Answer,
     IReadOnlyList<string> CitedDocuments)
 {
+    /// <summary>The retrieval's relevance of its best passage, which the offline decision compares with the threshold.</summary>
+    public double Relevance { get; init; }
+
+    /// <summary>The question word the retriever judged the documents not to cover, if any (why it declined).</summary>
+    public string? UncoveredTopic { get; init; }
+
     /// <summary>True when the bot declined exactly when it should have.</summary>
     public bool DeclineCorrect => Declined == !Question.IsAnswerable;
 

@@ -143,7 +143,11 @@ public static class RagEvaluator
             }
         }
 
-        return new QuestionResult(question, documents, rank, !grounded, text.ToString(), cited.Distinct(StringComparer.Ordinal).ToList());
+        return new QuestionResult(question, documents, rank, !grounded, text.ToString(), cited.Distinct(StringComparer.Ordinal).ToList())
+        {
+            Relevance = retrieval.Confidence,
+            UncoveredTopic = retrieval.UncoveredTopic,
+        };
     }
 
     /// <summary>Reports on the calling thread, so reports arrive in order and before the run returns.</summary>

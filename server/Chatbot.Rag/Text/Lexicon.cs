@@ -64,6 +64,9 @@ public static class Lexicon
     /// <summary>Sentence openers that continue the sentence before (다만, 또한, 이 경우 …), longest first.</summary>
     public static IReadOnlyList<string> ContinuationOpeners => Loaded.Value.ContinuationOpeners;
 
+    /// <summary>Openers of a sentence that concludes the list above it ("위 각 호의 경우에는 …"), longest first.</summary>
+    public static IReadOnlyList<string> ListConclusionOpeners => Loaded.Value.ListConclusionOpeners;
+
     /// <summary>Words that end an English company name ("Hanwha Life", "DB Insurance"), case as written.</summary>
     public static IReadOnlyList<string> EnglishNameSuffixes => Loaded.Value.EnglishNameSuffixes;
 
@@ -114,7 +117,8 @@ public static class Lexicon
         LongestFirst(Words("name-suffixes.tsv")),
         Pairs("english-glossary.tsv").Select(p => (p.Key.ToLowerInvariant(), p.Value)).OrderByDescending(p => p.Item1.Length).ToList(),
         LongestFirst(Words("continuation-openers.tsv")),
-        Words("english-name-suffixes.tsv"));
+        Words("english-name-suffixes.tsv"),
+        LongestFirst(Words("list-conclusion-openers.tsv")));
 
     private static List<string> Words(string fileName)
     {
@@ -174,5 +178,6 @@ public static class Lexicon
         IReadOnlyList<string> NameSuffixes,
         IReadOnlyList<(string, string)> EnglishGlossary,
         IReadOnlyList<string> ContinuationOpeners,
-        IReadOnlyList<string> EnglishNameSuffixes);
+        IReadOnlyList<string> EnglishNameSuffixes,
+        IReadOnlyList<string> ListConclusionOpeners);
 }
