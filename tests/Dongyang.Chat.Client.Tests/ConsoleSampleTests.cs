@@ -1,0 +1,29 @@
+namespace Dongyang.Chat.Client.Tests;
+
+/// <summary>samples/Chatbot.Samples.Console, run from its build output against the real server, both ways it asks.</summary>
+public sealed class ConsoleSampleTests(SharedServer fixture) : IClassFixture<SharedServer>
+{
+    [Theory]
+    [InlineData(false, "출처:")]
+    [InlineData(true, "출처 (CitationAnnotation):")]
+    public async Task Sample_prints_the_streamed_answer_and_its_numbered_sources(bool throughChatClient, string sourcesHeading)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var sample = Path.Combine(RepositoryPaths.Root, "samples", "Chatbot.Samples.Console", "bin", configuration, "net10.0", "Chatbot.Samples.Console.dll");
+        List<string> arguments = [sample, "--server", fixture.Server.BaseAddress.ToString(), "보험금 청구할 때 필요한 서류는 뭐예요?"];
+        if (throughChatClient)
+        {
+            arguments.Add("--ai");
+        }
+
+        var output = await PackedSdk.DotnetAsync(RepositoryPaths.Root, null, [.. arguments]);
+
+        var lines = output.ReplaceLineEndings("\n").Split('\n');
+        var answer = Assert.Single(lines, l => l.StartsWith("A: ", StringComparison.Ordinal));
+        Assert.Contains("[1]", answer, StringComparison.Ordinal);
+        var heading = Array.IndexOf(lines, sourcesHeading);
+        Assert.True(heading > 0, $"no '{sourcesHeading}' line in:\n{output}");
+        Assert.StartsWith("  [1] ", lines[heading + 1], StringComparison.Ordinal);
+        Assert.True(lines[heading + 1].Length > "  [1] ".Length, "the source has a title");
+    }
+}
