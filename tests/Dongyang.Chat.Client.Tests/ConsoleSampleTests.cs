@@ -26,4 +26,27 @@ public sealed class ConsoleSampleTests(SharedServer fixture) : IClassFixture<Sha
         Assert.StartsWith("  [1] ", lines[heading + 1], StringComparison.Ordinal);
         Assert.True(lines[heading + 1].Length > "  [1] ".Length, "the source has a title");
     }
+
+    /// <summary>README's IChatClient snippet is the sample's code, line by line in order, so the run above runs it.</summary>
+    [Fact]
+    public async Task READMEs_IChatClient_snippet_is_the_code_of_the_samples_ai_path()
+    {
+        var readme = (await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md"))).ReplaceLineEndings("\n");
+        var section = readme.IndexOf("**As a Microsoft.Extensions.AI `IChatClient`**", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README's .NET section should show the IChatClient adapter");
+        var start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
+        var snippet = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)]
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sample = (await File.ReadAllLinesAsync(Path.Combine(RepositoryPaths.Root, "samples", "Chatbot.Samples.Console", "Program.cs")))
+            .Select(l => l.Trim()).ToList();
+
+        Assert.True(snippet.Length >= 5, "the snippet shows the adapter, the stream and the citations");
+        var at = 0;
+        foreach (var line in snippet)
+        {
+            at = sample.IndexOf(line, at);
+            Assert.True(at >= 0, $"README's line '{line}' is not in the sample (after the lines before it)");
+            at++;
+        }
+    }
 }
