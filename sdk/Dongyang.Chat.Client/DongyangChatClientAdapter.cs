@@ -93,8 +93,8 @@ internal sealed class DongyangChatClientAdapter(IDongyangChat chat) : IChatClien
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(ChatClientMetadata) ? Metadata
-            : serviceType.IsInstanceOfType(chat) ? chat
             : serviceType.IsInstanceOfType(this) ? this
+            : serviceType.IsInstanceOfType(chat) ? chat
             : null;
     }
 
