@@ -1,14 +1,21 @@
-// Usage: dotnet run --project samples/Chatbot.Samples.Console -- [question] [--server http://localhost:8080/]
+// Usage: dotnet run --project samples/Chatbot.Samples.Console -- [question] [--server http://localhost:8080/] [--ai]
+// --ai asks through the Microsoft.Extensions.AI IChatClient adapter (AsIChatClient) instead of the typed stream.
 using Dongyang.Chat.Client;
 using Dongyang.Chat.Protocol;
+using Microsoft.Extensions.AI;
 
 var server = new Uri("http://localhost:8080/");
 var question = "보험금 청구할 때 필요한 서류는 뭐예요?";
+var useAdapter = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--server" && i + 1 < args.Length)
     {
         server = new Uri(args[++i]);
+    }
+    else if (args[i] == "--ai")
+    {
+        useAdapter = true;
     }
     else
     {
@@ -34,6 +41,11 @@ chat.StateChanged += (_, e) =>
 
 Console.WriteLine($"Q: {question}");
 Console.Write("A: ");
+if (useAdapter)
+{
+    return await AskThroughChatClientAsync(chat, question, cancel.Token);
+}
+
 IReadOnlyList<Citation> sources = [];
 try
 {
@@ -74,3 +86,41 @@ if (sources.Count > 0)
 }
 
 return 0;
+
+// The same question through Microsoft.Extensions.AI: any IChatClient pipeline or Semantic Kernel can use the bot.
+static async Task<int> AskThroughChatClientAsync(IDongyangChat chat, string question, CancellationToken cancellationToken)
+{
+    IChatClient ai = chat.AsIChatClient();
+    var updates = new List<ChatResponseUpdate>();
+    try
+    {
+        await foreach (var update in ai.GetStreamingResponseAsync(question, cancellationToken: cancellationToken))
+        {
+            Console.Write(update.Text);
+            updates.Add(update);
+        }
+    }
+    catch (DongyangChatAnswerException error)
+    {
+        Console.Error.WriteLine($"\n{error.Error.Message}");
+        return 1;
+    }
+    catch (OperationCanceledException)
+    {
+        Console.Error.WriteLine("\nNo answer in time.");
+        return 2;
+    }
+
+    Console.WriteLine();
+    var citations = updates.SelectMany(u => u.Contents).SelectMany(c => c.Annotations ?? []).OfType<CitationAnnotation>().ToList();
+    if (citations.Count > 0)
+    {
+        Console.WriteLine("출처 (CitationAnnotation):");
+        foreach (var citation in citations)
+        {
+            Console.WriteLine($"  [{citation.AdditionalProperties?["index"]}] {citation.Title}");
+        }
+    }
+
+    return 0;
+}

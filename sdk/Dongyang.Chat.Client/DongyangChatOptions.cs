@@ -54,4 +54,11 @@ public sealed class DongyangChatOptions
 
     /// <summary>Wraps the HTTP handler, for proxies, tests or custom certificates.</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
+
+    /// <summary>
+    /// A copy of every option, to change some of them for one client: the factory and the Blazor component start from
+    /// the registered options this way, so a client they create honours all of them (transports, handler, timeouts).
+    /// </summary>
+    /// <returns>A new instance with the same values (lists are shared, not copied).</returns>
+    public DongyangChatOptions Clone() => (DongyangChatOptions)MemberwiseClone();
 }

@@ -21,20 +21,11 @@ internal sealed class DongyangChatFactory(IOptions<DongyangChatOptions> options,
 {
     public IDongyangChat Create(DongyangChatUser? user = null, Guid? conversationId = null)
     {
-        var shared = options.Value;
+        var client = options.Value.Clone();
+        client.User = user;
+        client.ConversationId = conversationId;
         return new DongyangChatClient(
-            new DongyangChatOptions
-            {
-                ServerUrl = shared.ServerUrl,
-                SiteKey = shared.SiteKey,
-                User = user,
-                ConversationId = conversationId,
-                ReconnectDelays = shared.ReconnectDelays,
-                ConnectTimeout = shared.ConnectTimeout,
-                MaxResendAttempts = shared.MaxResendAttempts,
-                Transports = shared.Transports,
-                HttpMessageHandlerFactory = shared.HttpMessageHandlerFactory,
-            },
+            client,
             loggerFactory);
     }
 }

@@ -4,6 +4,7 @@ using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dongyang.Chat.Widget;
@@ -316,15 +317,14 @@ public sealed partial class DongyangChat
 
     private DongyangChatClient CreateOwnClient()
     {
-        var options = Services.GetService<IOptions<DongyangChatOptions>>()?.Value;
+        // Every registered option counts (transports, HTTP handler, timeouts); the parameters override the server, key and user.
+        var options = Services.GetService<IOptions<DongyangChatOptions>>()?.Value.Clone() ?? new DongyangChatOptions();
         connectedUser = User is { Id.Length: > 0, Hash.Length: > 0 } ? User : null;
-        return new DongyangChatClient(new DongyangChatOptions
-        {
-            ServerUrl = ServerUrl ?? options?.ServerUrl ?? new Uri(Navigation.BaseUri),
-            SiteKey = SiteKey ?? options?.SiteKey,
-            User = connectedUser,
-            ReconnectDelays = options?.ReconnectDelays ?? new DongyangChatOptions().ReconnectDelays,
-        });
+        options.ServerUrl = ServerUrl ?? options.ServerUrl ?? new Uri(Navigation.BaseUri);
+        options.SiteKey = SiteKey ?? options.SiteKey;
+        options.User = connectedUser;
+        options.ConversationId = null;
+        return new DongyangChatClient(options, Services.GetService<ILoggerFactory>());
     }
 
     private bool IsConnectedUser(DongyangChatUser? user) =>

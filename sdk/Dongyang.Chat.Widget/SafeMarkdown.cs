@@ -9,7 +9,7 @@ namespace Dongyang.Chat.Widget;
 /// Renders answer Markdown to HTML that is safe to show: raw HTML is escaped, images become plain links, links open
 /// in a new tab with <c>rel="noopener noreferrer"</c>, and only http, https, mailto and tel links stay clickable.
 /// </summary>
-public static class SafeMarkdown
+internal static class SafeMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .DisableHtml()
