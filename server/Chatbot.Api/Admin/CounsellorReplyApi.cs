@@ -23,8 +23,8 @@ internal static class CounsellorReplyApi
 
     public static IEndpointRouteBuilder MapCounsellorReplyApi(this IEndpointRouteBuilder endpoints)
     {
-        // Under /api/admin/, so AdminKeyMiddleware has checked the admin credential before this runs.
-        endpoints.MapPost("/api/admin/conversations/{conversationId:guid}/messages", PostReplyAsync);
+        // Mapped into the admin group, whose policy has checked the admin credential before this runs.
+        endpoints.MapPost("/conversations/{conversationId:guid}/messages", PostReplyAsync);
         return endpoints;
     }
 

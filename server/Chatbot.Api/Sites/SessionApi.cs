@@ -14,7 +14,7 @@ internal static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(ChatEndpoints.SessionPath, async Task<IResult> (HttpContext http, SiteRegistry registry, UserIdHasher userIds, SessionTokens sessions, TimeProvider clock, CancellationToken cancellationToken) =>
+        endpoints.MapPost(CustomerApi.Route(ChatEndpoints.SessionPath), async Task<IResult> (HttpContext http, SiteRegistry registry, UserIdHasher userIds, SessionTokens sessions, TimeProvider clock, CancellationToken cancellationToken) =>
         {
             var caller = http.GetSiteCaller();
             if (caller.FromSession)
@@ -24,7 +24,7 @@ internal static class SessionApi
             }
 
             var query = http.Request.Query;
-            if (query.ContainsKey(SiteAccessMiddleware.UserHashQuery) || query.ContainsKey(SiteAccessMiddleware.UserIdQuery) || query.ContainsKey(SiteAccessMiddleware.UserHashExpiresQuery))
+            if (query.ContainsKey(SiteKeyAuthentication.UserHashQuery) || query.ContainsKey(SiteKeyAuthentication.UserIdQuery) || query.ContainsKey(SiteKeyAuthentication.UserHashExpiresQuery))
             {
                 return AccessProblem.Create(StatusCodes.Status400BadRequest, ChatErrorCodes.IdentityInQuery, "Send the identity in the X-User-* headers or the JSON body, never in the query string.");
             }
