@@ -61,6 +61,7 @@ app.UseChatRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseSiteRateLimits();
+app.UseRequestBodyLimits();
 app.UseCounsellorConsole();
 
 app.MapHealthApi();

@@ -1,12 +1,15 @@
 using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Limits;
 
 /// <summary>
 /// The largest body an endpoint takes, as endpoint metadata: routing hands it to the server
-/// (<see cref="IRequestSizeLimitMetadata"/>), which refuses a larger body with 413 when it is read, whether its size
-/// was declared or it came chunked, so an oversized body costs the server nothing.
+/// (<see cref="IRequestSizeLimitMetadata"/>), which stops reading a chunked body at the limit (413), and
+/// <see cref="RequestBodyLimits.UseRequestBodyLimits"/> refuses a body declared larger before it is read.
 /// </summary>
 internal sealed class RequestBodyLimit(long bytes) : IRequestSizeLimitMetadata
 {
@@ -36,6 +39,32 @@ internal static class RequestBodyLimits
             };
         });
         return services;
+    }
+
+    /// <summary>
+    /// Answers a body whose declared length is over its endpoint's limit with 413 before reading it. The unread body is
+    /// then drained under the server's own limit, as after any early answer, so the client reads the refusal rather than
+    /// a reset connection. After authorization, so a caller without a key is told that first.
+    /// </summary>
+    public static WebApplication UseRequestBodyLimits(this WebApplication app)
+    {
+        var serverLimit = app.Services.GetService<IOptions<KestrelServerOptions>>()?.Value.Limits.MaxRequestBodySize;
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>() is { } limit && http.Request.ContentLength > limit.MaxRequestBodySize)
+            {
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+                {
+                    bodySize.MaxRequestBodySize = serverLimit;
+                }
+
+                await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
+        return app;
     }
 
     /// <summary>Bodies of these endpoints may be at most <paramref name="bytes"/> long.</summary>
