@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chatbot.Api.Sites;
 
 /// <summary>
-/// Carries the <see cref="SiteCaller"/> the hub endpoint's customer policy admitted (the connection's user) into the hub and checks the key again on every invocation, so a key
-/// disabled while a connection is open is refused on its next call.
+/// Carries the <see cref="SiteCaller"/> that the hub endpoint's customer policy admitted (the connection's user) into
+/// the hub, and checks the key again on every invocation, so a key disabled while a connection is open is refused on
+/// its next call.
 /// </summary>
 internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections connections) : IHubFilter
 {
