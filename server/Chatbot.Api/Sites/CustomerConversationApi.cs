@@ -1,8 +1,8 @@
 namespace Chatbot.Api.Sites;
 
 /// <summary>
-/// What customers do with their own conversations: see a verified customer's history, delete a conversation; and the
-/// session exchange (<see cref="SessionApi"/>) that lets a browser do so without the identity hash in a URL.
+/// What customers do with their own conversations: see a verified customer's history, delete a conversation. Mapped
+/// into the customer API group (<see cref="CustomerApi"/>), beside the session exchange (<see cref="SessionApi"/>).
 /// </summary>
 internal static class CustomerConversationApi
 {

@@ -48,10 +48,8 @@ internal static class SessionApi
                     var check = site is null ? IdentityCheck.Invalid : SiteIdentity.Check(site.IdentitySecret, userId, body.UserHash, expires, clock.GetUtcNow(), out var expiresAt);
                     if (check != IdentityCheck.Valid)
                     {
-                        return AccessProblem.Create(
-                            StatusCodes.Status401Unauthorized,
-                            check == IdentityCheck.Expired ? ChatErrorCodes.IdentityExpired : ChatErrorCodes.IdentityInvalid,
-                            check == IdentityCheck.Expired ? "The signed identity has expired; the partner must sign a new one." : "The user hash does not match the user id (and expiry).");
+                        var refusal = SiteAccessRefusal.ForIdentity(check);
+                        return AccessProblem.Create(refusal.Status, refusal.Code, refusal.Detail);
                     }
 
                     caller = caller with { UserId = userIds.Hash(caller.SiteKey, userId), IdentityExpiresAt = body.UserHashExpires is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null };
