@@ -3,6 +3,7 @@ using Chatbot.Api.Chat;
 using Chatbot.Api.CounsellorConsole;
 using Chatbot.Api.Engine;
 using Chatbot.Api.Health;
+using Chatbot.Api.Limits;
 using Chatbot.Api.PartnerSite;
 using Chatbot.Api.Persistence;
 using Chatbot.Api.Privacy;
@@ -35,6 +36,7 @@ builder.Services.AddChatEngine(builder.Configuration, builder.Environment);
 builder.Services.AddChat();
 builder.Services.AddCounselling(builder.Configuration);
 builder.Services.AddSiteAccess(builder.Configuration);
+builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddChatRateLimits(builder.Configuration);
 builder.Services.AddRetention(builder.Configuration);
@@ -53,21 +55,20 @@ app.UseStatusCodePages();
 app.UsePartnerSite();
 app.UseSiteCors();
 app.UseChatRateLimits();
-app.UseSiteAccess();
+
+// Each endpoint's policy decides: the customer API group and the hub need a site key, the admin group the admin key,
+// the console's pages a signed-in counsellor.
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseSiteRateLimits();
-app.UseAdminApi();
+app.UseRequestBodyLimits();
 app.UseCounsellorConsole();
 
 app.MapHealthApi();
-app.MapChatApi();
-app.MapConversationApi();
-app.MapFeedbackApi();
-app.MapChatHub();
-app.MapCustomerConversationApi();
-app.MapAdminApi();
-app.MapCounsellorReplyApi();
 app.MapWidgetConfigurationApi();
-app.MapSourceApi();
+app.MapCustomerApi();
+app.MapChatHub();
+app.MapAdminApi();
 app.MapPartnerSiteAssets();
 app.MapCounsellorConsole();
 

@@ -66,11 +66,12 @@ public static class ConsoleHostingExtensions
         return services;
     }
 
-    /// <summary>Sign-in, roles and antiforgery, after routing and before the endpoints.</summary>
+    /// <summary>
+    /// Antiforgery for the console's forms, after the host's <c>UseAuthentication</c> and <c>UseAuthorization</c> (which
+    /// sign the counsellor in and apply the pages' role policies) and before the endpoints.
+    /// </summary>
     public static IApplicationBuilder UseCounsellorConsole(this IApplicationBuilder app)
     {
-        app.UseAuthentication();
-        app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }

@@ -22,7 +22,7 @@ internal sealed record SiteView(string PublicKey, string Name, IReadOnlyList<str
         new(site.PublicKey, site.Name, site.AllowedOrigins, site.Enabled, site.CreatedAtUtc, withSecret ? site.IdentitySecret : null);
 }
 
-/// <summary>Operator endpoints under /api/admin/, behind <see cref="AdminKeyMiddleware"/>.</summary>
+/// <summary>Operator endpoints: the admin group under /api/admin/, which requires <see cref="AdminAuthentication.Policy"/>.</summary>
 internal static partial class AdminApi
 {
     private const int MaxExported = 1000;
@@ -30,7 +30,9 @@ internal static partial class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/api/admin");
+        var admin = endpoints.MapGroup("/api/admin")
+            .RequireRateLimiting(RateLimiting.RateLimitingExtensions.PerAddressPolicy)
+            .RequireAuthorization(AdminAuthentication.Policy);
 
         admin.MapGet("/sites", async (PartnerSiteCatalog catalog, CancellationToken ct) =>
             Results.Ok((await catalog.ListAsync(ct)).Select(s => SiteView.Of(s, withSecret: false))));
@@ -71,6 +73,10 @@ internal static partial class AdminApi
         admin.MapPost("/ingestion", IngestAsync);
         admin.MapPost("/documents", UploadAsync);
         admin.MapPost("/retention/sweep", async (Retention.RetentionSweep sweep, CancellationToken ct) => Results.Ok(await sweep.RunAsync(ct)));
+        admin.MapCounsellorReplyApi();
+
+        // Any other address under /api/admin/ is the group's too, so a caller without the credential cannot tell which exist.
+        admin.Map("/{**rest}", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "not found", detail: "There is no such admin endpoint."));
         return endpoints;
     }
 

@@ -23,8 +23,8 @@ internal static class CounsellorReplyApi
 
     public static IEndpointRouteBuilder MapCounsellorReplyApi(this IEndpointRouteBuilder endpoints)
     {
-        // Under /api/admin/, so AdminKeyMiddleware has checked the admin credential before this runs.
-        endpoints.MapPost("/api/admin/conversations/{conversationId:guid}/messages", PostReplyAsync);
+        // Mapped into the admin group, whose policy has checked the admin credential before this runs.
+        endpoints.MapPost("/conversations/{conversationId:guid}/messages", PostReplyAsync).WithRequestBodyLimit(MaxBodyBytes);
         return endpoints;
     }
 
@@ -33,16 +33,6 @@ internal static class CounsellorReplyApi
         if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
         {
             return Problem(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
-        }
-
-        if (http.Request.ContentLength > MaxBodyBytes)
-        {
-            return Problem(StatusCodes.Status413PayloadTooLarge, ChatErrorCodes.RequestTooLarge, $"Request bodies may be at most {MaxBodyBytes} bytes.");
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = MaxBodyBytes;
         }
 
         CounsellorReplyRequest? request;

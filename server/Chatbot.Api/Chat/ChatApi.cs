@@ -6,12 +6,12 @@ using Dongyang.Chat.Protocol;
 
 namespace Chatbot.Api.Chat;
 
-/// <summary>The HTTP face of the chat, for scripts, curl and the browser widget.</summary>
+/// <summary>The HTTP face of the chat, for scripts, curl and the browser widget; mapped into the customer API group.</summary>
 internal static class ChatApi
 {
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
-        var chat = endpoints.MapGroup("/api/chat").RequireAnswerSlot();
+        var chat = endpoints.MapGroup("/chat").RequireAnswerSlot();
         chat.MapPost("/", AskAsync);
         chat.MapPost("/stream", StreamAsync);
         return endpoints;

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Dongyang.Chat.Protocol;
+using Chatbot.Api.Sites;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chatbot.Api.Chat;
@@ -35,7 +36,7 @@ internal static class ChatServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<ChatHub>(ChatEndpoints.HubPath);
+        endpoints.MapHub<ChatHub>(ChatEndpoints.HubPath).RequireSiteCustomer();
         return endpoints;
     }
 }

@@ -8,7 +8,7 @@ internal static class ConversationApi
 {
     public static IEndpointRouteBuilder MapConversationApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/conversations/{id:guid}/messages", async (Guid id, HttpContext http, ConversationStore store, ConversationAccess access, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/conversations/{id:guid}/messages", async (Guid id, HttpContext http, ConversationStore store, ConversationAccess access, CancellationToken cancellationToken) =>
             await access.CanAccessAsync(id, http.GetSiteCaller(), cancellationToken) && await store.GetHistoryAsync(id, cancellationToken) is { } history
                 ? Results.Ok(history)
                 : Results.Problem(

@@ -4,14 +4,14 @@ using Dongyang.Chat.Protocol;
 namespace Chatbot.Api.Chat;
 
 /// <summary>
-/// The cited section in full (title, 조/항, page and its whole text), for the citation panel. Behind the site-key gate
+/// The cited section in full (title, 조/항, page and its whole text), for the citation panel. In the customer API group
 /// like every customer endpoint; the hub offers the same (<see cref="ChatEndpoints.SourceMethod"/>).
 /// </summary>
 internal static class SourceApi
 {
     public static IEndpointRouteBuilder MapSourceApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(ChatEndpoints.SourcesPath, async (string? documentId, string? section, int? page, ISourceLibrary sources, CancellationToken cancellationToken) =>
+        endpoints.MapGet(Sites.CustomerApi.Route(ChatEndpoints.SourcesPath), async (string? documentId, string? section, int? page, ISourceLibrary sources, CancellationToken cancellationToken) =>
         {
             try
             {

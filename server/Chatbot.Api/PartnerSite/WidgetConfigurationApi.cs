@@ -27,7 +27,7 @@ internal static class WidgetConfigurationApi
         return endpoints;
     }
 
-    /// <summary>The same checks, in the same order, as <see cref="SiteAccessMiddleware"/> makes for this key and origin.</summary>
+    /// <summary>The same checks, in the same order, as <see cref="SiteKeyAuthenticationHandler"/> makes for this key and origin.</summary>
     private static async Task<(string? Code, string? Fix)> VerdictAsync(HttpRequest request, string? siteKey, SiteRegistry registry, CancellationToken cancellationToken)
     {
         var server = $"{request.Scheme}://{request.Host}";
@@ -48,7 +48,7 @@ internal static class WidgetConfigurationApi
         }
 
         var origin = request.Headers.Origin;
-        if (origin.Count > 0 && !SiteAccessMiddleware.IsAllowedOrigin(site, origin) && !SiteAccessMiddleware.IsSameOrigin(request, origin))
+        if (origin.Count > 0 && !SiteKeyAuthentication.IsAllowedOrigin(site, origin) && !SiteKeyAuthentication.IsSameOrigin(request, origin))
         {
             var page = SiteOrigins.Normalize(origin[0]) ?? origin[0];
             return (ChatErrorCodes.OriginNotAllowed, $"This page's origin {page} is not allowed for the site key {siteKey} (it allows: {string.Join(", ", site.Origins.Order(StringComparer.Ordinal))}). Add the origin to the site: PUT {server}/api/admin/sites/{siteKey}/origins with every origin it should allow, or embed the widget on an allowed origin.");

@@ -1,20 +1,27 @@
 using System.Threading.RateLimiting;
+using Chatbot.Api.Chat;
 using Chatbot.Api.Sites;
-using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.RateLimiting;
 
 /// <summary>
 /// The built-in ASP.NET Core rate limiter, per client address, in front of the site-key gate: HTTP requests per
-/// window, and chat hub connections held open at once. Behind the gate, HTTP per site key
-/// (<see cref="SiteRateLimitMiddleware"/>); in the chat hub, invocations per connection, address and site and answers
-/// in generation per connection and address (<see cref="HubRateLimitFilter"/>); on REST, answers per address
-/// (<see cref="AnswerSlotFilter"/>). Each partition has its own budget, so one noisy client or site does not slow
-/// the others. Over budget: 429 with Retry-After and a Korean message with the wait.
+/// window to the endpoints that require <see cref="PerAddressPolicy"/> (the customer API, the admin API, the chat
+/// hub), and chat hub connections held open at once. Behind the gate, HTTP per site key for the endpoints marked with
+/// <see cref="RequireSiteRateLimit{TBuilder}"/> (<see cref="SiteRateLimitMiddleware"/>); in the chat hub, invocations
+/// per connection, address and site and answers in generation per connection and address
+/// (<see cref="HubRateLimitFilter"/>); on REST, answers per address (<see cref="AnswerSlotFilter"/>). Which endpoints
+/// are budgeted is their metadata, never a path. Each partition has its own budget, so one noisy client or site does
+/// not slow the others. Over budget: 429 with Retry-After and a Korean message with the wait.
 /// </summary>
 internal static class RateLimitingExtensions
 {
+    /// <summary>HTTP requests per client address per window.</summary>
+    public const string PerAddressPolicy = "per-address";
+
     public static IServiceCollection AddChatRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -24,9 +31,8 @@ internal static class RateLimitingExtensions
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (rejection, _) => new ValueTask(RateLimitMessages.Refusal(rejection.HttpContext, rejection.Lease).ExecuteAsync(rejection.HttpContext));
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(RequestsPerAddress),
-                PartitionedRateLimiter.Create<HttpContext, string>(HubConnectionsPerAddress));
+            limiter.AddPolicy(PerAddressPolicy, RequestsPerAddress);
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(HubConnectionsPerAddress);
         });
 
         services.AddSingleton<SiteRateLimitMiddleware>();
@@ -45,12 +51,16 @@ internal static class RateLimitingExtensions
         return app;
     }
 
-    /// <summary>After the site-key gate, so the site budget is spent only under a key that exists, by callers it admitted.</summary>
+    /// <summary>After authorization, so the site budget is spent only under a key that exists, by callers the gate admitted.</summary>
     public static WebApplication UseSiteRateLimits(this WebApplication app)
     {
         app.UseMiddleware<SiteRateLimitMiddleware>();
         return app;
     }
+
+    /// <summary>Spends the admitted site's HTTP budget on each request to these endpoints (after the site gate).</summary>
+    public static TBuilder RequireSiteRateLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(SiteRateLimitMetadata.Instance);
 
     /// <summary>Holds a place among the address's answers in generation for each request of the group.</summary>
     public static RouteGroupBuilder RequireAnswerSlot(this RouteGroupBuilder group)
@@ -61,11 +71,6 @@ internal static class RateLimitingExtensions
 
     private static RateLimitPartition<string> RequestsPerAddress(HttpContext http)
     {
-        if (!IsBudgeted(http.Request.Path))
-        {
-            return RateLimitPartition.GetNoLimiter("ip:none");
-        }
-
         var options = Options(http);
         return RateLimitPartition.GetFixedWindowLimiter($"ip:{ClientAddress.Of(http)}", _ => new FixedWindowRateLimiterOptions
         {
@@ -82,9 +87,10 @@ internal static class RateLimitingExtensions
     /// </summary>
     private static RateLimitPartition<string> HubConnectionsPerAddress(HttpContext http)
     {
-        var path = http.Request.Path;
-        var isConnection = path.Equals(ChatEndpoints.HubPath, StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(http.Request.Method);
-        if (!isConnection && !path.Equals($"{ChatEndpoints.HubPath}/negotiate", StringComparison.OrdinalIgnoreCase))
+        var endpoint = http.GetEndpoint();
+        var isChatHub = endpoint?.Metadata.GetMetadata<HubMetadata>()?.HubType == typeof(ChatHub);
+        var isNegotiate = endpoint?.Metadata.GetMetadata<NegotiateMetadata>() is not null;
+        if (!isChatHub || !(isNegotiate || HttpMethods.IsGet(http.Request.Method)))
         {
             return RateLimitPartition.GetNoLimiter("hub-connections:none");
         }
@@ -97,13 +103,20 @@ internal static class RateLimitingExtensions
         });
     }
 
-    internal static bool IsBudgeted(PathString path) =>
-        SiteAccessMiddleware.IsProtected(path) || path.StartsWithSegments("/api/admin", StringComparison.OrdinalIgnoreCase);
-
     private static RateLimitOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
 }
 
-/// <summary>HTTP requests per admitted site key per window.</summary>
+/// <summary>Marks the endpoints whose requests spend their site's HTTP budget.</summary>
+internal sealed class SiteRateLimitMetadata
+{
+    public static SiteRateLimitMetadata Instance { get; } = new();
+
+    private SiteRateLimitMetadata()
+    {
+    }
+}
+
+/// <summary>HTTP requests per admitted site key per window, on endpoints carrying <see cref="SiteRateLimitMetadata"/>.</summary>
 internal sealed class SiteRateLimitMiddleware : IMiddleware, IDisposable
 {
     private readonly PartitionedRateLimiter<HttpContext> limiter;
@@ -111,7 +124,7 @@ internal sealed class SiteRateLimitMiddleware : IMiddleware, IDisposable
     public SiteRateLimitMiddleware(IOptions<RateLimitOptions> options)
     {
         var settings = options.Value;
-        limiter = PartitionedRateLimiter.Create<HttpContext, string>(http => http.Features.Get<SiteCaller>() is { } caller && RateLimitingExtensions.IsBudgeted(http.Request.Path)
+        limiter = PartitionedRateLimiter.Create<HttpContext, string>(http => http.GetEndpoint()?.Metadata.GetMetadata<SiteRateLimitMetadata>() is not null && SiteCaller.From(http.User) is { } caller
             ? RateLimitPartition.GetFixedWindowLimiter($"site:{caller.SiteKey}", _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = settings.PerSite,

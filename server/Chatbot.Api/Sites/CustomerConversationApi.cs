@@ -1,8 +1,8 @@
 namespace Chatbot.Api.Sites;
 
 /// <summary>
-/// What customers do with their own conversations: see a verified customer's history, delete a conversation; and the
-/// session exchange (<see cref="SessionApi"/>) that lets a browser do so without the identity hash in a URL.
+/// What customers do with their own conversations: see a verified customer's history, delete a conversation. Mapped
+/// into the customer API group (<see cref="CustomerApi"/>), beside the session exchange (<see cref="SessionApi"/>).
 /// </summary>
 internal static class CustomerConversationApi
 {
@@ -10,7 +10,7 @@ internal static class CustomerConversationApi
 
     public static IEndpointRouteBuilder MapCustomerConversationApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/me/conversations", async (HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/me/conversations", async (HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
         {
             var caller = http.GetSiteCaller();
             return caller.IsVerifiedUser
@@ -18,11 +18,10 @@ internal static class CustomerConversationApi
                 : AccessProblem.Create(StatusCodes.Status401Unauthorized, "identity_required", "Only a verified customer (X-User-Id and X-User-Hash) has a history.");
         });
 
-        endpoints.MapDelete("/api/conversations/{id:guid}", async (Guid id, HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
+        endpoints.MapDelete("/conversations/{id:guid}", async (Guid id, HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
             await access.DeleteAsync(id, http.GetSiteCaller(), cancellationToken)
                 ? Results.NoContent()
                 : NotFound(id));
-        endpoints.MapSessionApi();
         return endpoints;
     }
 

@@ -14,7 +14,7 @@ internal static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(ChatEndpoints.SessionPath, async Task<IResult> (HttpContext http, SiteRegistry registry, UserIdHasher userIds, SessionTokens sessions, TimeProvider clock, CancellationToken cancellationToken) =>
+        endpoints.MapPost(CustomerApi.Route(ChatEndpoints.SessionPath), async Task<IResult> (HttpContext http, SiteRegistry registry, UserIdHasher userIds, SessionTokens sessions, TimeProvider clock, CancellationToken cancellationToken) =>
         {
             var caller = http.GetSiteCaller();
             if (caller.FromSession)
@@ -24,7 +24,7 @@ internal static class SessionApi
             }
 
             var query = http.Request.Query;
-            if (query.ContainsKey(SiteAccessMiddleware.UserHashQuery) || query.ContainsKey(SiteAccessMiddleware.UserIdQuery) || query.ContainsKey(SiteAccessMiddleware.UserHashExpiresQuery))
+            if (query.ContainsKey(SiteKeyAuthentication.UserHashQuery) || query.ContainsKey(SiteKeyAuthentication.UserIdQuery) || query.ContainsKey(SiteKeyAuthentication.UserHashExpiresQuery))
             {
                 return AccessProblem.Create(StatusCodes.Status400BadRequest, ChatErrorCodes.IdentityInQuery, "Send the identity in the X-User-* headers or the JSON body, never in the query string.");
             }
@@ -48,10 +48,8 @@ internal static class SessionApi
                     var check = site is null ? IdentityCheck.Invalid : SiteIdentity.Check(site.IdentitySecret, userId, body.UserHash, expires, clock.GetUtcNow(), out var expiresAt);
                     if (check != IdentityCheck.Valid)
                     {
-                        return AccessProblem.Create(
-                            StatusCodes.Status401Unauthorized,
-                            check == IdentityCheck.Expired ? ChatErrorCodes.IdentityExpired : ChatErrorCodes.IdentityInvalid,
-                            check == IdentityCheck.Expired ? "The signed identity has expired; the partner must sign a new one." : "The user hash does not match the user id (and expiry).");
+                        var refusal = SiteAccessRefusal.ForIdentity(check);
+                        return AccessProblem.Create(refusal.Status, refusal.Code, refusal.Detail);
                     }
 
                     caller = caller with { UserId = userIds.Hash(caller.SiteKey, userId), IdentityExpiresAt = body.UserHashExpires is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null };

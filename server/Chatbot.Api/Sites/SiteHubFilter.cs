@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chatbot.Api.Sites;
 
 /// <summary>
-/// Carries the admitted <see cref="SiteCaller"/> into the hub and checks the key again on every invocation, so a key
-/// disabled while a connection is open is refused on its next call.
+/// Carries the <see cref="SiteCaller"/> that the hub endpoint's customer policy admitted (the connection's user) into
+/// the hub, and checks the key again on every invocation, so a key disabled while a connection is open is refused on
+/// its next call.
 /// </summary>
 internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections connections) : IHubFilter
 {
@@ -18,7 +19,7 @@ internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections conne
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
-        var caller = context.Context.GetHttpContext()?.Features.Get<SiteCaller>() ?? throw new HubException("site_key_missing");
+        var caller = SiteCaller.From(context.Context.User) ?? throw new HubException("site_key_missing");
         context.Context.Items[CallerItem] = caller;
         connections.Add(caller.SiteKey, context.Context);
         await next(context);

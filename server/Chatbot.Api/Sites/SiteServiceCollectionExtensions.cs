@@ -8,7 +8,7 @@ namespace Chatbot.Api.Sites;
 
 internal static class SiteServiceCollectionExtensions
 {
-    /// <summary>Partner-site keys, origins and identities; CORS derived from the same lists. Call after AddChatPersistence.</summary>
+    /// <summary>Partner-site keys, origins and identities (the SiteKey scheme); CORS derived from the same lists. Call after AddChatPersistence.</summary>
     public static IServiceCollection AddSiteAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SiteOptions>().Bind(configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -26,6 +26,7 @@ internal static class SiteServiceCollectionExtensions
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, SiteCorsPolicyProvider>();
         services.AddSingleton<SiteHubFilter>();
+        services.AddSiteKeyAuthentication();
         return services;
     }
 
@@ -33,13 +34,6 @@ internal static class SiteServiceCollectionExtensions
     public static WebApplication UseSiteCors(this WebApplication app)
     {
         app.UseCors();
-        return app;
-    }
-
-    /// <summary>The site-key gate. Static files (the widget, the sample page) stay outside.</summary>
-    public static WebApplication UseSiteAccess(this WebApplication app)
-    {
-        app.UseMiddleware<SiteAccessMiddleware>();
         return app;
     }
 }
