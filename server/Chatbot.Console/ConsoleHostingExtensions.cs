@@ -97,8 +97,10 @@ public static class ConsoleHostingExtensions
             .WithMetadata(new RequireAntiforgeryTokenAttribute());
 
         // The conversations page's export button posts its filter here (admins only, antiforgery-checked, audited).
-        endpoints.MapPost(ConversationsExportPath, async ([FromForm] ExportForm form, ConversationExport export, HttpContext http) =>
+        endpoints.MapPost(ConversationsExportPath, async ([FromForm] ExportForm? form, ConversationExport export, HttpContext http) =>
             {
+                // An unfiltered export posts only the antiforgery token, and then the binder gives no form object.
+                form ??= new ExportForm();
                 var filter = new ConversationFilter(form.From, form.To, form.Site, form.Declined, form.Handoff, form.Down, form.Q);
                 var file = await export.ExportAsync(filter, AuditActor.Of(http.User, http.Connection.RemoteIpAddress), http.RequestAborted);
                 return TypedResults.File(file.Content, "text/csv; charset=utf-8", file.FileName);
