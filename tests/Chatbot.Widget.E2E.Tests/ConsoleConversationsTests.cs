@@ -226,6 +226,7 @@ public sealed class ConsoleConversationsTests
         Assert.DoesNotContain("account.add", await refused.TextAsync(), StringComparison.Ordinal);
 
         // Even with a valid antiforgery token (from the sign-out form every page has), the export is the admins'.
+        await OpenAsync(counsellor, server, "/console/conversations");
         var token = await counsellor.Locator("form.signout input[name='__RequestVerificationToken']").GetAttributeAsync("value");
         var export = await counsellor.APIRequest.PostAsync(new Uri(server.BaseAddress, "/console/conversations/export").ToString(), new()
         {
