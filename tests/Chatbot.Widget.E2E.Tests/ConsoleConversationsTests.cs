@@ -235,8 +235,19 @@ public sealed class ConsoleConversationsTests
         });
         Assert.Equal(403, export.Status);
 
-        // The admin sees both accounts' creation in the audit log, and no export.
+        // The counsellor changes their password: audited too.
+        await OpenAsync(counsellor, server, "/console/account/password");
+        await counsellor.FillAsync("#current", CounsellorPassword);
+        await counsellor.FillAsync("#new", "counsellor-pass-2");
+        await counsellor.ClickAsync("button.primary");
+        await Assertions.Expect(counsellor.Locator(".notice")).ToContainTextAsync("비밀번호를 변경했습니다");
+
+        // The admin sees both accounts' creation and the password change in the audit log, and no export.
         await OpenAsync(admin, server, "/console/audit");
+        var changed = admin.Locator("#audit tbody tr[data-action='account.password_change']");
+        await Assertions.Expect(changed).ToHaveCountAsync(1);
+        await Assertions.Expect(changed.Locator("[data-col=actor]")).ToHaveTextAsync(CounsellorEmail);
+        await Assertions.Expect(changed.Locator("[data-col=address]")).ToHaveTextAsync("127.0.0.1");
         var added = admin.Locator("#audit tbody tr[data-action='account.add']");
         await Assertions.Expect(added).ToHaveCountAsync(2);
         await Assertions.Expect(added.First.Locator("[data-col=actor]")).ToHaveTextAsync(AdminEmail);
