@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Deque.AxeCore.Playwright;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
@@ -73,6 +74,7 @@ public sealed class ConsoleConversationsTests
 
             await OpenAsync(page, server, "/console/conversations");
             await ExpectTotalAsync(page, 2);
+            await ExpectAccessibleAsync(page);
 
             // The filter form: "declined only" leaves the weather question.
             await page.CheckAsync("#declined");
@@ -103,6 +105,7 @@ public sealed class ConsoleConversationsTests
             await Assertions.Expect(transcript.Locator("[data-rating='-1']")).ToHaveCountAsync(1);
             await Assertions.Expect(transcript.Locator("li.handoff")).ToHaveCountAsync(1);
             await Assertions.Expect(transcript.Locator($"li[data-role='{MessageRoles.Counsellor}']")).ToContainTextAsync(CounsellorReply);
+            await ExpectAccessibleAsync(page);
 
             // The answered one: its citations, and the customer's last rating (👍).
             await OpenAsync(page, server, $"/console/conversations/{claim.ConversationId}");
@@ -169,6 +172,7 @@ public sealed class ConsoleConversationsTests
         await Assertions.Expect(latest.Locator("[data-col=detail]")).ToHaveTextAsync("rows=1");
         await Assertions.Expect(exports.Nth(1).Locator("[data-col=target]")).ToHaveTextAsync("all");
         await Assertions.Expect(exports.Nth(1).Locator("[data-col=detail]")).ToHaveTextAsync("rows=2");
+        await ExpectAccessibleAsync(page);
 
         // A post that carries the admin's cookie but no antiforgery token (what another site's form could send if the
         // cookie went along) is refused, and nothing is exported or audited.
@@ -295,6 +299,14 @@ public sealed class ConsoleConversationsTests
         {
             await TestPostgres.DropDatabaseAsync(database);
         }
+    }
+
+    /// <summary>axe-core finds no violations on the page.</summary>
+    private static async Task ExpectAccessibleAsync(IPage page)
+    {
+        var results = await page.RunAxe();
+        Assert.True(results.Violations.Length == 0, page.Url + "\n" + string.Join("\n", results.Violations.Select(v =>
+            $"{v.Id}: {v.Help} — {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
     }
 
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)

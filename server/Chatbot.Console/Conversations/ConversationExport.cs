@@ -9,7 +9,7 @@ namespace Chatbot.CounsellorConsole.Conversations;
 /// that Excel would run as a formula (starting with = + - @, tab or CR) escaped with a leading <c>'</c>. Every export
 /// is written to the audit log before the file is handed out.
 /// </summary>
-public sealed class ConversationExport(IConversationArchive archive, IAuditLog audit)
+public sealed class ConversationExport(IConversationArchive archive, IAuditLog audit, TimeProvider clock)
 {
     /// <summary>The most rows one file holds; the audit line says when the filter matched more.</summary>
     public const int MaxRows = 50_000;
@@ -52,7 +52,7 @@ public sealed class ConversationExport(IConversationArchive archive, IAuditLog a
         var detail = rows.Count < total ? $"rows={rows.Count} of {total} (capped at {MaxRows})" : $"rows={rows.Count}";
         await audit.RecordAsync(actor, AuditActions.ConversationsExport, filter.Describe(), detail, cancellationToken);
 
-        var stamp = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, archive.TimeZone).ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var stamp = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), archive.TimeZone).ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         return new CsvFile(Write(rows, archive.TimeZone), $"conversations-{stamp}.csv", rows.Count);
     }
 
