@@ -115,6 +115,14 @@ public sealed class ConsoleConversationsTests
 
             await OpenAsync(page, server, $"/console/conversations/{Guid.NewGuid()}");
             await Assertions.Expect(page.Locator("#transcript-missing")).ToBeVisibleAsync();
+
+            // The reply through the admin API is in the audit log too (the admin key is no account: "admin-api").
+            await OpenAsync(page, server, "/console/audit?action=admin_api");
+            var adminCalls = page.Locator("#audit tbody tr[data-action='admin_api']");
+            await Assertions.Expect(adminCalls).ToHaveCountAsync(1);
+            await Assertions.Expect(adminCalls.Locator("[data-col=actor]")).ToHaveTextAsync("admin-api");
+            await Assertions.Expect(adminCalls.Locator("[data-col=target]")).ToHaveTextAsync($"conversationId={weather.ConversationId}");
+            await Assertions.Expect(adminCalls.Locator("[data-col=detail]")).ToHaveTextAsync("POST /api/admin/conversations/{conversationId:guid}/messages");
         }
         finally
         {

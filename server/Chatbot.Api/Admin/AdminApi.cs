@@ -30,7 +30,7 @@ internal static partial class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/api/admin");
+        var admin = endpoints.MapGroup("/api/admin").AddEndpointFilter<AdminApiAudit>();
 
         admin.MapGet("/sites", async (PartnerSiteCatalog catalog, CancellationToken ct) =>
             Results.Ok((await catalog.ListAsync(ct)).Select(s => SiteView.Of(s, withSecret: false))));

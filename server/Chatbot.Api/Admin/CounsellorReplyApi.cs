@@ -24,7 +24,7 @@ internal static class CounsellorReplyApi
     public static IEndpointRouteBuilder MapCounsellorReplyApi(this IEndpointRouteBuilder endpoints)
     {
         // Under /api/admin/, so AdminKeyMiddleware has checked the admin credential before this runs.
-        endpoints.MapPost("/api/admin/conversations/{conversationId:guid}/messages", PostReplyAsync);
+        endpoints.MapPost("/api/admin/conversations/{conversationId:guid}/messages", PostReplyAsync).AddEndpointFilter<AdminApiAudit>();
         return endpoints;
     }
 

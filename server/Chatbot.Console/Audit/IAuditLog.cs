@@ -13,7 +13,10 @@ public static class AuditActions
     public const string AccountAdd = "account.add";
     public const string PasswordChange = "account.password_change";
 
-    public static readonly IReadOnlyList<string> All = [HandoffClaim, HandoffReply, HandoffResolve, ConversationsExport, AccountAdd, PasswordChange];
+    /// <summary>A call to the admin API (<c>/api/admin/…</c>) that changed something or exported data.</summary>
+    public const string AdminApi = "admin_api";
+
+    public static readonly IReadOnlyList<string> All = [HandoffClaim, HandoffReply, HandoffResolve, ConversationsExport, AccountAdd, PasswordChange, AdminApi];
 
     /// <summary>What an admin reads in the audit page, Korean first.</summary>
     public static string Describe(string action) => action switch
@@ -24,6 +27,7 @@ public static class AuditActions
         ConversationsExport => "대화 CSV 내보내기 (export)",
         AccountAdd => "계정 추가 (account added)",
         PasswordChange => "비밀번호 변경 (password changed)",
+        AdminApi => "관리 API 호출 (admin API)",
         _ => action,
     };
 }
@@ -34,6 +38,9 @@ public sealed record AuditActor(string? UserId, string Name, string? RemoteAddre
     public static readonly AuditActor CommandLine = new(null, "cli", null);
 
     public static readonly AuditActor System = new(null, "system", null);
+
+    /// <summary>A caller of the admin API, which signs in with the shared admin key rather than an account.</summary>
+    public static AuditActor AdminApi(IPAddress? address) => new(null, "admin-api", address?.ToString());
 
     /// <summary>The signed-in console user (Identity's name and id claims) calling from <paramref name="address"/>.</summary>
     public static AuditActor Of(ClaimsPrincipal user, IPAddress? address)
