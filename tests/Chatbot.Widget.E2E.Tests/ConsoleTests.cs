@@ -103,6 +103,9 @@ public sealed class ConsoleTests
                 Assert.Equal(steps[i], await step.GetAttributeAsync("data-action"));
                 await Assertions.Expect(step.Locator("[data-col=actor]")).ToHaveTextAsync(AdminEmail);
                 await Assertions.Expect(step.Locator("[data-col=target]")).ToHaveTextAsync(handoffId.ToString());
+
+                // From the interactive page, the address is that of the Blazor circuit's connection.
+                await Assertions.Expect(step.Locator("[data-col=address]")).ToHaveTextAsync("127.0.0.1");
             }
         }
         finally
