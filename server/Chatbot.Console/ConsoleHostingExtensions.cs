@@ -1,11 +1,14 @@
 using Chatbot.CounsellorConsole.Accounts;
+using Chatbot.CounsellorConsole.Audit;
 using Chatbot.CounsellorConsole.Components;
+using Chatbot.CounsellorConsole.Conversations;
 using Chatbot.CounsellorConsole.Data;
 using Chatbot.CounsellorConsole.Inbox;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +27,7 @@ public static class ConsoleHostingExtensions
     public const string SignInPath = BasePath + "/signin";
     public const string SignOutPath = BasePath + "/signout";
     public const string CookieName = ".DongyangChat.Console";
+    public const string ConversationsExportPath = BasePath + "/conversations/export";
 
     public static IServiceCollection AddCounsellorConsole<THandoffDesk>(this IServiceCollection services, IConfiguration configuration, ConsoleDatabase database)
         where THandoffDesk : class, IHandoffDesk
@@ -60,6 +64,11 @@ public static class ConsoleHostingExtensions
         services.AddSingleton<HandoffSignals>();
         services.AddScoped<IHandoffDesk, THandoffDesk>();
         services.AddScoped<HandoffInbox>();
+        services.AddScoped<ConversationExport>();
+
+        // The audit log records the caller's address; in a Blazor circuit that is the address of its connection.
+        services.AddHttpContextAccessor();
+        services.AddScoped<ConsoleCaller>();
 
         // After the host's own migrator (registered before), so the database (and SQLite's folder) exists.
         services.AddHostedService<ConsoleStartup>();
@@ -87,6 +96,36 @@ public static class ConsoleHostingExtensions
                 return TypedResults.LocalRedirect(SignInPath);
             })
             .WithMetadata(new RequireAntiforgeryTokenAttribute());
+
+        // The conversations page's export button posts its filter here (admins only, antiforgery-checked, audited).
+        endpoints.MapPost(ConversationsExportPath, async ([FromForm] ExportForm? form, ConversationExport export, HttpContext http) =>
+            {
+                // An unfiltered export posts only the antiforgery token, and then the binder gives no form object.
+                form ??= new ExportForm();
+                var filter = new ConversationFilter(form.From, form.To, form.Site, form.Declined, form.Handoff, form.Down, form.Q);
+                var file = await export.ExportAsync(filter, AuditActor.Of(http.User, http.Connection.RemoteIpAddress), http.RequestAborted);
+                return TypedResults.File(file.Content, "text/csv; charset=utf-8", file.FileName);
+            })
+            .RequireAuthorization(ConsoleRoles.AdminPolicy)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
         return endpoints;
     }
+}
+
+/// <summary>The export form's fields, named as the conversations page's query string.</summary>
+internal sealed class ExportForm
+{
+    public DateOnly? From { get; set; }
+
+    public DateOnly? To { get; set; }
+
+    public string? Site { get; set; }
+
+    public bool Declined { get; set; }
+
+    public bool Handoff { get; set; }
+
+    public bool Down { get; set; }
+
+    public string? Q { get; set; }
 }

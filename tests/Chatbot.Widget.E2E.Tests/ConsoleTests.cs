@@ -71,7 +71,7 @@ public sealed class ConsoleTests
             await customer.StartAsync();
             var events = await customer.AskAllAsync(new ChatRequest("보험금 청구는 어떻게 하나요?"));
             var conversationId = events.OfType<CompletedEvent>().Single().ConversationId;
-            await customer.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId));
+            var handoffId = (await customer.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId))).RequestId;
 
             // Without a reload, the request shows up with the customer's question.
             var request = page.Locator("button.request");
@@ -91,6 +91,22 @@ public sealed class ConsoleTests
             await page.FillAsync("#note", "서류 안내 완료");
             await page.ClickAsync("#resolve");
             await Assertions.Expect(page.Locator("#inbox-empty")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+            // Each step is in the audit log, by this counsellor, on this request; newest first.
+            await page.GotoAsync(new Uri(server.BaseAddress, "/console/audit").ToString());
+            var handoffSteps = page.Locator("#audit tbody tr[data-action^='handoff.']");
+            await Assertions.Expect(handoffSteps).ToHaveCountAsync(3);
+            string[] steps = ["handoff.resolve", "handoff.reply", "handoff.claim"];
+            for (var i = 0; i < steps.Length; i++)
+            {
+                var step = handoffSteps.Nth(i);
+                Assert.Equal(steps[i], await step.GetAttributeAsync("data-action"));
+                await Assertions.Expect(step.Locator("[data-col=actor]")).ToHaveTextAsync(AdminEmail);
+                await Assertions.Expect(step.Locator("[data-col=target]")).ToHaveTextAsync(handoffId.ToString());
+
+                // From the interactive page, the address is that of the Blazor circuit's connection.
+                await Assertions.Expect(step.Locator("[data-col=address]")).ToHaveTextAsync("127.0.0.1");
+            }
         }
         finally
         {

@@ -32,7 +32,8 @@ internal static partial class AdminApi
     {
         var admin = endpoints.MapGroup("/api/admin")
             .RequireRateLimiting(RateLimiting.RateLimitingExtensions.PerAddressPolicy)
-            .RequireAuthorization(AdminAuthentication.Policy);
+            .RequireAuthorization(AdminAuthentication.Policy)
+            .AddEndpointFilter<AdminApiAudit>();
 
         admin.MapGet("/sites", async (PartnerSiteCatalog catalog, CancellationToken ct) =>
             Results.Ok((await catalog.ListAsync(ct)).Select(s => SiteView.Of(s, withSecret: false))));

@@ -23,7 +23,7 @@ internal static class CounsellorReplyApi
 
     public static IEndpointRouteBuilder MapCounsellorReplyApi(this IEndpointRouteBuilder endpoints)
     {
-        // Mapped into the admin group, whose policy has checked the admin credential before this runs.
+        // Mapped into the admin group, whose policy has checked the admin credential before this runs, and whose audit filter records the reply.
         endpoints.MapPost("/conversations/{conversationId:guid}/messages", PostReplyAsync).WithRequestBodyLimit(MaxBodyBytes);
         return endpoints;
     }

@@ -1,6 +1,7 @@
 using Chatbot.Api.Persistence;
 using Chatbot.CounsellorConsole;
 using Chatbot.CounsellorConsole.Analytics;
+using Chatbot.CounsellorConsole.Conversations;
 
 namespace Chatbot.Api.CounsellorConsole;
 
@@ -9,5 +10,6 @@ internal static class ConsoleApiExtensions
 {
     public static IServiceCollection AddConsole(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
         services.AddCounsellorConsole<ApiHandoffDesk>(configuration, PersistenceServiceCollectionExtensions.ResolveDatabase(configuration, environment).ForConsole())
-            .AddSingleton<IConsoleAnalytics, ApiConsoleAnalytics>();
+            .AddSingleton<IConsoleAnalytics, ApiConsoleAnalytics>()
+            .AddSingleton<IConversationArchive, ApiConversationArchive>();
 }

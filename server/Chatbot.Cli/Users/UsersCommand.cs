@@ -33,7 +33,7 @@ internal static class UsersCommand
                 await using var services = Services(CliDatabase.Resolve(parse));
                 await using var scope = services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<ConsoleDatabaseMigrator>().MigrateAsync(ct);
-                var result = await scope.ServiceProvider.GetRequiredService<ConsoleAccounts>().CreateAsync(parse.GetValue(email)!, password, parse.GetValue(role)!, parse.GetValue(name));
+                var result = await scope.ServiceProvider.GetRequiredService<ConsoleAccounts>().CreateAsync(parse.GetValue(email)!, password, parse.GetValue(role)!, parse.GetValue(name), Chatbot.CounsellorConsole.Audit.AuditActor.CommandLine);
                 if (!result.Succeeded)
                 {
                     await System.Console.Error.WriteLineAsync($"error: {ConsoleAccounts.Describe(result)}");

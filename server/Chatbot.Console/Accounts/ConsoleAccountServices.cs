@@ -1,7 +1,9 @@
+using Chatbot.CounsellorConsole.Audit;
 using Chatbot.CounsellorConsole.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chatbot.CounsellorConsole.Accounts;
 
@@ -39,6 +41,8 @@ public static class ConsoleAccountServices
         }
 
         services.AddScoped<ConsoleAccounts>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IAuditLog, ConsoleAuditLog>();
         services.AddTransient<ConsoleDatabaseMigrator>();
         return services.AddIdentityCore<ConsoleUser>(options =>
             {

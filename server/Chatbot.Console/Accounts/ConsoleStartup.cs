@@ -32,7 +32,7 @@ internal sealed partial class ConsoleStartup(IServiceScopeFactory scopes, IOptio
             return;
         }
 
-        var created = await accounts.CreateAsync(settings.BootstrapAdminEmail!, settings.BootstrapAdminPassword!, ConsoleRoles.Admin);
+        var created = await accounts.CreateAsync(settings.BootstrapAdminEmail!, settings.BootstrapAdminPassword!, ConsoleRoles.Admin, null, Audit.AuditActor.System);
         if (!created.Succeeded)
         {
             throw new OptionsValidationException(ConsoleOptions.SectionName, typeof(ConsoleOptions), [$"The bootstrap admin could not be made: {ConsoleAccounts.Describe(created)}"]);

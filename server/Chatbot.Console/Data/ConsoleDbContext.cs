@@ -1,4 +1,5 @@
 using Chatbot.CounsellorConsole.Accounts;
+using Chatbot.CounsellorConsole.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,18 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
     /// <summary>The migrations history table, apart from the chat's <c>__EFMigrationsHistory</c>.</summary>
     public const string MigrationsHistoryTable = "__console_migrations";
 
+    /// <summary>The audit log's table; the database refuses UPDATE and DELETE on it (see the AddAuditLog migrations).</summary>
+    public const string AuditTable = "console_audit";
+
+    public const int AuditNameLength = 256;
+
+    public const int AuditAddressLength = 64;
+
+    public const int AuditTextLength = 1000;
+
     public DbSet<HandoffCase> HandoffCases => Set<HandoffCase>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -41,6 +53,20 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
             handoff.Property(h => h.ClaimedByName).HasMaxLength(100);
             handoff.Property(h => h.ResolutionNote).HasMaxLength(2000);
             handoff.HasIndex(h => h.ResolvedAtUtc);
+        });
+
+        builder.Entity<AuditEntry>(audit =>
+        {
+            audit.ToTable(AuditTable);
+            audit.HasKey(a => a.Id);
+            audit.Property(a => a.ActorId).HasMaxLength(450);
+            audit.Property(a => a.ActorName).HasMaxLength(AuditNameLength);
+            audit.Property(a => a.RemoteAddress).HasMaxLength(AuditAddressLength);
+            audit.Property(a => a.Action).HasMaxLength(64);
+            audit.Property(a => a.Target).HasMaxLength(AuditTextLength);
+            audit.Property(a => a.Detail).HasMaxLength(AuditTextLength);
+            audit.HasIndex(a => a.AtUtc);
+            audit.HasIndex(a => new { a.Action, a.AtUtc });
         });
     }
 }

@@ -1,3 +1,4 @@
+using Chatbot.CounsellorConsole.Audit;
 using Chatbot.CounsellorConsole.Data;
 using Chatbot.Privacy;
 using Microsoft.EntityFrameworkCore;
@@ -14,9 +15,9 @@ public sealed record InboxItem(HandoffRequestView Request, HandoffCase? Case)
 
 /// <summary>
 /// The counsellor's side of a handoff: list the open requests, claim one, reply in its conversation, resolve it with an
-/// optional internal note. First-response and resolution times are stamped here, once.
+/// optional internal note. First-response and resolution times are stamped here, once, and each step is audited.
 /// </summary>
-public sealed class HandoffInbox(IHandoffDesk desk, IDbContextFactory<ConsoleDbContext> contexts, HandoffSignals signals, PersonalDataMasker masker, TimeProvider clock)
+public sealed class HandoffInbox(IHandoffDesk desk, IDbContextFactory<ConsoleDbContext> contexts, HandoffSignals signals, PersonalDataMasker masker, IAuditLog audit, TimeProvider clock)
 {
     /// <summary>How far back the inbox looks for requests not yet resolved.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);
@@ -56,8 +57,10 @@ public sealed class HandoffInbox(IHandoffDesk desk, IDbContextFactory<ConsoleDbC
     }
 
     /// <summary>Claims a request for a counsellor; false when a colleague claimed it first.</summary>
-    public async Task<bool> ClaimAsync(Guid handoffId, string userId, string displayName, CancellationToken cancellationToken)
+    public async Task<bool> ClaimAsync(Guid handoffId, AuditActor counsellor, string displayName, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(counsellor);
+        var userId = counsellor.UserId ?? throw new ArgumentException("Only a console account can claim a request.", nameof(counsellor));
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         if (await context.HandoffCases.FirstOrDefaultAsync(c => c.HandoffId == handoffId, cancellationToken) is { } existing)
         {
@@ -81,13 +84,15 @@ public sealed class HandoffInbox(IHandoffDesk desk, IDbContextFactory<ConsoleDbC
             return false;
         }
 
+        await audit.RecordAsync(counsellor, AuditActions.HandoffClaim, handoffId.ToString(), null, cancellationToken);
         signals.Raise();
         return true;
     }
 
     /// <summary>Replies in the request's conversation; the first reply stamps the first-response time.</summary>
-    public async Task<CounsellorReplyRefusal?> ReplyAsync(InboxItem item, string text, CancellationToken cancellationToken)
+    public async Task<CounsellorReplyRefusal?> ReplyAsync(InboxItem item, string text, AuditActor counsellor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(item);
         if (item.Request.ConversationId is not { } conversationId)
         {
             return new CounsellorReplyRefusal("no_conversation", "이 요청에는 대화가 없어 답장할 수 없습니다. / This request has no conversation to reply in.");
@@ -103,11 +108,14 @@ public sealed class HandoffInbox(IHandoffDesk desk, IDbContextFactory<ConsoleDbC
         await context.HandoffCases
             .Where(c => c.HandoffId == item.Request.HandoffId && c.FirstResponseAtUtc == null)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.FirstResponseAtUtc, now), cancellationToken);
+
+        // The reply's words are in the conversation; the audit line says who sent one, where.
+        await audit.RecordAsync(counsellor, AuditActions.HandoffReply, item.Request.HandoffId.ToString(), $"conversation={conversationId}", cancellationToken);
         return null;
     }
 
     /// <summary>Resolves a request; the note is for colleagues only and is masked like everything else stored.</summary>
-    public async Task ResolveAsync(Guid handoffId, string? note, CancellationToken cancellationToken)
+    public async Task ResolveAsync(Guid handoffId, string? note, AuditActor counsellor, CancellationToken cancellationToken)
     {
         var masked = string.IsNullOrWhiteSpace(note) ? null : masker.Mask(note.Trim());
         if (masked is { Length: > MaxNoteLength })
@@ -117,9 +125,14 @@ public sealed class HandoffInbox(IHandoffDesk desk, IDbContextFactory<ConsoleDbC
 
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        await context.HandoffCases
+        var resolved = await context.HandoffCases
             .Where(c => c.HandoffId == handoffId && c.ResolvedAtUtc == null)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.ResolvedAtUtc, now).SetProperty(x => x.ResolutionNote, masked), cancellationToken);
+        if (resolved > 0)
+        {
+            await audit.RecordAsync(counsellor, AuditActions.HandoffResolve, handoffId.ToString(), masked is null ? null : "with note", cancellationToken);
+        }
+
         signals.Raise();
     }
 }
