@@ -4,6 +4,7 @@ using Chatbot.CounsellorConsole.Components;
 using Chatbot.CounsellorConsole.Conversations;
 using Chatbot.CounsellorConsole.Data;
 using Chatbot.CounsellorConsole.Inbox;
+using Chatbot.CounsellorConsole.Sites;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -65,6 +66,7 @@ public static class ConsoleHostingExtensions
         services.AddScoped<IHandoffDesk, THandoffDesk>();
         services.AddScoped<HandoffInbox>();
         services.AddScoped<ConversationExport>();
+        services.AddScoped<SiteAdministration>();
 
         // The audit log records the caller's address; in a Blazor circuit that is the address of its connection.
         services.AddHttpContextAccessor();

@@ -35,36 +35,35 @@ internal static partial class AdminApi
             .RequireAuthorization(AdminAuthentication.Policy)
             .AddEndpointFilter<AdminApiAudit>();
 
-        admin.MapGet("/sites", async (PartnerSiteCatalog catalog, CancellationToken ct) =>
-            Results.Ok((await catalog.ListAsync(ct)).Select(s => SiteView.Of(s, withSecret: false))));
+        admin.MapGet("/sites", async (SiteChanges sites, CancellationToken ct) =>
+            Results.Ok((await sites.ListAsync(ct)).Select(s => SiteView.Of(s, withSecret: false))));
 
-        admin.MapPost("/sites", async (SiteRequest? request, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
+        admin.MapPost("/sites", async (SiteRequest? request, SiteChanges sites, CancellationToken ct) =>
         {
             try
             {
-                var site = await catalog.AddAsync(request?.Name ?? "", request?.Origins ?? [], string.IsNullOrWhiteSpace(request?.PublicKey) ? null : request.PublicKey, ct);
-                registry.Changed(site.PublicKey, disabled: false);
+                var site = await sites.AddAsync(request?.Name ?? "", request?.Origins ?? [], string.IsNullOrWhiteSpace(request?.PublicKey) ? null : request.PublicKey, ct);
                 return Results.Created($"/api/admin/sites/{site.PublicKey}", SiteView.Of(site, withSecret: true));
             }
-            catch (ArgumentException e)
+            catch (InvalidSiteException e)
             {
                 return Invalid("invalid_site", e.Message);
             }
         });
 
-        admin.MapPost("/sites/{key}/rotate", (string key, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
-            Change(key, registry, disabled: false, withSecret: true, () => catalog.RotateSecretAsync(key, ct)));
-        admin.MapPost("/sites/{key}/disable", (string key, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
-            Change(key, registry, disabled: true, withSecret: false, () => catalog.SetEnabledAsync(key, enabled: false, ct)));
-        admin.MapPost("/sites/{key}/enable", (string key, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
-            Change(key, registry, disabled: false, withSecret: false, () => catalog.SetEnabledAsync(key, enabled: true, ct)));
-        admin.MapPut("/sites/{key}/origins", async (string key, SiteRequest? request, PartnerSiteCatalog catalog, SiteRegistry registry, CancellationToken ct) =>
+        admin.MapPost("/sites/{key}/rotate", async (string key, SiteChanges sites, CancellationToken ct) =>
+            Changed(await sites.RotateSecretAsync(key, ct), withSecret: true));
+        admin.MapPost("/sites/{key}/disable", async (string key, SiteChanges sites, CancellationToken ct) =>
+            Changed(await sites.SetEnabledAsync(key, enabled: false, ct), withSecret: false));
+        admin.MapPost("/sites/{key}/enable", async (string key, SiteChanges sites, CancellationToken ct) =>
+            Changed(await sites.SetEnabledAsync(key, enabled: true, ct), withSecret: false));
+        admin.MapPut("/sites/{key}/origins", async (string key, SiteRequest? request, SiteChanges sites, CancellationToken ct) =>
         {
             try
             {
-                return await Change(key, registry, disabled: false, withSecret: false, () => catalog.SetOriginsAsync(key, request?.Origins ?? [], ct));
+                return Changed(await sites.SetOriginsAsync(key, request?.Origins ?? [], ct), withSecret: false);
             }
-            catch (ArgumentException e)
+            catch (InvalidSiteException e)
             {
                 return Invalid("invalid_site", e.Message);
             }
@@ -81,17 +80,9 @@ internal static partial class AdminApi
         return endpoints;
     }
 
-    private static async Task<IResult> Change(string key, SiteRegistry registry, bool disabled, bool withSecret, Func<Task<PartnerSiteRecord?>> change)
-    {
-        var site = await change();
-        if (site is null)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "site not found", detail: "No site has this key.", extensions: new Dictionary<string, object?> { ["code"] = "site_not_found" });
-        }
-
-        registry.Changed(site.PublicKey, disabled);
-        return Results.Ok(SiteView.Of(site, withSecret));
-    }
+    private static IResult Changed(PartnerSiteRecord? site, bool withSecret) => site is null
+        ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "site not found", detail: "No site has this key.", extensions: new Dictionary<string, object?> { ["code"] = "site_not_found" })
+        : Results.Ok(SiteView.Of(site, withSecret));
 
     /// <summary>Conversations with their messages, newest first, for a site and/or a period.</summary>
     private static async Task<IResult> ExportAsync(

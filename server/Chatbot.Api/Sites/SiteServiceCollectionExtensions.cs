@@ -18,6 +18,7 @@ internal static class SiteServiceCollectionExtensions
             return new PartnerSiteCatalog(contexts.CreateDbContext, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<SiteRegistry>();
+        services.AddSingleton<SiteChanges>();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<SiteConnections>();
         services.AddSingleton<ConversationAccess>();

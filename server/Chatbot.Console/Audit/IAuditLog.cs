@@ -12,11 +12,16 @@ public static class AuditActions
     public const string ConversationsExport = "conversations.export";
     public const string AccountAdd = "account.add";
     public const string PasswordChange = "account.password_change";
+    public const string SiteAdd = "site.add";
+    public const string SiteOrigins = "site.origins";
+    public const string SiteDisable = "site.disable";
+    public const string SiteEnable = "site.enable";
+    public const string SiteRotate = "site.rotate";
 
     /// <summary>A call to the admin API (<c>/api/admin/…</c>) that changed something or exported data.</summary>
     public const string AdminApi = "admin_api";
 
-    public static readonly IReadOnlyList<string> All = [HandoffClaim, HandoffReply, HandoffResolve, ConversationsExport, AccountAdd, PasswordChange, AdminApi];
+    public static readonly IReadOnlyList<string> All = [HandoffClaim, HandoffReply, HandoffResolve, ConversationsExport, AccountAdd, PasswordChange, SiteAdd, SiteOrigins, SiteDisable, SiteEnable, SiteRotate, AdminApi];
 
     /// <summary>What an admin reads in the audit page, Korean first.</summary>
     public static string Describe(string action) => action switch
@@ -27,6 +32,11 @@ public static class AuditActions
         ConversationsExport => "대화 CSV 내보내기 (export)",
         AccountAdd => "계정 추가 (account added)",
         PasswordChange => "비밀번호 변경 (password changed)",
+        SiteAdd => "사이트 추가 (site added)",
+        SiteOrigins => "사이트 허용 출처 변경 (origins changed)",
+        SiteDisable => "사이트 중지 (site disabled)",
+        SiteEnable => "사이트 재개 (site enabled)",
+        SiteRotate => "사이트 비밀 키 교체 (secret rotated)",
         AdminApi => "관리 API 호출 (admin API)",
         _ => action,
     };

@@ -36,26 +36,26 @@ public sealed class PartnerSiteCatalog(Func<ChatDbContext> createContext, TimePr
     }
 
     /// <summary>Adds a site with a new random key (or <paramref name="publicKey"/>) and a new secret.</summary>
-    /// <exception cref="ArgumentException">A name, an origin or the key is not acceptable, or the key exists.</exception>
+    /// <exception cref="InvalidSiteException">A name, an origin or the key is not acceptable, or the key exists.</exception>
     public async Task<PartnerSiteRecord> AddAsync(string name, IEnumerable<string> origins, string? publicKey = null, CancellationToken cancellationToken = default)
     {
         name = name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
         {
-            throw new ArgumentException("A site needs a name of 1 to 200 characters.");
+            throw new InvalidSiteException("A site needs a name of 1 to 200 characters.", "사이트 이름은 1~200자로 입력하세요.");
         }
 
         var normalized = SiteOrigins.NormalizeAll(origins);
         publicKey ??= NewPublicKey();
         if (!SiteKeyFormat.IsWellFormed(publicKey))
         {
-            throw new ArgumentException("A site key is pk_ followed by 3 to 64 letters, digits or underscores.");
+            throw new InvalidSiteException("A site key is pk_ followed by 3 to 64 letters, digits or underscores.", "사이트 키는 pk_ 뒤에 영문자, 숫자, 밑줄 3~64자입니다.");
         }
 
         await using var context = createContext();
         if (await context.PartnerSites.AnyAsync(s => s.PublicKey == publicKey, cancellationToken))
         {
-            throw new ArgumentException($"The site key {publicKey} already exists.");
+            throw new InvalidSiteException($"The site key {publicKey} already exists.", $"사이트 키 {publicKey}는 이미 있습니다.");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -78,6 +78,7 @@ public sealed class PartnerSiteCatalog(Func<ChatDbContext> createContext, TimePr
     public Task<PartnerSiteRecord?> RotateSecretAsync(string publicKey, CancellationToken cancellationToken = default) =>
         UpdateAsync(publicKey, site => site.IdentitySecret = NewSecret(), cancellationToken);
 
+    /// <exception cref="InvalidSiteException">An origin is not acceptable, or there are none or too many.</exception>
     public Task<PartnerSiteRecord?> SetOriginsAsync(string publicKey, IEnumerable<string> origins, CancellationToken cancellationToken = default)
     {
         var normalized = SiteOrigins.Format(SiteOrigins.NormalizeAll(origins));

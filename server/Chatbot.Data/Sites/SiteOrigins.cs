@@ -20,13 +20,15 @@ public static class SiteOrigins
         return uri.IsDefaultPort ? $"{uri.Scheme}://{uri.IdnHost}" : $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}";
     }
 
-    /// <exception cref="ArgumentException">An entry is not an http(s) origin, or the list is empty.</exception>
+    /// <exception cref="InvalidSiteException">An entry is not an http(s) origin, or the list is empty or too long.</exception>
     public static IReadOnlyList<string> NormalizeAll(IEnumerable<string> origins)
     {
         var result = new List<string>();
         foreach (var origin in origins ?? [])
         {
-            var normalized = Normalize(origin) ?? throw new ArgumentException($"'{origin}' is not an origin such as https://www.example.co.kr.");
+            var normalized = Normalize(origin) ?? throw new InvalidSiteException(
+                $"'{origin}' is not an origin such as https://www.example.co.kr.",
+                $"'{origin}'은(는) 출처(origin) 형식이 아닙니다. https://www.example.co.kr 처럼 http(s)://호스트[:포트]만 입력하세요(경로 없이).");
             if (!result.Contains(normalized, StringComparer.Ordinal))
             {
                 result.Add(normalized);
@@ -35,7 +37,7 @@ public static class SiteOrigins
 
         return result.Count is > 0 and <= 50
             ? result
-            : throw new ArgumentException("A site needs 1 to 50 allowed origins.");
+            : throw new InvalidSiteException("A site needs 1 to 50 allowed origins.", "허용 출처는 1~50개를 입력하세요.");
     }
 
     public static string Format(IEnumerable<string> origins) => string.Join('\n', origins);
