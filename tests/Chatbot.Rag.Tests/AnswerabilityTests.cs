@@ -27,4 +27,19 @@ public sealed class AnswerabilityTests(SampleCorpusFixture corpus) : IClassFixtu
         Assert.DoesNotContain(result.QueryTokens, t => t.Contains('짜'));
         Assert.Equal("terms-cancellation-surrender-value", result.Passages[0].Chunk.DocumentId);
     }
+
+    [Theory]
+    [InlineData("Does my policy cover car insurance claims?", "자동차보험")]
+    [InlineData("What is the monthly premium for driver's insurance?", "운전자보험")]
+    [InlineData("How much pension income is tax-free each year?", "비과세")]
+    [InlineData("Can I get pet insurance for my dog?", "펫보험")]
+    public async Task An_English_question_about_an_uncovered_product_is_declined_as_the_Korean_one_is(string question, string topic)
+    {
+        // Without the English name in the glossary only "premium" or "policy" reached the Korean pipeline, which the
+        // documents cover, so the question was answered.
+        var result = await corpus.Retriever.RetrieveAsync(question);
+
+        Assert.Equal(topic, result.UncoveredTopic);
+        Assert.False(result.IsConfident);
+    }
 }
