@@ -52,6 +52,8 @@ public sealed class KoreanTextTests
     [InlineData("대출에서는", "대출")]
     [InlineData("한도", "한도")]
     [InlineData("결과", "결과")]
+    [InlineData("60일짜리인", "60일")]
+    [InlineData("만원짜리", "만원")]
     public void Particles_are_stripped_but_look_alike_nouns_are_kept(string word, string expected) =>
         Assert.Equal(expected, KoreanText.StripParticle(word));
 
