@@ -75,16 +75,53 @@ public sealed partial class ConsoleSitesTests
         await ExpectAnsweredAsync(http, SecondOrigin);
         await ExpectRefusedAsync(http, OtherOrigin, HttpStatusCode.Forbidden, "origin_not_allowed");
 
-        // Disable: the API refuses the key at once; enable: it answers again.
+        // Disable asks first, saying the consequence; 취소 (cancel) changes nothing: the key still answers.
+        var confirm = page.Locator("#confirm-panel");
         await row.Locator("button[data-action=disable]").ClickAsync();
+        await Assertions.Expect(confirm).ToHaveAttributeAsync("data-kind", "disable");
+        await Assertions.Expect(confirm).ToHaveAttributeAsync("data-site", key!);
+        await Assertions.Expect(confirm).ToContainTextAsync("상담이 즉시 거절되어 제휴 사이트의 챗봇이 멈춥니다");
+        await Assertions.Expect(confirm).ToContainTextAsync("the partner's chat stops");
+        await Assertions.Expect(page.Locator("#confirm-cancel")).ToBeFocusedAsync();
+        await ExpectAccessibleAsync(page);
+        await page.ClickAsync("#confirm-cancel");
+        await Assertions.Expect(confirm).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#site-message")).ToContainTextAsync("아무것도 바꾸지 않았습니다");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-enabled", "true");
+        await ExpectAnsweredAsync(http, PartnerOrigin);
+
+        // Rotate asks too; cancelled, the secret shown at add is still the one shown, and no new one is made.
+        await row.Locator("button[data-action=rotate]").ClickAsync();
+        await Assertions.Expect(confirm).ToHaveAttributeAsync("data-kind", "rotate");
+        await Assertions.Expect(confirm).ToContainTextAsync("비밀키를 바꾸면 파트너가 새 키로 서명하기 전까지 로그인 고객 확인이 실패합니다");
+        await Assertions.Expect(confirm).ToContainTextAsync("until the partner signs with the new secret");
+        await ExpectAccessibleAsync(page);
+        await page.ClickAsync("#confirm-cancel");
+        await Assertions.Expect(confirm).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#site-message")).ToContainTextAsync("아무것도 바꾸지 않았습니다");
+        await Assertions.Expect(page.Locator("#new-secret")).ToHaveTextAsync(secret!);
+
+        // Neither cancel wrote an audit line (the two changes so far are add and origins).
+        var audited = await page.Context.NewPageAsync();
+        await audited.GotoAsync(new Uri(server.BaseAddress, "/console/audit").ToString());
+        await Assertions.Expect(audited.Locator("#audit tbody tr[data-action^='site.']")).ToHaveCountAsync(2);
+        await Assertions.Expect(audited.Locator("#audit tbody tr[data-action='site.disable'], #audit tbody tr[data-action='site.rotate']")).ToHaveCountAsync(0);
+        await audited.CloseAsync();
+
+        // Disable, confirmed: the API refuses the key at once; enable (no confirm needed): it answers again.
+        await row.Locator("button[data-action=disable]").ClickAsync();
+        await page.ClickAsync("#confirm-action");
+        await Assertions.Expect(confirm).ToHaveCountAsync(0);
         await Assertions.Expect(row).ToHaveAttributeAsync("data-enabled", "false");
         await ExpectRefusedAsync(http, PartnerOrigin, HttpStatusCode.Forbidden, "site_key_disabled");
         await row.Locator("button[data-action=enable]").ClickAsync();
         await Assertions.Expect(row).ToHaveAttributeAsync("data-enabled", "true");
         await ExpectAnsweredAsync(http, PartnerOrigin);
 
-        // Rotate: a new secret, shown once; a reload shows none.
+        // Rotate, confirmed: a new secret, shown once; a reload shows none.
         await row.Locator("button[data-action=rotate]").ClickAsync();
+        await Assertions.Expect(confirm).ToHaveAttributeAsync("data-kind", "rotate");
+        await page.ClickAsync("#confirm-action");
         await Assertions.Expect(page.Locator("#site-message")).ToContainTextAsync("비밀 키를 교체했습니다");
         var rotated = await page.Locator("#new-secret").TextContentAsync();
         Assert.Matches(SecretPattern(), rotated);
