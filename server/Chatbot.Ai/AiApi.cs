@@ -10,6 +10,20 @@ namespace Chatbot.Ai;
 /// <summary>The AI service's HTTP contract (see <see cref="AiEndpoints"/>), documented in its OpenAPI document.</summary>
 internal static partial class AiApi
 {
+    /// <summary>
+    /// What <c>PUT /v1/documents/{path}</c> takes: the raw bytes of any format the ingestor reads (Markdown, text, HTML,
+    /// PDF, DOCX). The path's extension decides how it is read; the content type only has to be one of these.
+    /// </summary>
+    internal static readonly string[] DocumentMediaTypes =
+    [
+        "application/octet-stream",
+        "text/markdown",
+        "text/plain",
+        "text/html",
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ];
+
     public static IEndpointRouteBuilder MapAiApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(AiEndpoints.Health, () => TypedResults.Ok(new AiServiceStatus("healthy", "AI Server")))
@@ -45,7 +59,7 @@ internal static partial class AiApi
 
         service.MapPut(AiEndpoints.Documents + "/{**path}", PutDocumentAsync)
             .WithName("PutDocument").WithSummary("Stores a document in the knowledge folder and ingests it; one that cannot be read is refused (422) and replaces nothing.")
-            .Accepts<string>("text/markdown", "text/plain");
+            .Accepts<Stream>(DocumentMediaTypes[0], DocumentMediaTypes[1..]);
 
         service.MapDelete(AiEndpoints.Documents + "/{**path}", DeleteDocumentAsync)
             .WithName("DeleteDocument").WithSummary("Removes a document from the knowledge folder and from the index.");

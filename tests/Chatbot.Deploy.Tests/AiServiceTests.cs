@@ -77,6 +77,22 @@ public sealed class AiServiceTests(AiServiceFixture fixture) : IClassFixture<AiS
         Assert.DoesNotContain((await SearchAsync(http, "반려견 동반 방문")).Hits, h => h.DocumentId == "extra/pets");
     }
 
+    /// <summary>The upload takes every format the ingestor reads, sent with its own media type (a DOCX was refused with 415).</summary>
+    [Fact]
+    public async Task A_docx_upload_with_its_media_type_is_accepted()
+    {
+        using var http = fixture.Ai.CreateAiClient();
+        var path = new Uri(AiEndpoints.Documents + "/typed/visit-guide.docx", UriKind.Relative);
+        using var body = new ByteArrayContent(TestDocuments.Docx("지점 방문 안내", "지점 방문 예약은 전화로 가능합니다.", "주차는 두 시간 무료입니다."));
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+
+        using var put = await http.PutAsync(path, body);
+        using var delete = await http.DeleteAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+    }
+
     /// <summary>Issue 12 item 11: a re-upload that cannot be read is refused (422) and replaces neither the file nor its chunks.</summary>
     [Fact]
     public async Task A_failed_reupload_keeps_the_good_document_on_disk_and_in_the_index()

@@ -160,6 +160,8 @@ public sealed partial class DeployAssetTests
             Assert.Equal(Section(main.Output, "api", "environment"), Section(colour.Output, "api", "environment"));
             Assert.Equal(Section(main.Output, "api", "image"), Section(colour.Output, "api", "image"));
             Assert.Equal(Section(main.Output, "api", "secrets"), Section(colour.Output, "api", "secrets"));
+            // The ai answers the host the api reaches it by (AI_SERVER_URL's default, http://ai:8000) and its health check's.
+            Assert.Contains("AllowedHosts: ai;127.0.0.1;localhost", Section(main.Output, "ai", "environment"), StringComparison.Ordinal);
         }
         finally
         {

@@ -11,12 +11,8 @@ internal static class CustomerConversationApi
     public static IEndpointRouteBuilder MapCustomerConversationApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/me/conversations", async (HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
-        {
-            var caller = http.GetSiteCaller();
-            return caller.IsVerifiedUser
-                ? Results.Ok(await access.ListForUserAsync(caller, MaxListed, cancellationToken))
-                : AccessProblem.Create(StatusCodes.Status401Unauthorized, "identity_required", "Only a verified customer (X-User-Id and X-User-Hash) has a history.");
-        });
+                TypedResults.Ok(await access.ListForUserAsync(http.GetSiteCaller(), MaxListed, cancellationToken)))
+            .RequireVerifiedCustomer();
 
         endpoints.MapDelete("/conversations/{id:guid}", async (Guid id, HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
             await access.DeleteAsync(id, http.GetSiteCaller(), cancellationToken)

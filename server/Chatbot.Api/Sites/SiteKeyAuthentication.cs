@@ -4,6 +4,9 @@ using Chatbot.Data.Sites;
 using Chatbot.Privacy;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -20,6 +23,12 @@ internal static class SiteKeyAuthentication
     /// <summary>A caller admitted by <see cref="Scheme"/>: a known, enabled key from an allowed origin, and a verified identity if one was given.</summary>
     public const string CustomerPolicy = "SiteCustomer";
 
+    /// <summary>
+    /// A <see cref="CustomerPolicy"/> caller whose identity verified (a partner hash or a session token): the customer
+    /// claim. Refused with 401 and <see cref="ChatErrorCodes.IdentityRequired"/> (<see cref="SiteAuthorizationResultHandler"/>).
+    /// </summary>
+    public const string VerifiedCustomerPolicy = "VerifiedCustomer";
+
     /// <summary>Query parameters for clients that cannot set headers (browser WebSockets and EventSource).</summary>
     public const string SiteKeyQuery = ChatEndpoints.SiteKeyQueryParameter;
     public const string AccessTokenQuery = "access_token";
@@ -34,9 +43,16 @@ internal static class SiteKeyAuthentication
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SiteKeyAuthenticationHandler>(Scheme, configureOptions: null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(CustomerPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(SiteCaller.SiteKeyClaim));
+            .AddPolicy(CustomerPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(SiteCaller.SiteKeyClaim))
+            .AddPolicy(VerifiedCustomerPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(SiteCaller.SiteKeyClaim).RequireClaim(SiteCaller.CustomerClaim));
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, SiteAuthorizationResultHandler>();
         return services;
     }
+
+    /// <summary>What an endpoint for a verified customer only (their history) needs, on top of the customer API group's conventions.</summary>
+    public static TBuilder RequireVerifiedCustomer<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(VerifiedCustomerPolicy);
 
     internal static bool IsAllowedOrigin(SiteSnapshot site, StringValues origin) =>
         origin.Count == 1 && SiteOrigins.Normalize(origin[0]) is { } normalized && site.Origins.Contains(normalized);
@@ -47,6 +63,27 @@ internal static class SiteKeyAuthentication
         && SiteOrigins.Normalize(origin[0]) is { } normalized
         && SiteOrigins.Normalize($"{request.Scheme}://{request.Host}") is { } own
         && string.Equals(normalized, own, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Answers an admitted site caller that <see cref="SiteKeyAuthentication.VerifiedCustomerPolicy"/> refuses for want of
+/// the customer claim with 401 and <see cref="ChatErrorCodes.IdentityRequired"/>, the body the widget and SDK know;
+/// every other outcome is the framework's (the scheme's challenge, the console cookie's redirect, …).
+/// </summary>
+internal sealed class SiteAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler framework = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden
+            && authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ClaimsAuthorizationRequirement>().Any(r => r.ClaimType == SiteCaller.CustomerClaim) == true)
+        {
+            return AccessProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, ChatErrorCodes.IdentityRequired, "Only a verified customer (X-User-Id and X-User-Hash) has a history.");
+        }
+
+        return framework.HandleAsync(next, context, policy, authorizeResult);
+    }
 }
 
 /// <summary>Why the site gate refused a request: the status, stable code and detail of the problem body it answers with.</summary>
