@@ -15,8 +15,6 @@ internal sealed record SiteCaller(string SiteKey, string? UserId)
     public const string IdentityExpiresClaim = "dongyang:identity_expires";
     public const string FromSessionClaim = "dongyang:from_session";
 
-    public bool IsVerifiedUser => UserId is not null;
-
     /// <summary>When the partner-signed identity expires, if the partner signed it with an expiry.</summary>
     public DateTimeOffset? IdentityExpiresAt { get; init; }
 
