@@ -49,7 +49,7 @@ public sealed partial class DongyangChat
     [JSInvokable]
     public async Task OpenCitationAsync(string entryKey, int index)
     {
-        var citation = entries.FirstOrDefault(e => e.Key == entryKey)?.Citations.FirstOrDefault(c => c.Index == index);
+        var citation = session.Find(entryKey)?.Citations.FirstOrDefault(c => c.Index == index);
         if (citation is null)
         {
             return;
@@ -112,7 +112,7 @@ public sealed partial class DongyangChat
         }
         catch (Exception e) when ((e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException) && !disposed.IsCancellationRequested)
         {
-            if (connection != ChatConnectionState.Connected)
+            if (Connection != ChatConnectionState.Connected)
             {
                 unreachable = true;
                 StateHasChanged();
@@ -135,10 +135,10 @@ public sealed partial class DongyangChat
         if (configuration.ErrorCode is { } code)
         {
             await WarnDeveloperAsync($"Dongyang Chat ({code}): {configuration.Fix}");
-            if (refusal is null)
+            if (session.Refusal is null)
             {
-                refusal = Strings.ForError(code);
-                await OnError.InvokeAsync(refusal);
+                session.Refusal = Strings.ForError(code);
+                await OnError.InvokeAsync(session.Refusal);
             }
 
             // Only then is anything new on screen (the counsellor line shows beside a refusal).
@@ -180,48 +180,6 @@ public sealed partial class DongyangChat
         self?.Dispose();
         resources?.Dispose();
     }
-
-    private string HandoffText(string phone, string hours) =>
-        string.Format(CultureInfo.InvariantCulture, Strings.HandoffAnswer, phone, hours);
-
-    /// <summary>The history's messages, with their ratings, and the handoff notices placed where they were asked for.</summary>
-    private IEnumerable<ChatEntry> EntriesOf(ConversationHistory history)
-    {
-        var notices = new Queue<HandoffNotice>(history.Handoffs.OrderBy(h => h.CreatedAt));
-        foreach (var message in history.Messages)
-        {
-            while (notices.TryPeek(out var notice) && notice.CreatedAt < message.CreatedAt)
-            {
-                yield return NoticeEntry(notices.Dequeue());
-            }
-
-            yield return new ChatEntry
-            {
-                Key = message.Id.ToString("N"),
-                Kind = KindOf(message.Role),
-                Text = message.Content,
-                ClientMessageId = message.ClientMessageId,
-                MessageId = message.Role == MessageRoles.User ? null : message.Id,
-                Citations = message.Citations,
-                OffersHandoff = message.OffersHandoff,
-                Rating = message.Rating,
-                FeedbackSent = message.Rating is not null,
-                Status = EntryStatus.Done,
-            };
-        }
-
-        while (notices.TryDequeue(out var notice))
-        {
-            yield return NoticeEntry(notice);
-        }
-    }
-
-    private ChatEntry NoticeEntry(HandoffNotice notice) => new()
-    {
-        Key = notice.RequestId.ToString("N"),
-        Kind = EntryKind.Notice,
-        Text = HandoffText(notice.Phone, notice.Hours),
-    };
 
     /// <summary>A cited section being shown: loading, loaded, or why not.</summary>
     private sealed class OpenedSource(Citation citation)

@@ -18,24 +18,18 @@ namespace Dongyang.Chat.Widget;
 /// <see cref="ServerUrl"/> (or the registered <see cref="DongyangChatOptions"/>, or the app's own address), so several
 /// components on one page are independent.
 /// </remarks>
-public sealed partial class DongyangChat
+public sealed partial class DongyangChat : IChatSessionHost
 {
     private readonly string id = "dc" + Guid.NewGuid().ToString("N")[..8];
-    private readonly List<ChatEntry> entries = [];
-    private readonly Queue<ChatEntry> outbox = new();
     private readonly CancellationTokenSource disposed = new();
-    private IDongyangChat chat = null!;
+    private ChatSession session = null!;
     private bool ownsClient;
     private ElementReference input;
     private ElementReference launcher;
     private ElementReference messagesElement;
     private string draft = "";
-    private bool sending;
-    private bool openedOnce;
     private bool focusInput;
-    private ChatConnectionState connection = ChatConnectionState.Connecting;
     private DongyangChatUser? connectedUser;
-    private string? refusal;
 
     [Inject]
     private IServiceProvider Services { get; set; } = null!;
@@ -122,18 +116,18 @@ public sealed partial class DongyangChat
     private bool IsOpen => Embedded || Open;
 
     /// <summary>The server did not answer at all while the chat was still connecting: say so instead of "연결 중…".</summary>
-    private bool Unreachable => unreachable && connection != ChatConnectionState.Connected && !BrowserOffline;
+    private bool Unreachable => unreachable && Connection != ChatConnectionState.Connected && !BrowserOffline;
 
     private ChatStrings Strings => ChatStrings.For(Lang);
 
-    private string ConnectionLabel => StatusText is null ? "connected" : refusal is not null ? "refused" : Unreachable ? "unavailable" : connection switch
+    private string ConnectionLabel => StatusText is null ? "connected" : Refusal is not null ? "refused" : Unreachable ? "unavailable" : Connection switch
     {
         ChatConnectionState.Connecting => "connecting",
         ChatConnectionState.Reconnecting when !BrowserOffline => "reconnecting",
         _ => "offline",
     };
 
-    private string? StatusText => refusal ?? (Unreachable ? Strings.ErrorUnavailable : null) ?? connection switch
+    private string? StatusText => Refusal ?? (Unreachable ? Strings.ErrorUnavailable : null) ?? Connection switch
     {
         ChatConnectionState.Connected => null,
         ChatConnectionState.Connecting when !BrowserOffline => Strings.Connecting,
@@ -148,61 +142,21 @@ public sealed partial class DongyangChat
         ? ""
         : $"--dc-primary: {PrimaryColor}";
 
-    private IReadOnlyList<string> CurrentSuggestions
-    {
-        get
-        {
-            if (sending || outbox.Count > 0)
-            {
-                return [];
-            }
+    private ChatConnectionState Connection => session.Connection;
 
-            if (entries.Count == 0)
-            {
-                return Strings.StarterQuestions;
-            }
+    private string? Refusal => session.Refusal;
 
-            return entries[^1] is { Kind: EntryKind.Assistant, Status: EntryStatus.Done } last ? [.. last.Suggestions.Take(3)] : [];
-        }
-    }
+    /// <inheritdoc />
+    ChatStrings IChatSessionHost.Strings => Strings;
 
     /// <summary>Sends a question as if the customer typed it; it waits in order while offline.</summary>
     /// <param name="text">The question.</param>
-    public Task SendAsync(string text)
-    {
-        text = text.Trim();
-        if (text.Length == 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (text.Length > ChatLimits.MaxMessageLength)
-        {
-            text = text[..ChatLimits.MaxMessageLength];
-        }
-
-        var question = new ChatEntry
-        {
-            Key = DongyangChatClient.NewClientMessageId(),
-            Kind = EntryKind.User,
-            Text = text,
-            Status = EntryStatus.Queued,
-            Reveal = "bottom",
-        };
-        entries.Add(question);
-        outbox.Enqueue(question);
-        StateHasChanged();
-        return DrainOutboxAsync();
-    }
+    public Task SendAsync(string text) => session.SendAsync(text);
 
     /// <summary>Forgets the conversation on this device and starts a new one.</summary>
     public async Task NewConversationAsync()
     {
-        entries.Clear();
-        outbox.Clear();
-        chat.UseConversation(null);
-        ConversationId = null;
-        await ConversationIdChanged.InvokeAsync(null);
+        await session.NewConversationAsync();
         focusInput = true;
         StateHasChanged();
     }
@@ -231,15 +185,9 @@ public sealed partial class DongyangChat
     public async ValueTask DisposeAsync()
     {
         await disposed.CancelAsync();
-        if (chat is not null)
+        if (session is not null)
         {
-            chat.StateChanged -= OnStateChanged;
-            chat.HistoryResynced -= OnHistoryResynced;
-            chat.MessageAdded -= OnMessageAdded;
-            if (ownsClient)
-            {
-                await chat.DisposeAsync();
-            }
+            await session.DisposeAsync();
         }
 
         await DisposeViewAsync();
@@ -247,8 +195,59 @@ public sealed partial class DongyangChat
     }
 
     /// <inheritdoc />
+    Task IChatSessionHost.InvokeAsync(Func<Task> work) => InvokeAsync(work);
+
+    /// <inheritdoc />
+    void IChatSessionHost.Changed()
+    {
+        unreachable &= session.Connection != ChatConnectionState.Connected;
+        StateHasChanged();
+    }
+
+    /// <inheritdoc />
+    void IChatSessionHost.Starting() => _ = CheckConfigurationAsync();
+
+    /// <inheritdoc />
+    async Task IChatSessionHost.ConversationChangedAsync(Guid? conversationId)
+    {
+        ConversationId = conversationId;
+        await ConversationIdChanged.InvokeAsync(conversationId);
+    }
+
+    /// <inheritdoc />
+    async Task IChatSessionHost.AnsweredAsync(string text)
+    {
+        if (!IsOpen)
+        {
+            Unread++;
+        }
+
+        await OnAnswer.InvokeAsync(text);
+    }
+
+    /// <inheritdoc />
+    void IChatSessionHost.Arrived(ChatEntry entry)
+    {
+        if (!IsOpen && entry.Kind != EntryKind.User)
+        {
+            Unread++;
+        }
+    }
+
+    /// <inheritdoc />
+    Task IChatSessionHost.ErrorAsync(string text) => OnError.InvokeAsync(text);
+
+    /// <inheritdoc />
+    async Task IChatSessionHost.RefusedAsync(DongyangChatAccessDeniedException refusal, string text)
+    {
+        await WarnDeveloperAsync($"Dongyang Chat ({refusal.Code}): {refusal.Message} See GET {ChatEndpoints.WidgetConfigurationPath}?siteKey=… for the fix.");
+        await OnError.InvokeAsync(text);
+    }
+
+    /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
+        IDongyangChat chat;
         if (Client is not null)
         {
             chat = Client;
@@ -259,19 +258,10 @@ public sealed partial class DongyangChat
             ownsClient = true;
         }
 
-        connection = chat.State == ChatConnectionState.Disconnected ? ChatConnectionState.Connecting : chat.State;
-        chat.StateChanged += OnStateChanged;
-        chat.HistoryResynced += OnHistoryResynced;
-        chat.MessageAdded += OnMessageAdded;
-        if (ConversationId is { } conversationId)
-        {
-            chat.UseConversation(conversationId);
-        }
-
+        session = new ChatSession(this, chat, ownsClient, signedIn: ownsClient && connectedUser is not null, ConversationId);
         if (IsOpen)
         {
-            openedOnce = true;
-            await StartAsync();
+            await session.EnsureStartedAsync();
         }
     }
 
@@ -280,13 +270,13 @@ public sealed partial class DongyangChat
     {
         if (ownsClient && !IsConnectedUser(User))
         {
-            await SwitchUserAsync();
+            var next = CreateOwnClient();
+            await session.SwitchClientAsync(next, connectedUser is not null);
         }
 
-        if (IsOpen && !openedOnce)
+        if (IsOpen && !session.Started)
         {
-            openedOnce = true;
-            await StartAsync();
+            await session.EnsureStartedAsync();
         }
 
         if (IsOpen)
@@ -330,307 +320,11 @@ public sealed partial class DongyangChat
     private bool IsConnectedUser(DongyangChatUser? user) =>
         user is { Id.Length: > 0, Hash.Length: > 0 } ? user.IsSameIdentity(connectedUser) : connectedUser is null;
 
-    /// <summary>A client speaks for one customer for life: a new identity gets a new client and a clean screen.</summary>
-    private async Task SwitchUserAsync()
-    {
-        var previous = chat;
-        previous.StateChanged -= OnStateChanged;
-        previous.HistoryResynced -= OnHistoryResynced;
-        chat = CreateOwnClient();
-        chat.StateChanged += OnStateChanged;
-        chat.HistoryResynced += OnHistoryResynced;
-        refusal = null;
-        connection = ChatConnectionState.Connecting;
-
-        // The previous customer's conversation must not stay on screen (a shared computer, a sign-out).
-        entries.Clear();
-        outbox.Clear();
-        if (ConversationId is not null)
-        {
-            ConversationId = null;
-            await ConversationIdChanged.InvokeAsync(null);
-        }
-
-        StateHasChanged();
-        await previous.DisposeAsync();
-        if (openedOnce)
-        {
-            await StartAsync();
-        }
-    }
-
-    private async Task StartAsync()
-    {
-        var client = chat;
-        _ = CheckConfigurationAsync();
-        try
-        {
-            await client.ConnectAsync(disposed.Token);
-            if (client != chat)
-            {
-                return;
-            }
-
-            connection = client.State;
-            if (client.ConversationId is null && connectedUser is not null && entries.Count == 0)
-            {
-                // A verified customer continues their latest conversation, whichever device it was on.
-                var conversations = await client.GetConversationsAsync(disposed.Token);
-                if (conversations is [var latest, ..] && client == chat && client.ConversationId is null)
-                {
-                    client.UseConversation(latest.ConversationId);
-                    ConversationId = latest.ConversationId;
-                    await ConversationIdChanged.InvokeAsync(latest.ConversationId);
-                }
-            }
-
-            if (client.ConversationId is not null && entries.Count == 0)
-            {
-                var history = await client.GetHistoryAsync(disposed.Token);
-                if (history is not null && client == chat)
-                {
-                    ShowHistory(history);
-                }
-            }
-        }
-        catch (Exception) when (client != chat)
-        {
-            // This client was replaced (a new customer) and disposed while it connected, whatever that interrupted
-            // (a cancelled negotiate, a transport that gave up); the new client has started.
-            return;
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        catch (DongyangChatAccessDeniedException e)
-        {
-            await ShowRefusalAsync(e);
-            return;
-        }
-        catch (Microsoft.AspNetCore.SignalR.HubException)
-        {
-            // The stored conversation is gone (for example the server's data was reset): start afresh.
-            chat.UseConversation(null);
-            await ConversationIdChanged.InvokeAsync(null);
-        }
-
-        await DrainOutboxAsync();
-    }
-
-    private async Task ShowRefusalAsync(DongyangChatAccessDeniedException e)
-    {
-        // The same refusal arrives both as the failed call and as the client's state change: say it once.
-        var text = Strings.ForError(e.Code ?? ChatErrorCodes.SiteKeyInvalid);
-        if (refusal == text)
-        {
-            return;
-        }
-
-        // The host hears of it before the status shows, so whoever reacts to what the customer sees also has the event.
-        refusal = text;
-        await WarnDeveloperAsync($"Dongyang Chat ({e.Code}): {e.Message} See GET {ChatEndpoints.WidgetConfigurationPath}?siteKey=… for the fix.");
-        await OnError.InvokeAsync(refusal);
-        StateHasChanged();
-    }
-
-    private void ShowHistory(ConversationHistory history)
-    {
-        var pending = entries.Where(e => e.Status is EntryStatus.Queued or EntryStatus.Streaming).ToList();
-        entries.Clear();
-        entries.AddRange(EntriesOf(history));
-
-        // What is still on its way stays, unless the server already has it.
-        foreach (var entry in pending)
-        {
-            var known = entry.Kind == EntryKind.User && history.Messages.Any(m => m.ClientMessageId == entry.Key);
-            if (!known || entry.Status == EntryStatus.Streaming)
-            {
-                entries.Add(entry);
-            }
-        }
-    }
-
-    private async Task DrainOutboxAsync()
-    {
-        if (sending)
-        {
-            return;
-        }
-
-        if (!openedOnce)
-        {
-            // A question sent before the panel ever opened (the JS API's send): connect first; StartAsync drains.
-            openedOnce = true;
-            await StartAsync();
-            return;
-        }
-
-        sending = true;
-        try
-        {
-            while (outbox.TryPeek(out var question))
-            {
-                await AskAsync(question);
-                if (outbox.TryPeek(out var head) && head == question)
-                {
-                    // (A customer switch may have emptied the outbox meanwhile.)
-                    outbox.Dequeue();
-                }
-            }
-        }
-        finally
-        {
-            sending = false;
-        }
-
-        StateHasChanged();
-    }
-
-    private async Task AskAsync(ChatEntry question)
-    {
-        var answer = new ChatEntry { Key = question.Key + "-a", Kind = EntryKind.Assistant, Status = EntryStatus.Queued };
-        entries.Insert(entries.IndexOf(question) + 1, answer);
-        StateHasChanged();
-        string? error = null;
-        var client = chat;
-        try
-        {
-            await foreach (var update in client.AskAsync(question.Text, question.Key, disposed.Token))
-            {
-                switch (update)
-                {
-                    case AcceptedEvent accepted:
-                        question.Status = EntryStatus.Done;
-                        answer.Status = EntryStatus.Streaming;
-                        if (ConversationId != accepted.ConversationId)
-                        {
-                            ConversationId = accepted.ConversationId;
-                            await ConversationIdChanged.InvokeAsync(accepted.ConversationId);
-                        }
-
-                        break;
-                    case AnswerRestartedEvent:
-                        answer.Text = "";
-                        break;
-                    case DeltaEvent delta:
-                        answer.Text += delta.Text;
-                        break;
-                    case CitationsEvent citations:
-                        answer.Citations = citations.Citations;
-                        break;
-                    case CompletedEvent completed:
-                        answer.MessageId = completed.MessageId;
-                        answer.Suggestions = completed.Suggestions;
-                        answer.OffersHandoff = completed.OffersHandoff;
-                        answer.Status = EntryStatus.Done;
-                        break;
-                    case ErrorEvent failure:
-                        error = Strings.ForError(failure.Code);
-                        if (failure.Code == ChatErrorCodes.ConversationNotFound)
-                        {
-                            chat.UseConversation(null);
-                            await ConversationIdChanged.InvokeAsync(null);
-                        }
-
-                        break;
-                }
-
-                StateHasChanged();
-            }
-        }
-        catch (OperationCanceledException) when (disposed.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception) when (client != chat)
-        {
-            // The customer changed mid-answer; the question went with the previous customer's screen.
-            return;
-        }
-        catch (DongyangChatAccessDeniedException e)
-        {
-            error = Strings.ForError(e.Code ?? ChatErrorCodes.SiteKeyInvalid);
-            refusal = error;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            error = Strings.ErrorGeneric;
-        }
-
-        if (error is not null || answer.Status != EntryStatus.Done)
-        {
-            error ??= Strings.ErrorGeneric;
-            question.Status = EntryStatus.Done;
-            answer.Status = EntryStatus.Failed;
-            answer.Text = error;
-            await OnError.InvokeAsync(error);
-        }
-        else
-        {
-            if (!IsOpen)
-            {
-                Unread++;
-            }
-
-            await OnAnswer.InvokeAsync(answer.Text);
-        }
-
-        StateHasChanged();
-    }
-
     private async Task SubmitAsync()
     {
         var text = draft;
         draft = "";
         await SendAsync(text);
-    }
-
-    private async Task RateAsync(ChatEntry entry, int rating)
-    {
-        entry.Rating = rating;
-        entry.CommentOpen = true;
-        await SendFeedbackAsync(entry);
-    }
-
-    private Task SendCommentAsync(ChatEntry entry)
-    {
-        entry.CommentOpen = false;
-        return SendFeedbackAsync(entry);
-    }
-
-    private async Task SendFeedbackAsync(ChatEntry entry)
-    {
-        if (entry is not { MessageId: { } messageId, Rating: { } rating })
-        {
-            return;
-        }
-
-        try
-        {
-            await chat.SendFeedbackAsync(new FeedbackRequest(messageId, rating, entry.Comment), disposed.Token);
-            entry.FeedbackSent = true;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await OnError.InvokeAsync(Strings.ErrorGeneric);
-        }
-    }
-
-    private async Task RequestHandoffAsync()
-    {
-        string text;
-        try
-        {
-            var handoff = await chat.RequestHandoffAsync(disposed.Token);
-            text = HandoffText(handoff.Phone, handoff.Hours);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            text = Strings.HandoffFailed;
-        }
-
-        entries.Add(new ChatEntry { Key = Guid.NewGuid().ToString("N"), Kind = EntryKind.Notice, Text = text, Reveal = "nearest" });
     }
 
     private async Task ToggleAsync() => await SetOpenAsync(!Open);
@@ -646,10 +340,9 @@ public sealed partial class DongyangChat
         {
             Unread = 0;
             focusInput = true;
-            if (!openedOnce)
+            if (!session.Started)
             {
-                openedOnce = true;
-                _ = StartAsync();
+                _ = session.EnsureStartedAsync();
             }
         }
 
@@ -679,77 +372,10 @@ public sealed partial class DongyangChat
         }
     }
 
-    private void OnStateChanged(object? sender, ChatConnectionStateChangedEventArgs e) =>
-        _ = InvokeAsync(async () =>
-        {
-            connection = e.State;
-            unreachable &= e.State != ChatConnectionState.Connected;
-            StateHasChanged();
-            if (e.Refusal is { } refused)
-            {
-                // Refused while open (the key was disabled, the identity secret rotated): say why, not "offline".
-                await ShowRefusalAsync(refused);
-            }
-            else if (e.State == ChatConnectionState.Connected)
-            {
-                await DrainOutboxAsync();
-            }
-        });
-
-    private static EntryKind KindOf(string role) => role switch
-    {
-        MessageRoles.User => EntryKind.User,
-        MessageRoles.Counsellor => EntryKind.Counsellor,
-        _ => EntryKind.Assistant,
-    };
-
     private string SpeakerOf(EntryKind kind) => kind switch
     {
         EntryKind.User => Strings.You,
         EntryKind.Counsellor => Strings.Counsellor,
         _ => Strings.Bot,
     };
-
-    /// <summary>A message stored by someone else: a counsellor, or this conversation open in another tab.</summary>
-    private void OnMessageAdded(object? sender, MessageAddedEventArgs e) =>
-        _ = InvokeAsync(() =>
-        {
-            var message = e.Message;
-            var key = message.MessageId.ToString("N");
-            // The client raises only the current conversation's messages; one already shown (streamed here, or
-            // restored from history) is not shown twice.
-            if (entries.Any(x => x.MessageId == message.MessageId || x.Key == key || (message.ClientMessageId is not null && x.Key == message.ClientMessageId)))
-            {
-                return;
-            }
-
-            entries.Add(new ChatEntry
-            {
-                Key = key,
-                Kind = KindOf(message.Role),
-                Text = message.Text,
-                ClientMessageId = message.ClientMessageId,
-                MessageId = message.Role == MessageRoles.User ? null : message.MessageId,
-                Citations = message.Citations,
-                OffersHandoff = message.OffersHandoff,
-                Status = EntryStatus.Done,
-            });
-            if (!IsOpen && message.Role != MessageRoles.User)
-            {
-                Unread++;
-            }
-
-            StateHasChanged();
-        });
-
-    private void OnHistoryResynced(object? sender, ConversationResyncedEventArgs e) =>
-        _ = InvokeAsync(() =>
-        {
-            if (!sending)
-            {
-                ShowHistory(e.History);
-            }
-
-            StateHasChanged();
-        });
 }

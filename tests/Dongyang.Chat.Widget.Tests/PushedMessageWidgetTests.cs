@@ -43,6 +43,34 @@ public sealed class PushedMessageWidgetTests : BunitContext, IClassFixture<Share
     }
 
     [Fact]
+    public async Task Counsellor_reply_still_appears_after_the_customer_signs_in()
+    {
+        var (siteKey, secret) = await fixture.CreateSiteAsync();
+        var cut = Render<DongyangChat>(p => p
+            .Add(c => c.ServerUrl, fixture.Server.BaseAddress)
+            .Add(c => c.SiteKey, siteKey)
+            .Add(c => c.Embedded, true));
+        await cut.InvokeAsync(() => cut.Instance.SendAsync("보험금 청구할 때 필요한 서류는 뭐예요?"));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".dc-bot[data-status=done]")));
+
+        // The component replaces its client for the new identity; the new client's pushes must reach the screen too.
+        var id = "customer-" + Guid.NewGuid().ToString("N");
+        cut.Render(p => p.Add(c => c.User, new Client.DongyangChatUser(id, SharedServer.IdentityHash(secret, id))));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".dc-user")));
+        await cut.InvokeAsync(() => cut.Instance.SendAsync("상담원과 이야기하고 싶어요"));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".dc-bot[data-status=done]")));
+        using var admin = fixture.Server.CreateAdminClient();
+
+        using var reply = await admin.PostAsJsonAsync(
+            $"/api/admin/conversations/{cut.Instance.ConversationId}/messages",
+            new { text = "상담원 박민수입니다. 로그인하신 계정으로 도와드릴게요.", clientMessageId = Guid.NewGuid().ToString("N") });
+
+        reply.EnsureSuccessStatusCode();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".dc-counsellor")));
+        Assert.Equal("상담원 박민수입니다. 로그인하신 계정으로 도와드릴게요.", cut.Find(".dc-counsellor .dc-bubble").TextContent);
+    }
+
+    [Fact]
     public async Task Second_tab_shows_the_first_tabs_new_question_and_answer_exactly_once()
     {
         var first = RenderChat();
