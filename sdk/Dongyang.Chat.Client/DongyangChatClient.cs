@@ -71,8 +71,6 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
 
         connection = BuildConnection(options, loggerFactory, sessions, disposed.Token);
-        connection.Reconnecting += _ => OnReconnectingAsync();
-        connection.Reconnected += _ => OnReconnectedAsync();
         connection.Closed += OnClosedAsync;
         connection.On<MessageAdded>(ChatEndpoints.MessageAddedMethod, OnMessageAdded);
     }
@@ -170,6 +168,12 @@ public sealed partial class DongyangChatClient : IDongyangChat
             {
                 try
                 {
+                    if (reconnecting || attempt > 0)
+                    {
+                        // A first connect tries at once; a lost connection waits the first delay too (zero by default).
+                        await Task.Delay(DelayFor(reconnecting ? attempt : attempt - 1), attempts.Token);
+                    }
+
                     await connection.StartAsync(attempts.Token);
                     break;
                 }
@@ -197,16 +201,6 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 {
                     lastError = e;
                     LogConnectFailed(logger, attempt + 1, e.Message);
-                    try
-                    {
-                        await Task.Delay(DelayFor(attempt), attempts.Token);
-                    }
-                    catch (OperationCanceledException) when (deadline.IsCancellationRequested && !linked.IsCancellationRequested)
-                    {
-                        LogConnectTimedOut(logger, options.ConnectTimeout);
-                        SetState(ChatConnectionState.Disconnected);
-                        throw new DongyangChatUnavailableException(options.ServerUrl!, options.ConnectTimeout, lastError);
-                    }
                 }
             }
 
@@ -505,8 +499,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
                 // A refusal (401/403) arrives as a DongyangChatAccessDeniedException with the server's code.
                 http.HttpMessageHandlerFactory = inner => new AccessDeniedHandler(options.HttpMessageHandlerFactory?.Invoke(inner) ?? inner);
-            })
-            .WithAutomaticReconnect(new ForeverRetryPolicy(options.ReconnectDelays));
+            });
         if (loggerFactory is not null)
         {
             builder.Services.AddSingleton(loggerFactory);
@@ -585,24 +578,21 @@ public sealed partial class DongyangChatClient : IDongyangChat
             }
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+            if (waitFor.IsCompleted)
+            {
+                // The connection has just closed and the reconnect loop has not said so yet: give it a moment.
+                waitFor = Task.Delay(TimeSpan.FromMilliseconds(50), linked.Token);
+            }
+
             await waitFor.WaitAsync(TimeSpan.FromSeconds(1), linked.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             linked.Token.ThrowIfCancellationRequested();
         }
     }
 
-    private Task OnReconnectingAsync()
-    {
-        SetState(ChatConnectionState.Reconnecting);
-        return Task.CompletedTask;
-    }
-
-    private async Task OnReconnectedAsync()
-    {
-        SetState(ChatConnectionState.Connected);
-        await RewatchAsync();
-        await ResyncAsync();
-    }
-
+    /// <summary>
+    /// A connection that was up closed (the network, the server, a proxy): get it back with the one connect loop,
+    /// as <see cref="ChatConnectionState.Reconnecting"/>, without the first connect's timeout.
+    /// </summary>
     private async Task OnClosedAsync(Exception? error)
     {
         if (disposed.IsCancellationRequested || stopped)
@@ -610,12 +600,10 @@ public sealed partial class DongyangChatClient : IDongyangChat
             return;
         }
 
-        // Closed means SignalR gave up (or the server closed the connection): keep trying ourselves.
         LogClosed(logger, error?.Message);
         SetState(ChatConnectionState.Reconnecting);
         try
         {
-            await Task.Delay(DelayFor(0), disposed.Token);
             await ConnectCoreAsync(resume: true, disposed.Token);
         }
         catch (OperationCanceledException)
@@ -752,14 +740,5 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 return true;
             }
         }
-    }
-
-    /// <summary>Retries at the configured delays, then at the last delay until the client is disposed.</summary>
-    private sealed class ForeverRetryPolicy(IReadOnlyList<TimeSpan> delays) : IRetryPolicy
-    {
-        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
-            retryContext.RetryReason is DongyangChatAccessDeniedException
-                ? null
-                : delays.Count == 0 ? TimeSpan.FromSeconds(2) : delays[(int)Math.Min(retryContext.PreviousRetryCount, delays.Count - 1)];
     }
 }
