@@ -24,10 +24,9 @@ public sealed partial class DongyangChat : IChatSessionHost
     private readonly CancellationTokenSource disposed = new();
     private ChatSession session = null!;
     private bool ownsClient;
-    private ElementReference input;
+    private ChatInputView? composer;
     private ElementReference launcher;
     private ElementReference messagesElement;
-    private string draft = "";
     private bool focusInput;
     private DongyangChatUser? connectedUser;
 
@@ -170,9 +169,16 @@ public sealed partial class DongyangChat : IChatSessionHost
     /// <summary>Moves keyboard focus to the message box.</summary>
     public async Task FocusInputAsync()
     {
+        if (composer is null)
+        {
+            // Not rendered yet; the next render focuses it.
+            focusInput = true;
+            return;
+        }
+
         try
         {
-            await input.FocusAsync();
+            await composer.FocusAsync();
         }
         catch (Exception e) when (e is InvalidOperationException or Microsoft.JSInterop.JSException)
         {
@@ -297,12 +303,39 @@ public sealed partial class DongyangChat : IChatSessionHost
         await AttachViewAsync();
     }
 
-    private static string KindClass(EntryKind kind) => kind switch
+    /// <summary>The conversation's lines, keyed so that each keeps its element while others come and go.</summary>
+    private RenderFragment Messages => builder =>
     {
-        EntryKind.User => "dc-user",
-        EntryKind.Notice => "dc-bot dc-system",
-        EntryKind.Counsellor => "dc-bot dc-counsellor",
-        _ => "dc-bot",
+        foreach (var entry in session.Entries)
+        {
+            builder.OpenComponent<ChatMessageView>(0);
+            builder.SetKey(entry.Key);
+            builder.AddComponentParameter(1, nameof(ChatMessageView.Entry), entry);
+            builder.AddComponentParameter(2, nameof(ChatMessageView.Session), session);
+            builder.AddComponentParameter(3, nameof(ChatMessageView.Strings), Strings);
+            builder.AddComponentParameter(4, nameof(ChatMessageView.IdPrefix), id);
+            builder.AddComponentParameter(5, nameof(ChatMessageView.OpenCitation), (Func<string, int, Task>)OpenCitationAsync);
+            builder.CloseComponent();
+        }
+    };
+
+    private RenderFragment Composer => builder =>
+    {
+        builder.OpenComponent<ChatInputView>(0);
+        builder.AddComponentParameter(1, nameof(ChatInputView.InputId), $"{id}-input");
+        builder.AddComponentParameter(2, nameof(ChatInputView.Strings), Strings);
+        builder.AddComponentParameter(3, nameof(ChatInputView.OnSend), EventCallback.Factory.Create<string>(this, SendAsync));
+        builder.AddComponentReferenceCapture(4, view => composer = (ChatInputView)view);
+        builder.CloseComponent();
+    };
+
+    private RenderFragment Banner(string status) => builder =>
+    {
+        builder.OpenComponent<ChatBannerView>(0);
+        builder.AddComponentParameter(1, nameof(ChatBannerView.Status), status);
+        builder.AddComponentParameter(2, nameof(ChatBannerView.State), ConnectionLabel);
+        builder.AddComponentParameter(3, nameof(ChatBannerView.Contact), Refusal is not null || unreachable ? ContactText : null);
+        builder.CloseComponent();
     };
 
     private DongyangChatClient CreateOwnClient()
@@ -319,13 +352,6 @@ public sealed partial class DongyangChat : IChatSessionHost
 
     private bool IsConnectedUser(DongyangChatUser? user) =>
         user is { Id.Length: > 0, Hash.Length: > 0 } ? user.IsSameIdentity(connectedUser) : connectedUser is null;
-
-    private async Task SubmitAsync()
-    {
-        var text = draft;
-        draft = "";
-        await SendAsync(text);
-    }
 
     private async Task ToggleAsync() => await SetOpenAsync(!Open);
 
@@ -371,11 +397,4 @@ public sealed partial class DongyangChat : IChatSessionHost
             await CloseAsync();
         }
     }
-
-    private string SpeakerOf(EntryKind kind) => kind switch
-    {
-        EntryKind.User => Strings.You,
-        EntryKind.Counsellor => Strings.Counsellor,
-        _ => Strings.Bot,
-    };
 }

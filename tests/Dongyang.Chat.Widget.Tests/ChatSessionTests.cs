@@ -11,7 +11,7 @@ namespace Dongyang.Chat.Widget.Tests;
 /// </summary>
 public sealed class ChatSessionTests
 {
-    private static readonly Guid Conversation = Guid.Parse("0193a4c2-0000-7000-8000-000000000001");
+    internal static readonly Guid Conversation = Guid.Parse("0193a4c2-0000-7000-8000-000000000001");
 
     [Fact]
     public async Task A_question_streams_into_its_answer_entry_and_reports_the_conversation()
@@ -199,7 +199,7 @@ public sealed class ChatSessionTests
     /// An <see cref="IDongyangChat"/> whose answers are scripted and whose pushes and resyncs the test raises; it
     /// behaves as the real client does towards its caller (it keeps the conversation of an accepted question).
     /// </summary>
-    private sealed class ScriptedChat : IDongyangChat
+    internal sealed class ScriptedChat : IDongyangChat
     {
         private readonly Queue<ChatStreamEvent[]> scripts = new();
         private EventHandler<MessageAddedEventArgs>? messageAdded;
