@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Threading.Channels;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -42,6 +43,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
     /// <summary>Set by <see cref="StopAsync"/> until the caller connects again: a closed connection is then not resumed.</summary>
     private volatile bool stopped;
+
+    /// <summary>The enumerations of <see cref="ReadEventsAsync"/> in progress; every event goes to each, under this lock.</summary>
+    private readonly List<ChannelWriter<ChatEvent>> readers = [];
 
     /// <summary>Ids of messages this client already has (its own questions and answers, and pushes it raised).</summary>
     private readonly RecentIds seenMessages = new(capacity: 512);
@@ -218,10 +222,46 @@ public sealed partial class DongyangChatClient : IDongyangChat
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<ChatEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        var channel = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true });
+        lock (readers)
+        {
+            readers.Add(channel.Writer);
+        }
+
+        try
+        {
+            // Disposal completes the channel: the enumeration then ends after the events already queued.
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            lock (readers)
+            {
+                readers.Remove(channel.Writer);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<ChatStreamEvent> AskAsync(string message, string? clientMessageId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
         clientMessageId ??= NewClientMessageId();
+        await foreach (var update in AskCoreAsync(message, clientMessageId, cancellationToken))
+        {
+            Publish(new AnswerChatEvent(clientMessageId, update));
+            yield return update;
+        }
+    }
+
+    private async IAsyncEnumerable<ChatStreamEvent> AskCoreAsync(string message, string clientMessageId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
 
         // StopAsync ends this question; otherwise waiting for the connection would start it again.
         using var asking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, RunToken);
@@ -444,6 +484,14 @@ public sealed partial class DongyangChatClient : IDongyangChat
         http?.Dispose();
         sessions?.Dispose();
         SetState(ChatConnectionState.Disconnected);
+        lock (readers)
+        {
+            foreach (var reader in readers)
+            {
+                reader.TryComplete();
+            }
+        }
+
         disposed.Dispose();
         connectLock.Dispose();
     }
@@ -618,7 +666,13 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
     private async Task ResyncAsync()
     {
-        if (conversationId is not { } id || HistoryResynced is null)
+        bool reading;
+        lock (readers)
+        {
+            reading = readers.Count > 0;
+        }
+
+        if (conversationId is not { } id || (HistoryResynced is null && !reading))
         {
             return;
         }
@@ -626,6 +680,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         try
         {
             var history = await connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, id, disposed.Token);
+            Publish(new HistoryResyncedChatEvent(history));
             HistoryResynced?.Invoke(this, new ConversationResyncedEventArgs(history));
         }
         catch (Exception e) when (e is HubException or InvalidOperationException or OperationCanceledException)
@@ -661,7 +716,20 @@ public sealed partial class DongyangChatClient : IDongyangChat
             return;
         }
 
+        Publish(new MessageAddedChatEvent(message));
         MessageAdded?.Invoke(this, new MessageAddedEventArgs(message));
+    }
+
+    /// <summary>Queues an event for every enumeration of <see cref="ReadEventsAsync"/>, in the order events happen.</summary>
+    private void Publish(ChatEvent e)
+    {
+        lock (readers)
+        {
+            foreach (var reader in readers)
+            {
+                reader.TryWrite(e);
+            }
+        }
     }
 
     private void SetState(ChatConnectionState next, DongyangChatAccessDeniedException? refusal = null)
@@ -682,6 +750,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
             {
                 connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+
+            // Under the state lock, so the stream has the states in the order they were set.
+            Publish(new ConnectionChatEvent(next, refusal));
         }
 
         StateChanged?.Invoke(this, new ChatConnectionStateChangedEventArgs(next, refusal));

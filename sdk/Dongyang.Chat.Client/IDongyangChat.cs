@@ -27,6 +27,18 @@ public interface IDongyangChat : IAsyncDisposable
     event EventHandler<MessageAddedEventArgs>? MessageAdded;
 
     /// <summary>
+    /// Everything the client delivers, in one stream and in the order it happened, from when the enumeration starts
+    /// until it is cancelled or the client is disposed: the events of its own answers while they stream (as
+    /// <see cref="AnswerChatEvent"/>, whoever enumerates <see cref="AskAsync"/>), messages stored by others
+    /// (<see cref="MessageAddedChatEvent"/>), the history after a reconnect (<see cref="HistoryResyncedChatEvent"/>) and
+    /// connection changes (<see cref="ConnectionChatEvent"/>). The events and <see cref="MessageAdded"/>,
+    /// <see cref="HistoryResynced"/> and <see cref="StateChanged"/> carry the same news; this stream keeps their order.
+    /// Each enumeration gets every event; it waits for none (events queue until read).
+    /// </summary>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    IAsyncEnumerable<ChatEvent> ReadEventsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Starts watching the current conversation (see <see cref="MessageAdded"/>), for example after
     /// <see cref="UseConversation"/> on a client that is already connected. Does nothing without a conversation.
     /// </summary>

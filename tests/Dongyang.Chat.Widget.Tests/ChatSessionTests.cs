@@ -274,6 +274,9 @@ public sealed class ChatSessionTests
 
         public void UseConversation(Guid? conversationId) => ConversationId = conversationId;
 
+        public IAsyncEnumerable<ChatEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The session listens to the client's events.");
+
         public Task WatchConversationAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken = default)
