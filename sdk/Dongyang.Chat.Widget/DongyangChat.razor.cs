@@ -116,6 +116,14 @@ public sealed partial class DongyangChat
     [Parameter]
     public bool BrowserOffline { get; set; }
 
+    /// <summary>
+    /// What the page says about where the customer is (page, product …), sent with each question
+    /// (<see cref="IDongyangChat.PageContext"/>); the server stores it masked for the counsellor. <see langword="null"/>
+    /// leaves the client's own setting alone.
+    /// </summary>
+    [Parameter]
+    public IReadOnlyDictionary<string, string>? PageContext { get; set; }
+
     /// <summary>Answers completed while the panel was closed.</summary>
     public int Unread { get; private set; }
 
@@ -494,6 +502,11 @@ public sealed partial class DongyangChat
         StateHasChanged();
         string? error = null;
         var client = chat;
+        if (PageContext is not null)
+        {
+            client.PageContext = PageContext;
+        }
+
         try
         {
             await foreach (var update in client.AskAsync(question.Text, question.Key, disposed.Token))
