@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Dongyang.Chat.Protocol;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -8,7 +10,7 @@ namespace Chatbot.Widget.E2E.Tests;
 /// conversation masked, and the counsellor sees it on the transcript page and in the inbox; input outside the limits
 /// is refused in the console and not sent.
 /// </summary>
-public sealed class PageContextTests
+public sealed partial class PageContextTests
 {
     private const string AdminEmail = "admin@example.com";
     private const string AdminPassword = "admin-pass-0123";
@@ -91,6 +93,22 @@ public sealed class PageContextTests
             Directory.Delete(server.DataDirectory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_loader_checks_the_same_limits_as_the_server()
+    {
+        var loader = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api", "wwwroot", "widget", "dongyang-chat.js"));
+
+        var limits = LoaderLimits().Match(loader);
+
+        Assert.True(limits.Success, "dongyang-chat.js should declare contextLimits = { entries, key, value }.");
+        Assert.Equal(
+            (ChatLimits.MaxContextEntries, ChatLimits.MaxContextKeyLength, ChatLimits.MaxContextValueLength),
+            (int.Parse(limits.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(limits.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(limits.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [GeneratedRegex(@"contextLimits = \{ entries: (\d+), key: (\d+), value: (\d+) \}")]
+    private static partial Regex LoaderLimits();
 
     private static async Task SignInAsync(IPage page, ChatServer server)
     {
