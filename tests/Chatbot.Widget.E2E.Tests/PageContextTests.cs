@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Dongyang.Chat.Protocol;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -77,6 +78,8 @@ public sealed partial class PageContextTests
             await Expect(stored.Locator("dd[data-key=renewal]")).ToHaveTextAsync("true");
             await Expect(stored.Locator("dd[data-key=memo]")).ToHaveTextAsync("다시 연락 [전화번호]");
             await Expect(stored.Locator("dd[data-key=product]")).ToHaveCountAsync(0);
+            var axe = await console.RunAxe();
+            Assert.True(axe.Violations.Length == 0, string.Join("\n", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
 
             // The customer asks for a counsellor; the inbox item shows the same context.
             await widget.Chat.Locator("[data-action=handoff]").ClickAsync();
