@@ -95,6 +95,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
     public Guid? ConversationId => conversationId;
 
     /// <inheritdoc />
+    public IReadOnlyDictionary<string, string>? PageContext { get; set; }
+
+    /// <inheritdoc />
     public event EventHandler<ChatConnectionStateChangedEventArgs>? StateChanged;
 
     /// <inheritdoc />
@@ -275,7 +278,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
             var resend = attempt > 0;
             var replay = new StringBuilder();
             var catchingUp = resend && shown.Length > 0;
-            var request = new ChatRequest(message, conversationId, clientMessageId);
+            var request = new ChatRequest(message, conversationId, clientMessageId) { Context = PageContext };
             var stream = connection.StreamAsync<ChatStreamEvent>(ChatEndpoints.AskMethod, request, cancellationToken);
             await using var events = stream.GetAsyncEnumerator(cancellationToken);
             while (true)

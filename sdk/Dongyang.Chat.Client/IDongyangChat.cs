@@ -11,6 +11,15 @@ public interface IDongyangChat : IAsyncDisposable
     /// <summary>The current conversation, known after the first answer was accepted; <see langword="null"/> before.</summary>
     Guid? ConversationId { get; }
 
+    /// <summary>
+    /// What the page says about where the customer is (page, product …), sent with every question from now on
+    /// (<see cref="ChatRequest.Context"/>): the server masks it and keeps the latest with the conversation for the
+    /// counsellor; it is not used to answer. <see langword="null"/> (the default) sends none, so the stored context stays
+    /// as it is; an empty map clears it. At most <see cref="ChatLimits.MaxContextEntries"/> entries; a larger one makes
+    /// the question fail with <see cref="ChatErrorCodes.InvalidContext"/>.
+    /// </summary>
+    IReadOnlyDictionary<string, string>? PageContext { get; set; }
+
     /// <summary>Raised when <see cref="State"/> changes.</summary>
     event EventHandler<ChatConnectionStateChangedEventArgs>? StateChanged;
 

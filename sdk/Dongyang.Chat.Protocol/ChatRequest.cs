@@ -34,5 +34,5 @@ public static class ChatLimits
     public const int MaxContextKeyLength = 40;
 
     /// <summary>The longest value of a page context entry, in characters.</summary>
-    public const int MaxContextValueLength = 500;
+    public const int MaxContextValueLength = 200;
 }

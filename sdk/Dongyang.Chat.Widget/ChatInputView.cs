@@ -59,11 +59,7 @@ internal sealed class ChatInputView : ComponentBase
         builder.AddAttribute(25, "aria-label", Strings.Send);
         builder.AddAttribute(26, "disabled", string.IsNullOrWhiteSpace(draft));
         builder.AddAttribute(27, ChatStyles.Scope);
-        builder.OpenElement(28, "span");
-        builder.AddAttribute(29, "aria-hidden", "true");
-        builder.AddAttribute(30, ChatStyles.Scope);
-        builder.AddContent(31, "➤");
-        builder.CloseElement();
+        builder.AddContent(28, ChatIcons.Send);
         builder.CloseElement();
         builder.CloseElement();
     }

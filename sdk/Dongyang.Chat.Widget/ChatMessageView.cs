@@ -177,8 +177,8 @@ internal sealed class ChatMessageView : ComponentBase
         builder.OpenElement(0, "div");
         builder.AddAttribute(1, "class", "dc-feedback");
         builder.AddAttribute(2, ChatStyles.Scope);
-        RatingButton(builder, 3, entry, 1, Strings.Helpful, "helpful", "👍");
-        RatingButton(builder, 4, entry, -1, Strings.NotHelpful, "not-helpful", "👎");
+        RatingButton(builder, 3, entry, 1, Strings.Helpful, "helpful", ChatIcons.ThumbUp);
+        RatingButton(builder, 4, entry, -1, Strings.NotHelpful, "not-helpful", ChatIcons.ThumbDown);
         if (entry.FeedbackSent)
         {
             builder.OpenElement(5, "span");
@@ -225,7 +225,7 @@ internal sealed class ChatMessageView : ComponentBase
         builder.CloseRegion();
     }
 
-    private void RatingButton(RenderTreeBuilder builder, int sequence, ChatEntry entry, int rating, string label, string action, string icon)
+    private void RatingButton(RenderTreeBuilder builder, int sequence, ChatEntry entry, int rating, string label, string action, MarkupString icon)
     {
         builder.OpenRegion(sequence);
         builder.OpenElement(0, "button");
@@ -236,11 +236,7 @@ internal sealed class ChatMessageView : ComponentBase
         builder.AddAttribute(5, "data-action", action);
         builder.AddAttribute(6, "onclick", EventCallback.Factory.Create(this, () => Session.RateAsync(entry, rating)));
         builder.AddAttribute(7, ChatStyles.Scope);
-        builder.OpenElement(8, "span");
-        builder.AddAttribute(9, "aria-hidden", "true");
-        builder.AddAttribute(10, ChatStyles.Scope);
-        builder.AddContent(11, icon);
-        builder.CloseElement();
+        builder.AddContent(8, icon);
         builder.CloseElement();
         builder.CloseRegion();
     }

@@ -13,6 +13,9 @@ internal interface IChatSessionHost
     /// <summary>The texts the customer sees, in the host's language.</summary>
     ChatStrings Strings { get; }
 
+    /// <summary>The page's context to send with the next question, or <see langword="null"/> to leave the client's own.</summary>
+    IReadOnlyDictionary<string, string>? PageContext { get; }
+
     /// <summary>Runs <paramref name="work"/> where the session may be changed: the client raises events on background threads.</summary>
     Task InvokeAsync(Func<Task> work);
 
@@ -410,6 +413,11 @@ internal sealed class ChatSession : IAsyncDisposable
         host.Changed();
         string? error = null;
         var chat = client;
+        if (host.PageContext is { } pageContext)
+        {
+            chat.PageContext = pageContext;
+        }
+
         try
         {
             await foreach (var update in chat.AskAsync(question.Text, question.Key, disposed.Token))

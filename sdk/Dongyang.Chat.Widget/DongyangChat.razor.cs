@@ -109,6 +109,14 @@ public sealed partial class DongyangChat : IChatSessionHost
     [Parameter]
     public bool BrowserOffline { get; set; }
 
+    /// <summary>
+    /// What the page says about where the customer is (page, product …), sent with each question
+    /// (<see cref="IDongyangChat.PageContext"/>); the server stores it masked for the counsellor. <see langword="null"/>
+    /// leaves the client's own setting alone.
+    /// </summary>
+    [Parameter]
+    public IReadOnlyDictionary<string, string>? PageContext { get; set; }
+
     /// <summary>Answers completed while the panel was closed.</summary>
     public int Unread { get; private set; }
 
@@ -147,6 +155,9 @@ public sealed partial class DongyangChat : IChatSessionHost
 
     /// <inheritdoc />
     ChatStrings IChatSessionHost.Strings => Strings;
+
+    /// <inheritdoc />
+    IReadOnlyDictionary<string, string>? IChatSessionHost.PageContext => PageContext;
 
     /// <summary>Sends a question as if the customer typed it; it waits in order while offline.</summary>
     /// <param name="text">The question.</param>

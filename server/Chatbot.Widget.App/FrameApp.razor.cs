@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dongyang.Chat.Client;
+using Dongyang.Chat.Protocol;
 using Dongyang.Chat.Widget;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -8,7 +9,7 @@ namespace Chatbot.Widget.App;
 
 /// <summary>
 /// The root of the iframe app: reads the loader's settings from the query string, keeps the conversation id per site
-/// key in this origin's storage, and relays open/close/send/reset/user and events to the host page through frame.js.
+/// key in this origin's storage, and relays open/close/send/reset/user/context and events to the host page through frame.js.
 /// </summary>
 public sealed partial class FrameApp
 {
@@ -18,6 +19,7 @@ public sealed partial class FrameApp
     private DongyangChat? chat;
     private Guid? conversationId;
     private DongyangChatUser? user;
+    private IReadOnlyDictionary<string, string>? pageContext;
     private bool offline;
     private bool initialized;
     private bool announced;
@@ -41,6 +43,14 @@ public sealed partial class FrameApp
             // The component reconnects as this customer (or anonymously, for an empty id) when the identity changes.
             user = ParseUser(text);
             userReceived = true;
+            StateHasChanged();
+            return;
+        }
+
+        if (type == "context")
+        {
+            // Kept here and sent with the next question; the loader already refused what breaks the limits.
+            pageContext = ParseContext(text) ?? pageContext;
             StateHasChanged();
             return;
         }
@@ -148,6 +158,23 @@ public sealed partial class FrameApp
             root.ValueKind == JsonValueKind.Object && root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()?.Trim()
                 : null;
+    }
+
+    /// <summary>The loader's flat <c>{key: text}</c> page context; anything malformed or over the limits is ignored.</summary>
+    private static Dictionary<string, string>? ParseContext(string? json)
+    {
+        try
+        {
+            var parsed = string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(json);
+            return parsed is not null && parsed.Count <= ChatLimits.MaxContextEntries
+                && parsed.All(e => e.Key.Length is > 0 and <= ChatLimits.MaxContextKeyLength && e.Value is { Length: <= ChatLimits.MaxContextValueLength })
+                ? parsed
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task SaveConversationAsync(Guid? id)

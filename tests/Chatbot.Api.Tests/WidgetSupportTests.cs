@@ -49,17 +49,61 @@ public abstract class WidgetSupportTests<TFixture>(TFixture fixture) : IClassFix
         Assert.DoesNotContain("1234-5678", stored.ContextJson, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_page_context_too_large_is_a_clear_400_and_nothing_is_stored()
+    [Theory]
+    [InlineData("too many keys")]
+    [InlineData("key too long")]
+    [InlineData("value too long")]
+    [InlineData("empty key")]
+    public async Task A_page_context_outside_the_limits_is_a_clear_400_and_nothing_is_stored(string breach)
     {
         using var http = Server.CreateHttpClient();
-        var tooMany = Enumerable.Range(0, ChatLimits.MaxContextEntries + 1).ToDictionary(i => $"k{i}", i => "v");
+        var first = await AskAsync(http, new ChatRequest("보험금 청구 방법 알려주세요") { Context = new Dictionary<string, string> { ["page"] = "/claims" } });
+        var context = breach switch
+        {
+            "too many keys" => Enumerable.Range(0, ChatLimits.MaxContextEntries + 1).ToDictionary(i => $"k{i}", i => "v"),
+            "key too long" => new Dictionary<string, string> { [new string('키', ChatLimits.MaxContextKeyLength + 1)] = "v" },
+            "value too long" => new Dictionary<string, string> { ["product"] = new string('암', ChatLimits.MaxContextValueLength + 1) },
+            _ => new Dictionary<string, string> { [" "] = "v" },
+        };
 
-        using var response = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험료 납입 방법") { Context = tooMany });
+        using var response = await http.PostAsJsonAsync("/api/chat", new ChatRequest("보험료 납입 방법", first.ConversationId) { Context = context });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(ChatErrorCodes.InvalidContext, problem.RootElement.GetProperty("code").GetString());
+        Assert.Contains("page context", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var history = (await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{first.ConversationId}/messages", JsonSerializerOptions.Web))!;
+        Assert.Equal(2, history.Messages.Count);
+        Assert.Equal(new Dictionary<string, string> { ["page"] = "/claims" }, history.Context);
+    }
+
+    [Fact]
+    public async Task The_largest_page_context_the_limits_allow_is_stored_whole()
+    {
+        using var http = Server.CreateHttpClient();
+        var largest = Enumerable.Range(0, ChatLimits.MaxContextEntries)
+            .ToDictionary(i => $"{i:D2}{new string('키', ChatLimits.MaxContextKeyLength - 2)}", i => new string('암', ChatLimits.MaxContextValueLength));
+
+        var answer = await AskAsync(http, new ChatRequest("보험금 청구 방법 알려주세요") { Context = largest });
+
+        var history = (await http.GetFromJsonAsync<ConversationHistory>($"/api/conversations/{answer.ConversationId}/messages", JsonSerializerOptions.Web))!;
+        Assert.Equal(largest, history.Context);
+    }
+
+    [Fact]
+    public async Task A_page_context_does_not_change_the_answer()
+    {
+        using var http = Server.CreateHttpClient();
+        const string Question = "보험료 납입 방법 알려주세요";
+
+        var plain = await AskAsync(http, new ChatRequest(Question));
+        var withContext = await AskAsync(http, new ChatRequest(Question)
+        {
+            Context = new Dictionary<string, string> { ["page"] = "/surrender", ["product"] = "해지환급금 보험금 청구 서류 약관대출" },
+        });
+
+        Assert.Equal(plain.Answer, withContext.Answer);
+        Assert.Equal(plain.Citations.Select(c => (c.DocumentId, c.Section)), withContext.Citations.Select(c => (c.DocumentId, c.Section)));
     }
 
     [Fact]

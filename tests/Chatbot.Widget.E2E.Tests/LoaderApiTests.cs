@@ -119,6 +119,8 @@ public sealed partial class LoaderApiTests(WidgetBrowser browser)
                 chat?.addEventListener("unread", (e) => console.log(e.detail.count + 1));
                 chat?.addEventListener("error", (e) => console.log(e.detail.code.toUpperCase()));
                 chat?.setUser({ id: "C-1024", hash: "abc" });
+                chat?.setContext({ page: "/products/cancer", product: "무배당 암보험", plan: 3, renewal: true });
+                (window.dongyangChat = window.dongyangChat || []).push(["setContext", { page: "/claims" }]);
                 (window.dongyangChat = window.dongyangChat || []).push(["send", "보험금 청구는 어떻게 하나요?"]);
                 export {};
                 """);

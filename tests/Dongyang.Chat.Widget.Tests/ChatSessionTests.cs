@@ -138,6 +138,8 @@ public sealed class ChatSessionTests
 
         public ChatStrings Strings => ChatStrings.Korean;
 
+        public IReadOnlyDictionary<string, string>? PageContext => null;
+
         public List<Guid?> Conversations { get; } = [];
 
         public List<string> Answers { get; } = [];
@@ -211,6 +213,8 @@ public sealed class ChatSessionTests
         public Guid? ConversationId { get; private set; }
 
         public ConversationHistory? History { get; init; }
+
+        public IReadOnlyDictionary<string, string>? PageContext { get; set; }
 
         public IReadOnlyList<ConversationOverview> Conversations { get; init; } = [];
 

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Chatbot.Api.Chat;
 using Chatbot.Counselling;
@@ -209,10 +210,14 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         };
     }
 
+    // Korean text as itself, not as \uXXXX (six characters each), so that the largest context ChatLimits allows fits
+    // the column; the JSON is only ever read back by the deserializer, never written into a page.
+    private static readonly JsonSerializerOptions ContextJson = new(JsonSerializerOptions.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Replaces the page context stored with a conversation (already validated and masked).</summary>
     public async Task SetContextAsync(Guid conversationId, IReadOnlyDictionary<string, string> pageContext, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(pageContext, JsonSerializerOptions.Web);
+        var json = JsonSerializer.Serialize(pageContext, ContextJson);
         await using var context = contextFactory.CreateDbContext();
         using (await writes.EnterAsync(cancellationToken))
         {

@@ -14,6 +14,12 @@ export interface DongyangChatUser {
   hashExpires?: number;
 }
 
+/**
+ * Page or product context for `setContext`: a flat map of at most 20 keys (1 to 40 characters each) to text, numbers
+ * or booleans (at most 200 characters as text), e.g. `{ page: "/products/cancer", product: "무배당 암보험" }`.
+ */
+export type DongyangChatContext = Record<string, string | number | boolean>;
+
 /** Why the chat could not start (`error` event). */
 export type DongyangChatErrorCode =
   | "origin_not_allowed"
@@ -55,6 +61,12 @@ export interface DongyangChatElement extends HTMLElement {
   send(text: string): void;
   /** Signs a verified customer in; null signs them out. Remembered until the chat app loads. */
   setUser(user: DongyangChatUser | null): void;
+  /**
+   * Tells the chat where the customer is; sent with the next question and stored with the conversation, personal data
+   * masked, for the counsellor (never used to answer). The latest call wins; null clears it. Input outside the limits
+   * is refused with a console error and not sent. Remembered until the chat app loads.
+   */
+  setContext(context: DongyangChatContext | null): void;
   /** Starts a new conversation. */
   reset(): void;
   /** Hides the launcher, for a page that opens the chat from its own button (same as launcher="none"). */
@@ -73,7 +85,8 @@ export interface DongyangChatElement extends HTMLElement {
 export type DongyangChatCall =
   | ["open"] | ["close"] | ["toggle"] | ["reset"] | ["hideLauncher"] | ["showLauncher"] | ["destroy"]
   | ["send", string]
-  | ["setUser", DongyangChatUser | null];
+  | ["setUser", DongyangChatUser | null]
+  | ["setContext", DongyangChatContext | null];
 
 declare global {
   interface HTMLElementTagNameMap {

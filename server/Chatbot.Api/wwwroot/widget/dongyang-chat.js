@@ -51,6 +51,27 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
 @media (max-width:640px){.p{inset:0!important;width:100%!important;height:100dvh!important;border-radius:0!important}.o~.l,.l.x{display:none!important}}
 @media (prefers-color-scheme:dark){.p{background:#1c1c1e!important}.f{color:#f2f2f2!important}}`;
 
+  // The server's limits for a page context (ChatLimits in Dongyang.Chat.Protocol): checked here too, so that a page
+  // gets a clear console error at the call instead of a failed question later.
+  const contextLimits = { entries: 20, key: 40, value: 200 };
+
+  // A flat map of text, numbers and booleans, as text; or the reason it is refused.
+  function checkContext(context) {
+    if (context === null || context === undefined) return {};
+    if (typeof context !== "object" || Array.isArray(context)) return "expected an object such as { page: \"/products/cancer\", product: \"무배당 암보험\" }.";
+    const entries = Object.entries(context);
+    if (entries.length > contextLimits.entries) return `it has ${entries.length} keys; at most ${contextLimits.entries} are allowed.`;
+    const result = {};
+    for (const [key, value] of entries) {
+      if (!key.trim() || key.length > contextLimits.key) return `the key "${key.slice(0, 60)}" must be 1 to ${contextLimits.key} characters.`;
+      if (!["string", "number", "boolean"].includes(typeof value) || (typeof value === "number" && !Number.isFinite(value))) return `the value of "${key}" must be text, a number or a boolean (no objects, arrays or null).`;
+      const text = String(value);
+      if (text.length > contextLimits.value) return `the value of "${key}" is ${text.length} characters; at most ${contextLimits.value} are allowed.`;
+      result[key] = text;
+    }
+    return result;
+  }
+
   let sheet = null;
   try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch { sheet = null; }
 
@@ -188,8 +209,19 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
 
     reset() { this._post({ type: "reset" }); }
 
+    // Page or product context ({ page: "/products/cancer", product: "무배당 암보험" }), sent with the next question and
+    // stored with the conversation (masked) for the counsellor. Like setUser it is kept, not sent, until the chat app
+    // is ready, so calling it on every page view loads nothing. null clears it; anything else outside the limits is
+    // refused with a console error and not sent (the context set before stays).
+    setContext(context) {
+      const checked = checkContext(context);
+      if (typeof checked === "string") { console.error("Dongyang Chat: setContext refused: " + checked); return; }
+      this._context = { type: "context", text: JSON.stringify(checked) };
+      if (this._ready) this._post(this._context);
+    }
+
     _call(c) {
-      if (Array.isArray(c) && ["open", "close", "toggle", "send", "setUser", "reset", "hideLauncher", "showLauncher", "destroy"].includes(c[0])) this[c[0]](...c.slice(1));
+      if (Array.isArray(c) && ["open", "close", "toggle", "send", "setUser", "setContext", "reset", "hideLauncher", "showLauncher", "destroy"].includes(c[0])) this[c[0]](...c.slice(1));
     }
 
     // The count of answers that arrived while the chat was closed, shown on the launcher and told to the page.
@@ -298,6 +330,7 @@ iframe{all:initial!important;display:block!important;width:100%!important;height
         this._ready = true;
         clearTimeout(this._watch);
         if (this._user) this._post(this._user);
+        if (this._context) this._post(this._context);
         this._queue.splice(0).forEach((q) => this._post(q));
         if (this._open) this._frame.focus();
         this._emit("ready");
