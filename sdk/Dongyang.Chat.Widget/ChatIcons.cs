@@ -5,7 +5,7 @@ namespace Dongyang.Chat.Widget;
 /// <summary>
 /// The widget's icons as inline SVG, not emoji or dingbat characters: those render as empty boxes where no colour-emoji
 /// (or symbol) font is installed. Sized and coloured by attributes (the frame's style-src allows no inline style), hidden
-/// from assistive technology: every button that shows one has its own accessible name.
+/// from assistive technology (and carrying the stylesheet's scope, as markup strings get none): every button that shows one has its own accessible name.
 /// </summary>
 internal static class ChatIcons
 {
@@ -20,5 +20,5 @@ internal static class ChatIcons
     public static MarkupString ThumbDown { get; } = Icon("M15 3H6a2 2 0 0 0-1.84 1.22l-3.02 7.05A2 2 0 0 0 1 12v2a2 2 0 0 0 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59A2 2 0 0 0 17 15V5a2 2 0 0 0-2-2zm4 0v12h4V3h-4z");
 
     private static MarkupString Icon(string path, int size = 18) =>
-        new($"""<svg class="dc-svg" viewBox="0 0 24 24" width="{size}" height="{size}" fill="currentColor" aria-hidden="true" focusable="false"><path d="{path}"/></svg>""");
+        new($"""<svg {ChatStyles.Scope} class="dc-svg" viewBox="0 0 24 24" width="{size}" height="{size}" fill="currentColor" aria-hidden="true" focusable="false"><path {ChatStyles.Scope} d="{path}"/></svg>""");
 }
