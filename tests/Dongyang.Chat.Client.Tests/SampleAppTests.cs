@@ -16,6 +16,8 @@ public sealed class SampleAppTests(PackedSdk sdk, WidgetBrowser browser, SampleH
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    private static readonly string[] SectionEnds = ["\n\n**", "\n#"];
+
     [Fact]
     public async Task Blazor_Server_sample_gives_each_customer_their_own_conversation_and_counsellor_replies()
     {
@@ -137,8 +139,13 @@ public sealed class SampleAppTests(PackedSdk sdk, WidgetBrowser browser, SampleH
         var section = readme.IndexOf(heading, StringComparison.Ordinal);
         Assert.True(section >= 0, $"README should have '{heading}'");
         var snippet = new List<string>();
-        var end = readme.IndexOf("\n\n**", section + heading.Length, StringComparison.Ordinal);
-        for (var at = readme.IndexOf("```", section, StringComparison.Ordinal); at >= 0 && (end < 0 || at < end); )
+        // The section runs to the next bold lead-in or heading.
+        var end = SectionEnds
+            .Select(next => readme.IndexOf(next, section + heading.Length, StringComparison.Ordinal))
+            .Where(at => at >= 0)
+            .DefaultIfEmpty(readme.Length)
+            .Min();
+        for (var at = readme.IndexOf("```", section, StringComparison.Ordinal); at >= 0 && at < end; )
         {
             var start = readme.IndexOf('\n', at) + 1;
             var close = readme.IndexOf("```", start, StringComparison.Ordinal);
