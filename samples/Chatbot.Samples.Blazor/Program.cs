@@ -6,6 +6,8 @@ using Dongyang.Chat.Client;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+// The options (server, site key) and IDongyangChatFactory; Home.razor creates one client per circuit from them.
 builder.Services.AddDongyangChat(options => builder.Configuration.GetSection("DongyangChat").Bind(options));
 
 var app = builder.Build();

@@ -11,7 +11,8 @@ namespace Dongyang.Chat.Client.Tests;
 /// packages (not the projects), restored into a package folder of their own so a stale copy of the same version
 /// in the machine's cache cannot stand in. Third-party packages come from the machine's default source.
 /// </summary>
-public sealed class PackageTests(PackedSdk sdk) : IClassFixture<PackedSdk>
+[Collection(PackedSdkGroup.Name)]
+public sealed class PackageTests(PackedSdk sdk)
 {
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
     private static readonly Guid EmbeddedSourceKind = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
@@ -73,15 +74,11 @@ public sealed class PackageTests(PackedSdk sdk) : IClassFixture<PackedSdk>
     [Theory]
     [InlineData("Chatbot.Samples.Console", "Dongyang.Chat.Client")]
     [InlineData("Chatbot.Samples.Blazor", "Dongyang.Chat.Widget")]
+    [InlineData("Chatbot.Samples.BlazorWasm", "Dongyang.Chat.Widget")]
     public async Task Sample_builds_from_the_packed_packages(string sample, string package)
     {
-        var copy = CopySampleTree(sample);
-        var packageCache = Path.Combine(copy, "nuget-packages");
-
-        await PackedSdk.DotnetAsync(
-            Path.Combine(copy, "samples", sample),
-            new Dictionary<string, string> { ["NUGET_PACKAGES"] = packageCache },
-            "build", "-p:UseDongyangPackages=true", "-nodeReuse:false");
+        var copy = await sdk.BuildSampleAsync(sample);
+        var packageCache = PackedSdk.PackageCache(copy);
 
         // The sample's build output holds exactly the assembly from the packed package.
         using var packed = ZipFile.OpenRead(sdk.PackageFile(package));
@@ -111,44 +108,6 @@ public sealed class PackageTests(PackedSdk sdk) : IClassFixture<PackedSdk>
         var output = Path.Combine(sdk.Root, name);
         await PackedSdk.DotnetAsync(clone, null, "pack", Path.Combine("sdk", "Dongyang.Chat.Protocol"), "-c", "Release", "-o", output, "-nodeReuse:false");
         return PackedSdk.VersionOf(Directory.GetFiles(output, "*.nupkg").Single(), "Dongyang.Chat.Protocol");
-    }
-
-    /// <summary>The sample with the repository files its build reads, next to the packed packages (samples/nuget.config points at ../artifacts/packages).</summary>
-    private string CopySampleTree(string sample)
-    {
-        var copy = Path.Combine(sdk.Root, "consume-" + sample);
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "nuget.config", "global.json", ".editorconfig", Path.Combine("samples", "nuget.config") })
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, file))!);
-            File.Copy(Path.Combine(RepositoryPaths.Root, file), Path.Combine(copy, file));
-        }
-
-        var source = Path.Combine(RepositoryPaths.Root, "samples", sample);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(source, file);
-            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
-            {
-                continue;
-            }
-
-            var target = Path.Combine(copy, "samples", sample, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
-        Directory.CreateDirectory(Path.Combine(copy, "artifacts"));
-        CopyDirectory(sdk.PackagesFolder, Path.Combine(copy, "artifacts", "packages"));
-        return copy;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
     }
 
     private static XElement Nuspec(ZipArchive package)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Dongyang.Chat.Client.Tests;
@@ -7,12 +8,16 @@ namespace Dongyang.Chat.Client.Tests;
 /// laid out like the repository, so the samples' own nuget.config finds them in <c>artifacts/packages</c>.
 /// Build output goes to a folder of its own under the repository's (ignored) artifacts folder, leaving the projects'
 /// bin/obj alone for builds running alongside, while generated sources stay inside the repository for path mapping.
+/// Shared by every test of the <see cref="PackedSdkGroup"/> collection, which packs once per run; each sample is
+/// copied and built against the packages once too (<see cref="BuildSampleAsync"/>).
 /// </summary>
 public sealed class PackedSdk : IAsyncLifetime
 {
     public static readonly string[] PackageIds = ["Dongyang.Chat.Protocol", "Dongyang.Chat.Client", "Dongyang.Chat.Widget"];
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "dongyang-packages-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> builtSamples = new();
 
     public string BuildFolder { get; } = Path.Combine(RepositoryPaths.Root, "artifacts", "pack-test-" + Guid.NewGuid().ToString("N")[..8]);
 
@@ -36,6 +41,19 @@ public sealed class PackedSdk : IAsyncLifetime
         Version = VersionOf(Directory.GetFiles(PackagesFolder, "Dongyang.Chat.Protocol.*.nupkg").Single(), "Dongyang.Chat.Protocol");
     }
 
+    /// <summary>
+    /// The sample copied, with the repository files its build reads, next to the packed packages (samples/nuget.config
+    /// points at ../artifacts/packages), and built once (Debug) with <c>-p:UseDongyangPackages=true</c> into a package
+    /// folder of its own (<see cref="PackageCache"/>), so a stale copy of the same version in the machine's cache cannot
+    /// stand in. Returns the copy's root; the sample is at <c>samples/{sample}</c> under it.
+    /// </summary>
+    /// <param name="sample">The sample's folder under samples/, e.g. <c>Chatbot.Samples.Blazor</c>.</param>
+    public Task<string> BuildSampleAsync(string sample) =>
+        builtSamples.GetOrAdd(sample, name => new Lazy<Task<string>>(() => CopyAndBuildAsync(name))).Value;
+
+    /// <summary>The package folder a sample copy restored into.</summary>
+    public static string PackageCache(string copy) => Path.Combine(copy, "nuget-packages");
+
     /// <summary>The version in a package's file name (<c>Id.Version.nupkg</c>).</summary>
     public static string VersionOf(string packageFile, string id) =>
         Path.GetFileNameWithoutExtension(packageFile)[(id.Length + 1)..];
@@ -48,6 +66,43 @@ public sealed class PackedSdk : IAsyncLifetime
             Directory.Delete(BuildFolder, recursive: true);
         }
         return Task.CompletedTask;
+    }
+
+    private async Task<string> CopyAndBuildAsync(string sample)
+    {
+        var copy = Path.Combine(Root, "consume-" + sample);
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "nuget.config", "global.json", ".editorconfig", Path.Combine("samples", "nuget.config") })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, file))!);
+            File.Copy(Path.Combine(RepositoryPaths.Root, file), Path.Combine(copy, file));
+        }
+
+        var source = Path.Combine(RepositoryPaths.Root, "samples", sample);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
+            {
+                continue;
+            }
+
+            var target = Path.Combine(copy, "samples", sample, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var packages = Path.Combine(copy, "artifacts", "packages");
+        Directory.CreateDirectory(packages);
+        foreach (var file in Directory.GetFiles(PackagesFolder))
+        {
+            File.Copy(file, Path.Combine(packages, Path.GetFileName(file)));
+        }
+
+        await DotnetAsync(
+            Path.Combine(copy, "samples", sample),
+            new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackageCache(copy) },
+            "build", "-p:UseDongyangPackages=true", "-nodeReuse:false");
+        return copy;
     }
 
     /// <summary>Runs the dotnet CLI and fails with its output when it fails; MSBuild settings of the test host are not passed on.</summary>
@@ -100,4 +155,11 @@ public sealed class PackedSdk : IAsyncLifetime
 
         return output;
     }
+}
+
+/// <summary>The tests that use the packed packages: one pack, and one build of each sample, for all of them.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackedSdkGroup : ICollectionFixture<PackedSdk>
+{
+    public const string Name = "packed sdk";
 }
