@@ -153,6 +153,48 @@ public sealed class RemoteKnowledgeTests(AiServiceFixture fixture) : IClassFixtu
         }
     }
 
+    /// <summary>The ai's own limits (Rag:Parsing, Ai:MaxDocumentBytes) reach the admin as the codes the in-process knowledge base gives.</summary>
+    [Fact]
+    public async Task The_ais_too_complex_and_too_large_refusals_reach_the_admin_with_their_codes()
+    {
+        var pdf = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "tests", "Chatbot.Rag.Tests", "Fixtures", "injury-terms.pdf"));
+        var data = Directory.CreateTempSubdirectory("chatbot-ai-limits-").FullName;
+        var ai = await Services.StartAiAsync(data, settings: new Dictionary<string, string>
+        {
+            ["Rag__Parsing__MaxPages"] = "1",
+            ["Ai__MaxDocumentBytes"] = (pdf.Length + 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        ChatServer? api = null;
+        try
+        {
+            api = await ChatServer.StartAsync(settings: new Dictionary<string, string>
+            {
+                ["Ai__BaseUrl"] = ai.BaseAddress.ToString(),
+                ["Ai__ServiceKey"] = Services.AiServiceKey,
+            });
+            using var admin = api.CreateAdminClient();
+
+            using var complex = await admin.PostAsync("/api/admin/documents", Upload("injury-terms.pdf", pdf));
+            using var large = await admin.PostAsync("/api/admin/documents", Upload("large.md", Encoding.UTF8.GetBytes("# 큰 문서\n\n" + new string('가', pdf.Length))));
+
+            await AssertProblemAsync(complex, HttpStatusCode.UnprocessableEntity, KnowledgeProblems.DocumentTooComplex);
+            await AssertProblemAsync(large, HttpStatusCode.RequestEntityTooLarge, KnowledgeProblems.DocumentTooLarge);
+            Assert.False(File.Exists(Path.Combine(data, "knowledge", "uploads", "injury-terms.pdf")));
+            Assert.False(File.Exists(Path.Combine(data, "knowledge", "uploads", "large.md")));
+        }
+        finally
+        {
+            if (api is not null)
+            {
+                await api.DisposeAsync();
+                Directory.Delete(api.DataDirectory, recursive: true);
+            }
+
+            await ai.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static MultipartFormDataContent Upload(string name, byte[] bytes) => new() { { new ByteArrayContent(bytes), "file", name } };
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
