@@ -60,6 +60,7 @@ public sealed class LocalKnowledgeBaseTests : IDisposable
     [Theory]
     [InlineData("../outside.md", KnowledgeProblems.InvalidFileName)]
     [InlineData("/../../outside.md", KnowledgeProblems.InvalidFileName)]
+    [InlineData("uploads/a\0b.md", KnowledgeProblems.InvalidFileName)]
     [InlineData("uploads/.hidden.md", KnowledgeProblems.InvalidFileName)]
     [InlineData("uploads/README.md", KnowledgeProblems.InvalidFileName)]
     [InlineData("uploads/tool.exe", KnowledgeProblems.UnsupportedType)]

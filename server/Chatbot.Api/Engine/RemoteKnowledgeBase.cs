@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Chatbot.Ai.Contracts;
 using Chatbot.Privacy;
-using Polly.CircuitBreaker;
+using Polly;
 
 namespace Chatbot.Api.Engine;
 
@@ -12,7 +12,8 @@ namespace Chatbot.Api.Engine;
 /// and <see cref="AiEndpoints.Chunks"/> endpoints with the service key. The ai's knowledge base makes every decision;
 /// its problem documents are read back into the same <see cref="KnowledgeProblem"/> codes, so the admin API answers
 /// alike in both modes. A name holding personal data is refused here already, so it never reaches the ai's request
-/// log. An ai that cannot be reached, or refuses the service key, throws <see cref="AiServiceUnavailableException"/>.
+/// log. An ai that cannot be reached (connection refused, the circuit open, the <c>Ai:KnowledgeTimeoutSeconds</c>
+/// timeout), that fails, or that refuses the service key, throws <see cref="AiServiceUnavailableException"/>.
 /// </summary>
 internal sealed class RemoteKnowledgeBase(HttpClient http, PersonalDataMasker masker) : IKnowledgeBase
 {
@@ -129,7 +130,7 @@ internal sealed class RemoteKnowledgeBase(HttpClient http, PersonalDataMasker ma
         {
             return await http.SendAsync(request, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException or TimeoutException
+        catch (Exception e) when (e is HttpRequestException or ExecutionRejectedException or TimeoutException
                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new AiServiceUnavailableException($"The AI service at {http.BaseAddress} cannot be reached: {e.Message}", e);

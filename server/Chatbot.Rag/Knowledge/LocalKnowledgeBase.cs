@@ -187,7 +187,16 @@ public sealed partial class LocalKnowledgeBase(
     {
         fullPath = relative = "";
         var root = Folder;
-        var candidate = Path.GetFullPath(Path.Combine(root, (path ?? "").Replace('\\', '/').TrimStart('/')));
+        string candidate;
+        try
+        {
+            candidate = Path.GetFullPath(Path.Combine(root, (path ?? "").Replace('\\', '/').TrimStart('/')));
+        }
+        catch (ArgumentException)
+        {
+            candidate = ""; // a NUL or another character no path may hold
+        }
+
         if (string.IsNullOrWhiteSpace(path) || !candidate.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             return KnowledgeChange.Refused(KnowledgeProblems.InvalidFileName, "The document path must name a file inside the knowledge folder.");
