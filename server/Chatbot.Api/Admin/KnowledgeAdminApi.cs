@@ -99,7 +99,7 @@ internal static partial class KnowledgeAdminApi
         var name = file.FileName;
         if (!SafeFileName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
         {
-            return AdminApi.Invalid(KnowledgeProblems.InvalidFileName, "Name the document with letters, digits, spaces, '-', '_' or '.', starting with a letter or digit, and a supported extension (.md, .txt, .pdf, .docx, .html).");
+            return AdminApi.Invalid(KnowledgeProblems.InvalidFileName, "Name the document with letters, digits, spaces, '-', '_' or '.' (at most 100), starting with a letter or digit.");
         }
 
         var path = $"{UploadsFolder}/{name}";
