@@ -25,11 +25,21 @@ public static class AiEndpoints
     /// <summary><c>POST</c> a <see cref="SearchRequest"/>: the passages retrieval finds, as a <see cref="SearchResponse"/>.</summary>
     public const string Search = "/v1/search";
 
-    /// <summary><c>POST</c>: re-ingests the knowledge folder; answers an <see cref="IngestionReport"/>.</summary>
+    /// <summary>
+    /// <c>POST</c>: syncs the knowledge folder (<see cref="IKnowledgeBase.SyncAsync"/>); answers an
+    /// <see cref="IngestionReport"/>, or a problem with a <see cref="KnowledgeProblems"/> code.
+    /// </summary>
     public const string Ingestion = "/v1/ingestion";
 
-    /// <summary><c>PUT</c> (Markdown or text body) or <c>DELETE</c> one document of the knowledge folder, then re-ingest.</summary>
+    /// <summary>
+    /// <c>GET</c>: the documents of the knowledge folder (<see cref="KnowledgeDocument"/>s). <c>PUT /v1/documents/{path}</c>
+    /// (the raw bytes of any supported format) stores and indexes one; <c>DELETE /v1/documents/{path}</c> removes it.
+    /// Both answer an <see cref="IngestionReport"/>, or a problem with a <see cref="KnowledgeProblems"/> code.
+    /// </summary>
     public const string Documents = "/v1/documents";
+
+    /// <summary><c>GET ?documentId=</c>: the indexed chunks of one document (<see cref="KnowledgeChunk"/>s), or 404.</summary>
+    public const string Chunks = "/v1/chunks";
 
     /// <summary>
     /// <c>GET ?documentId=&amp;section=&amp;page=</c>: a cited section in full (a Dongyang.Chat.Protocol <c>SourceSection</c>),

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Chatbot.Ai.Contracts;
-using Chatbot.Ai.Knowledge;
+using Chatbot.Hosting;
 using Chatbot.Rag.Answering;
 using Chatbot.Rag.Retrieval;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Chatbot.Ai;
@@ -53,15 +54,28 @@ internal static partial class AiApi
                         : TypedResults.NotFound())
             .WithName("GetSource").WithSummary("A cited section in full: the document's passages of that section, in order.");
 
-        service.MapPost(AiEndpoints.Ingestion, async (KnowledgeLibrary library, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await library.SyncAsync(cancellationToken)))
-            .WithName("Ingest").WithSummary("Re-ingests the knowledge folder; unchanged files are skipped.");
+        service.MapPost(AiEndpoints.Ingestion, async (IKnowledgeBase knowledge, CancellationToken cancellationToken) =>
+                KnowledgeResults.Answer(await knowledge.SyncAsync(progress: null, cancellationToken), TypedResults.Ok))
+            .WithName("Ingest").WithSummary("Syncs the index with the knowledge folder; unchanged files are skipped, an empty folder is refused (409).");
+
+        service.MapGet(AiEndpoints.Documents, async (IKnowledgeBase knowledge, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await knowledge.ListAsync(cancellationToken)))
+            .WithName("ListDocuments").WithSummary("The documents of the knowledge folder and whether each is indexed.");
+
+        service.MapGet(AiEndpoints.Chunks, async (string? documentId, IKnowledgeBase knowledge, CancellationToken cancellationToken) =>
+                string.IsNullOrWhiteSpace(documentId)
+                    ? Results.ValidationProblem(new Dictionary<string, string[]> { ["documentId"] = ["A document id is required."] })
+                    : await knowledge.GetChunksAsync(documentId, cancellationToken) is { } chunks
+                        ? TypedResults.Ok(chunks)
+                        : KnowledgeResults.Problem(new KnowledgeProblem(KnowledgeProblems.DocumentNotFound, "The document is not in the index.")))
+            .WithName("GetDocumentChunks").WithSummary("The indexed chunks of one document, in order.");
 
         service.MapPut(AiEndpoints.Documents + "/{**path}", PutDocumentAsync)
             .WithName("PutDocument").WithSummary("Stores a document in the knowledge folder and ingests it; one that cannot be read is refused (422) and replaces nothing.")
             .Accepts<Stream>(DocumentMediaTypes[0], DocumentMediaTypes[1..]);
 
-        service.MapDelete(AiEndpoints.Documents + "/{**path}", DeleteDocumentAsync)
+        service.MapDelete(AiEndpoints.Documents + "/{**path}", async (string path, IKnowledgeBase knowledge, CancellationToken cancellationToken) =>
+                KnowledgeResults.Answer(await knowledge.DeleteAsync(path, cancellationToken), TypedResults.Ok))
             .WithName("DeleteDocument").WithSummary("Removes a document from the knowledge folder and from the index.");
         return endpoints;
     }
@@ -149,38 +163,31 @@ internal static partial class AiApi
                 p.Relevance))]));
     }
 
-    private static async Task<IResult> PutDocumentAsync(string path, HttpRequest request, KnowledgeLibrary library, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body is read into the knowledge base up to <see cref="AiOptions.MaxDocumentBytes"/>; past it the server stops
+    /// reading and the answer is <c>413 document_too_large</c>, as the Api's admin upload answers.
+    /// </summary>
+    private static async Task<IResult> PutDocumentAsync(string path, HttpRequest request, IKnowledgeBase knowledge, IOptions<AiOptions> options, CancellationToken cancellationToken)
     {
-        try
+        var maxBytes = options.Value.MaxDocumentBytes;
+        var tooLarge = new KnowledgeProblem(KnowledgeProblems.DocumentTooLarge, $"Documents may be at most {maxBytes:N0} bytes.");
+        if (request.ContentLength > maxBytes)
         {
-            library.Resolve(path);
-        }
-        catch (ArgumentException e)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["path"] = [e.Message] });
+            return KnowledgeResults.Problem(tooLarge);
         }
 
-        var report = await library.PutAsync(path, request.Body, cancellationToken);
-        return report.Failed is [var failure, ..]
-            ? (IResult)TypedResults.Problem(
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "unreadable document",
-                detail: $"The document could not be read: {failure.Reason} The stored version, if any, is unchanged.",
-                extensions: new Dictionary<string, object?> { ["code"] = "unreadable_document" })
-            : TypedResults.Ok(report);
-    }
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = maxBytes;
+        }
 
-    private static async Task<IResult> DeleteDocumentAsync(string path, KnowledgeLibrary library, CancellationToken cancellationToken)
-    {
         try
         {
-            return await library.DeleteAsync(path, cancellationToken) is { } report
-                ? TypedResults.Ok(report)
-                : TypedResults.NotFound();
+            return KnowledgeResults.Answer(await knowledge.PutAsync(path, request.Body, cancellationToken), TypedResults.Ok);
         }
-        catch (ArgumentException e)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["path"] = [e.Message] });
+            return KnowledgeResults.Problem(tooLarge);
         }
     }
 

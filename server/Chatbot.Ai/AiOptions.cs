@@ -27,6 +27,13 @@ public sealed class AiOptions
     [MinLength(MinimumServiceKeyLength)]
     public string? ServiceKey { get; set; }
 
+    /// <summary>
+    /// The largest document <c>PUT /v1/documents/{path}</c> takes, in bytes; a larger one gets
+    /// <c>413 document_too_large</c>. The Api's <c>Limits:MaxUploadBytes</c> should not exceed it.
+    /// </summary>
+    [Range(1, 1L << 30)]
+    public long MaxDocumentBytes { get; set; } = 10 * 1024 * 1024;
+
     /// <summary>The longest question accepted, in characters.</summary>
     [Range(1, 100_000)]
     public int MaxQuestionLength { get; set; } = 4000;

@@ -1,5 +1,6 @@
 using Chatbot.Ai.Knowledge;
 using Chatbot.Rag;
+using Chatbot.Rag.Knowledge;
 
 namespace Chatbot.Ai;
 
@@ -19,13 +20,8 @@ internal static class AiServiceCollectionExtensions
                 "Ai:ServiceKey is required outside Development: the shared secret the api sends (Ai__ServiceKey; in compose the ai_service_key secret that deploy/scripts/init-secrets.sh writes).")
             .ValidateOnStart();
         services.AddServiceKeyAuthentication();
-        services.AddChatbotRag(configuration);
-        services.PostConfigure<RagOptions>(options =>
-        {
-            options.DataDirectory = Path.GetFullPath(options.DataDirectory, environment.ContentRootPath);
-            options.KnowledgePath = Path.GetFullPath(options.KnowledgePath, environment.ContentRootPath);
-        });
-        services.AddSingleton<KnowledgeLibrary>();
+        services.AddLocalKnowledgeBase(configuration, environment.ContentRootPath);
+        services.PostConfigure<RagOptions>(options => options.DataDirectory = Path.GetFullPath(options.DataDirectory, environment.ContentRootPath));
         services.AddHostedService<KnowledgeStartup>();
         return services;
     }

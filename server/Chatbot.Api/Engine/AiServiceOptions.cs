@@ -37,6 +37,13 @@ internal sealed class AiServiceOptions
     [Range(1, 600)]
     public int RequestTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// The longest a knowledge change through the AI service (a sync, an upload, a delete) may take, ingestion
+    /// included, before the admin API answers <c>503 knowledge_unavailable</c>.
+    /// </summary>
+    [Range(1, 3600)]
+    public int KnowledgeTimeoutSeconds { get; set; } = 300;
+
     /// <summary>How long the circuit stays open after the AI service keeps failing, answering at once instead of waiting.</summary>
     [Range(1, 600)]
     public int BreakDurationSeconds { get; set; } = 15;

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
+using Chatbot.Ai.Contracts;
 using Chatbot.Api.Health;
 using Chatbot.Api.Persistence;
 using Chatbot.Rag;
 using Chatbot.Rag.Answering;
+using Chatbot.Rag.Knowledge;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -16,8 +18,11 @@ internal static class EngineServiceCollectionExtensions
     public const string IdempotentClientName = "ai-idempotent";
 
     /// <summary>
-    /// The answering engine: the AI service over HTTP when <c>AI_SERVER_URL</c> or <c>Ai:BaseUrl</c> is set, else
-    /// in-process with its index in the same data folder as the database and the sample knowledge ingested on start.
+    /// The answering engine and the knowledge base (<see cref="IKnowledgeBase"/>). With <c>AI_SERVER_URL</c> or
+    /// <c>Ai:BaseUrl</c> set they are the AI service over HTTP, and this process builds no engine: no chunk store,
+    /// embeddings, retriever or document readers are registered, and it ingests nothing (the ai owns start-up sync).
+    /// Otherwise the engine runs in-process, with its index in the same data folder as the database and the knowledge
+    /// folder synced on start.
     /// </summary>
     public static IServiceCollection AddChatEngine(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -33,15 +38,13 @@ internal static class EngineServiceCollectionExtensions
 
         if (ai.IsRemote)
         {
-            // The engine's services stay registered (the chat masks personal data with it) but nothing is ingested here.
             services.AddRemoteAnswerer(ai);
             services.AddHealthChecks().AddCheck<AiServiceHealthCheck>(HealthApi.EngineCheck, tags: [HealthApi.ReadyTag]);
-            services.AddChatbotRag(configuration);
             services.AddSingleton<ISourceLibrary, RemoteSourceLibrary>();
             return services;
         }
 
-        services.AddChatbotRag(configuration);
+        services.AddLocalKnowledgeBase(configuration, environment.ContentRootPath);
         services.AddSingleton<ISourceLibrary, LocalSourceLibrary>();
         services.PostConfigure<RagOptions>(options =>
         {
@@ -49,7 +52,6 @@ internal static class EngineServiceCollectionExtensions
             options.DataDirectory = string.IsNullOrWhiteSpace(options.DataDirectory) || options.DataDirectory == RagOptions.DefaultDataDirectory
                 ? storage.ResolveDataDirectory(environment.ContentRootPath)
                 : Path.GetFullPath(options.DataDirectory, environment.ContentRootPath);
-            options.KnowledgePath = Path.GetFullPath(options.KnowledgePath, AppContext.BaseDirectory);
         });
         services.AddHostedService<KnowledgeBootstrapper>();
         services.AddHealthChecks().AddCheck(HealthApi.EngineCheck, () => HealthCheckResult.Healthy("in-process engine"), tags: [HealthApi.ReadyTag]);
@@ -86,6 +88,33 @@ internal static class EngineServiceCollectionExtensions
                     BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds),
                 });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(ai.ConnectTimeoutSeconds));
+            });
+
+        // Knowledge changes (sync, put, delete) and reads: an ingestion may take minutes, and a change is not retried
+        // once it reached the service, so only a connection that was never made is retried, as for the answer stream.
+        services.AddHttpClient<IKnowledgeBase, RemoteKnowledgeBase>((provider, http) =>
+            {
+                http.BaseAddress = baseAddress;
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                AddServiceKey(http, provider);
+            })
+            .AddResilienceHandler("ai-knowledge", pipeline =>
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    BackoffType = DelayBackoffType.Exponential,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    ShouldHandle = args => ValueTask.FromResult(IsConnectionNeverMade(args.Outcome.Exception)),
+                });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 4,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(ai.KnowledgeTimeoutSeconds));
             });
 
         // Idempotent calls: the standard pipeline (total timeout, retries with backoff, circuit breaker, attempt timeout).

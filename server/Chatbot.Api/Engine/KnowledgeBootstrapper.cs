@@ -1,43 +1,16 @@
-using Chatbot.Rag;
-using Chatbot.Rag.Ingestion;
-using Microsoft.Extensions.Options;
+using Chatbot.Ai.Contracts;
 
 namespace Chatbot.Api.Engine;
 
 /// <summary>
-/// Brings the index up to date with the knowledge folder before the server takes questions. Ingestion is incremental,
-/// so a restart with unchanged documents embeds nothing.
+/// With the engine in-process: syncs the index with the knowledge folder before the server takes questions, through
+/// the knowledge base (which logs what it did, and leaves the index as it is when the folder holds no document).
+/// Ingestion is incremental, so a restart with unchanged documents embeds nothing. Not registered when the engine is
+/// remote: the AI service syncs its own folder.
 /// </summary>
-internal sealed partial class KnowledgeBootstrapper(
-    KnowledgeIngestor ingestor,
-    IOptions<RagOptions> options,
-    ILogger<KnowledgeBootstrapper> logger) : IHostedService
+internal sealed class KnowledgeBootstrapper(IKnowledgeBase knowledge) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var path = options.Value.KnowledgePath;
-        if (!Directory.Exists(path))
-        {
-            LogMissing(logger, path);
-            return;
-        }
-
-        var summary = await ingestor.IngestDirectoryAsync(path, progress: null, cancellationToken);
-        LogIngested(logger, path, summary.Files, summary.Chunks, summary.Skipped, summary.Failed.Count);
-        foreach (var failure in summary.Failed)
-        {
-            LogFailed(logger, failure.Path, failure.Reason);
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => knowledge.SyncAsync(progress: null, cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Knowledge folder {Path} does not exist; the bot will decline every question")]
-    private static partial void LogMissing(ILogger logger, string path);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Knowledge from {Path}: {Files} files, {Chunks} chunks embedded, {Skipped} unchanged, {Failed} failed")]
-    private static partial void LogIngested(ILogger logger, string path, int files, int chunks, int skipped, int failed);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not ingest {File}: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string file, string reason);
 }

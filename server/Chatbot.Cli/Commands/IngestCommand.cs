@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Chatbot.Ai.Contracts;
 using Chatbot.Rag;
-using Chatbot.Rag.Ingestion;
+using Chatbot.Rag.Knowledge;
 using Chatbot.Rag.VectorStores;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -10,6 +11,8 @@ namespace Chatbot.Cli.Commands;
 /// <summary>
 /// <c>chatbot ingest &lt;path&gt; [--data &lt;dir&gt;]</c>: brings the server's index up to date with a knowledge
 /// folder. Unchanged files are skipped, changed ones replaced, removed ones deleted; a file that fails does so alone.
+/// It syncs through the in-process knowledge base (<see cref="LocalKnowledgeBase"/>), so the rules are the server's,
+/// the empty-folder guard among them.
 /// </summary>
 internal static class IngestCommand
 {
@@ -45,43 +48,48 @@ internal static class IngestCommand
         var data = Path.GetFullPath(dataDirectory);
         var services = new ServiceCollection();
         CliEngine.AddHostServices(services);
-        services.AddChatbotRag(CliEngine.Configuration());
+        services.AddLocalKnowledgeBase(CliEngine.Configuration(), Environment.CurrentDirectory);
         services.PostConfigure<RagOptions>(options =>
         {
             options.DataDirectory = data;
             options.KnowledgePath = corpus;
         });
         await using var provider = services.BuildServiceProvider();
-        var ingestor = provider.GetRequiredService<KnowledgeIngestor>();
-        var supported = new HashSet<string>(ingestor.SupportedExtensions, StringComparer.OrdinalIgnoreCase);
-        if (!Directory.EnumerateFiles(corpus, "*", SearchOption.AllDirectories).Any(f => supported.Contains(Path.GetExtension(f))))
-        {
-            // Ingesting an empty folder would delete every stored document: refuse instead, leaving the index as it is.
-            AnsiConsole.MarkupLineInterpolated(
-                $"[red]Nothing to ingest:[/] '{corpus}' holds no {string.Join(", ", supported.Order(StringComparer.Ordinal))} files. The index was left unchanged.");
-            return CliEngine.NothingDone;
-        }
+        var knowledge = provider.GetRequiredService<IKnowledgeBase>();
 
         AnsiConsole.MarkupLineInterpolated($"Ingesting [bold]{corpus}[/] into [bold]{data}[/]");
-        IngestionSummary? summary = null;
+        KnowledgeChange? change = null;
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask("Reading the folder", maxValue: 1);
-                var progress = new InlineProgress<IngestionProgress>(p =>
+                var progress = new InlineProgress<KnowledgeProgress>(p =>
                 {
                     task.MaxValue = Math.Max(p.Total, 1);
                     task.Value = p.Processed;
                     task.Description = Markup.Escape(Shorten(p.Path));
                 });
-                summary = await ingestor.IngestDirectoryAsync(corpus, progress, cancellationToken);
+                change = await knowledge.SyncAsync(progress, cancellationToken);
                 task.Description = "Done";
                 task.Value = task.MaxValue;
             });
 
-        var result = summary ?? throw new InvalidOperationException("Ingestion did not complete.");
+        if (change?.Problem is { Code: KnowledgeProblems.FolderEmpty } empty)
+        {
+            // Ingesting an empty folder would delete every stored document: the knowledge base refused, leaving the index as it is.
+            AnsiConsole.MarkupLineInterpolated($"[red]Nothing to ingest:[/] {empty.Detail}");
+            return CliEngine.NothingDone;
+        }
+
+        if (change?.Problem is { } problem)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]Not ingested ({problem.Code}):[/] {problem.Detail}");
+            return CliEngine.NothingDone;
+        }
+
+        var result = change?.Report ?? throw new InvalidOperationException("Ingestion did not complete.");
         Print(result);
         if (provider.GetService<EmbeddedVectorStoreCollection>() is { } store)
         {
@@ -97,7 +105,7 @@ internal static class IngestCommand
         return CliEngine.Success;
     }
 
-    private static void Print(IngestionSummary summary)
+    private static void Print(IngestionReport summary)
     {
         var table = new Table().Title("Ingestion summary").AddColumn("").AddColumn(new TableColumn("Count").RightAligned());
         table.AddRow("Files ingested (new or changed)", summary.Files.ToString(System.Globalization.CultureInfo.InvariantCulture));

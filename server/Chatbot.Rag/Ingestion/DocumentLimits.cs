@@ -47,5 +47,5 @@ public sealed class DocumentLimits
 public sealed class DocumentTooComplexException(string message) : IOException(message)
 {
     /// <summary>The error code clients see.</summary>
-    public const string Code = "document_too_complex";
+    public const string Code = Chatbot.Ai.Contracts.KnowledgeProblems.DocumentTooComplex;
 }

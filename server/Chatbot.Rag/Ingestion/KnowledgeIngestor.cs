@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Chatbot.Ai.Contracts;
 using Chatbot.Rag.Diagnostics;
 using Chatbot.Privacy;
 using Chatbot.Rag.VectorStores;
@@ -36,7 +37,11 @@ public sealed record IngestionProgress(int Processed, int Total, string Path, In
 /// <summary>A file that failed to ingest.</summary>
 /// <param name="Path">The file's path relative to the corpus root.</param>
 /// <param name="Reason">Why, for an operator.</param>
-public sealed record IngestionFailure(string Path, string Reason);
+/// <param name="Code">
+/// The <see cref="KnowledgeProblems"/> code of the refusal: <see cref="KnowledgeProblems.UnreadableDocument"/> unless a
+/// more precise one applies (too complex, unsupported type, personal data in the name, document id taken).
+/// </param>
+public sealed record IngestionFailure(string Path, string Reason, string Code = KnowledgeProblems.UnreadableDocument);
 
 /// <summary>The result of an ingestion run.</summary>
 /// <param name="Files">Files (re)ingested because they were new or changed.</param>
@@ -144,23 +149,23 @@ public sealed class KnowledgeIngestor
         using var activity = RagTelemetry.Source.StartActivity("rag.ingest");
         var relative = relativePath.Replace('\\', '/');
         var documentId = DocumentIdOf(relative);
-        IngestionSummary Failed(string path, string reason)
+        IngestionSummary Failed(string path, string reason, string code)
         {
             RagTelemetry.RecordIngestion(0, 0, 0, 1, 0);
             activity?.SetTag("rag.documents.failed", 1);
-            return new IngestionSummary(0, 0, 0, 0, [new IngestionFailure(path, reason)]);
+            return new IngestionSummary(0, 0, 0, 0, [new IngestionFailure(path, reason, code)]);
         }
 
         if (!_readers.ContainsKey(Path.GetExtension(relative)))
         {
-            return Failed(relative, $"'{Path.GetExtension(relative)}' is not a supported document type.");
+            return Failed(relative, $"'{Path.GetExtension(relative)}' is not a supported document type.", KnowledgeProblems.UnsupportedType);
         }
 
         if (_masker.ContainsPersonalData(relative))
         {
             var masked = _masker.Mask(relative);
             _logger.LogWarning("Not ingesting {Path}: its name holds personal data", masked);
-            return Failed(masked, "The file name holds personal data; rename the file.");
+            return Failed(masked, "The file name holds personal data; rename the file.", KnowledgeProblems.PersonalDataInFileName);
         }
 
         // Another file of the folder with the same id (the same name, another extension) owns the document.
@@ -168,7 +173,7 @@ public sealed class KnowledgeIngestor
         if (_readers.Keys.Select(extension => Path.ChangeExtension(target, extension))
                 .FirstOrDefault(other => !string.Equals(other, target, StringComparison.OrdinalIgnoreCase) && File.Exists(other)) is { } owner)
         {
-            return Failed(relative, $"Document id '{documentId}' is already taken by '{Path.GetRelativePath(corpusPath, owner).Replace('\\', '/')}'.");
+            return Failed(relative, $"Document id '{documentId}' is already taken by '{Path.GetRelativePath(corpusPath, owner).Replace('\\', '/')}'.", KnowledgeProblems.DocumentIdTaken);
         }
 
         List<IngestedChunk> chunks;
@@ -182,7 +187,7 @@ public sealed class KnowledgeIngestor
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _logger.LogWarning(ex, "Failed to ingest {Path}; its previous version is kept", relative);
-            return Failed(relative, ex.Message);
+            return Failed(relative, ex.Message, CodeOf(ex));
         }
 
         _logger.LogInformation("Ingested {Path} as {DocumentId}: {Chunks} chunks", relative, documentId, chunks.Count);
@@ -200,11 +205,7 @@ public sealed class KnowledgeIngestor
             throw new DirectoryNotFoundException($"The knowledge corpus directory '{root}' does not exist.");
         }
 
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => _readers.ContainsKey(Path.GetExtension(f)) && !IsIgnored(root, f))
-            .Select(f => (FullPath: f, Relative: Path.GetRelativePath(root, f).Replace('\\', '/')))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal)
-            .ToList();
+        var files = FindDocuments(root).Select(relative => (FullPath: Path.Combine(root, relative), Relative: relative)).ToList();
 
         var stored = await _store.GetDocumentHashesAsync(cancellationToken);
         var claimedBy = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -257,7 +258,7 @@ public sealed class KnowledgeIngestor
             IngestionOutcome? outcome;
             if (claimedBy.TryGetValue(documentId, out var other))
             {
-                failures.Add(new IngestionFailure(relative, $"Document id '{documentId}' is already taken by '{other}'."));
+                failures.Add(new IngestionFailure(relative, $"Document id '{documentId}' is already taken by '{other}'.", KnowledgeProblems.DocumentIdTaken));
                 outcome = IngestionOutcome.Failed;
             }
             else if (_masker.ContainsPersonalData(relative))
@@ -266,7 +267,7 @@ public sealed class KnowledgeIngestor
                 // It is reported masked too, so the name reaches no log.
                 var masked = _masker.Mask(relative);
                 _logger.LogWarning("Not ingesting {Path}: its name holds personal data", masked);
-                failures.Add(new IngestionFailure(masked, "The file name holds personal data; rename the file."));
+                failures.Add(new IngestionFailure(masked, "The file name holds personal data; rename the file.", KnowledgeProblems.PersonalDataInFileName));
                 progress?.Report(new IngestionProgress(++processed, total, masked, IngestionOutcome.Failed));
                 continue;
             }
@@ -291,7 +292,7 @@ public sealed class KnowledgeIngestor
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     _logger.LogWarning(ex, "Failed to ingest {Path}", relative);
-                    failures.Add(new IngestionFailure(relative, ex.Message));
+                    failures.Add(new IngestionFailure(relative, ex.Message, CodeOf(ex)));
                     outcome = IngestionOutcome.Failed;
                 }
             }
@@ -321,13 +322,30 @@ public sealed class KnowledgeIngestor
     }
 
     /// <summary>A document's id: its path relative to the corpus root, without extension, with '/' separators.</summary>
-    public static string DocumentIdOf(string relativePath)
+    public static string DocumentIdOf(string relativePath) => KnowledgePaths.DocumentIdOf(relativePath);
+
+    /// <summary>
+    /// The files a folder ingestion of <paramref name="corpusPath"/> reads, relative to it with '/' separators, in
+    /// ordinal order: every supported file but hidden ones and README files. None for a missing folder.
+    /// </summary>
+    public IReadOnlyList<string> FindDocuments(string corpusPath)
     {
-        ArgumentNullException.ThrowIfNull(relativePath);
-        var normalized = relativePath.Replace('\\', '/');
-        var extension = Path.GetExtension(normalized);
-        return extension.Length > 0 ? normalized[..^extension.Length] : normalized;
+        var root = Path.GetFullPath(corpusPath);
+        return !Directory.Exists(root)
+            ? []
+            : [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Where(f => _readers.ContainsKey(Path.GetExtension(f)) && !IsIgnored(root, f))
+                .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+                .OrderBy(f => f, StringComparer.Ordinal)];
     }
+
+    /// <summary>Whether a sync of the folder would skip <paramref name="relativePath"/> (hidden, or a README).</summary>
+    public static bool IsIgnoredPath(string relativePath) =>
+        Path.GetFileNameWithoutExtension(relativePath).Equals("README", StringComparison.OrdinalIgnoreCase)
+        || relativePath.Split('/', '\\').Any(part => part.StartsWith('.'));
+
+    private static string CodeOf(Exception exception) =>
+        exception is DocumentTooComplexException ? DocumentTooComplexException.Code : KnowledgeProblems.UnreadableDocument;
 
     private async Task<List<IngestedChunk>> BuildChunksAsync(string documentId, string relative, byte[] bytes, string hash, CancellationToken cancellationToken)
     {
@@ -391,7 +409,5 @@ public sealed class KnowledgeIngestor
     };
 
     /// <summary>Hidden files and folders, and README files that describe the corpus rather than belong to it.</summary>
-    private static bool IsIgnored(string root, string path) =>
-        Path.GetFileNameWithoutExtension(path).Equals("README", StringComparison.OrdinalIgnoreCase)
-        || Path.GetRelativePath(root, path).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part.StartsWith('.'));
+    private static bool IsIgnored(string root, string path) => IsIgnoredPath(Path.GetRelativePath(root, path));
 }
