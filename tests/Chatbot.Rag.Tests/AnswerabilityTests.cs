@@ -17,30 +17,6 @@ public sealed class AnswerabilityTests(SampleCorpusFixture corpus) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("암보험 가입금액을 증액하려면 어떻게 해요?", "증액")]
-    [InlineData("실손보험을 4세대로 전환하면 보험료가 얼마나 줄어요?", "전환")]
-    [InlineData("해외에 1년 나가 있는 동안 보험료 납입을 중지할 수 있나요?", "중지")]
-    public async Task An_operation_the_documents_never_name_is_declined_however_well_the_policy_words_match(string question, string operation)
-    {
-        // The documents say what can be done with a policy (변경, 해지, 부활 …); 보험료, 실손보험 and 가입금액 match them well,
-        // so relevance alone answered these with unrelated rules.
-        var result = await corpus.Retriever.RetrieveAsync(question);
-
-        Assert.Equal(operation, result.UncoveredTopic);
-        Assert.False(result.IsConfident);
-    }
-
-    [Fact]
-    public async Task A_state_written_with_hada_is_no_operation()
-    {
-        // 불편해서 ("since it is hard for her") describes the customer's situation; the documents never write 불편.
-        var result = await corpus.Retriever.RetrieveAsync("계약자인 어머니가 거동이 불편해서 직접 못 가시는데 계약자 변경 가능할까요?");
-
-        Assert.Null(result.UncoveredTopic);
-        Assert.True(result.IsConfident);
-    }
-
-    [Theory]
     [InlineData("보험기간이 30일짜리인 상품도 청약철회 할 수 있나요?")]
     [InlineData("만원짜리 보험도 청약철회 돼요?")]
     public async Task A_bound_suffix_weighs_nothing_in_the_question(string question)

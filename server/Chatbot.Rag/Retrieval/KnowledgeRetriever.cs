@@ -193,8 +193,7 @@ public sealed class KnowledgeRetriever
 
     /// <summary>
     /// Why the documents do not cover the question's topic, whatever its other words match; null when nothing says so.
-    /// Four signals, each explainable: an operation asked for (a noun written with 하다/되다, <see
-    /// cref="QueryWordTokens.IsAction"/>) that the documents never use at all; a listed product or topic noun (<see cref="Lexicon.TopicNouns"/>) that none of
+    /// Three signals, each explainable: a listed product or topic noun (<see cref="Lexicon.TopicNouns"/>) that none of
     /// the passages related to the question contains; a name built on a known suffix (X보험, X생명, X화재, with X of two
     /// syllables or more) that those passages never write ("펫보험", "삼성생명"); or a question in which at least
     /// <paramref name="maxUnknownShare"/> of the nouns are words the documents never use at all ("오늘 서울 날씨").
@@ -217,13 +216,6 @@ public sealed class KnowledgeRetriever
             nouns++;
             unknownNouns += unknown ? 1 : 0;
             if (Lexicon.TopicNouns.Contains(word) && !Written(word))
-            {
-                return word;
-            }
-
-            // An operation the documents never name ("전환하면", "증액하고", "중지할 수"): they describe what can be
-            // done with a policy, so one they never mention is not among them, however well the policy words match.
-            if (group.IsAction && unknown)
             {
                 return word;
             }

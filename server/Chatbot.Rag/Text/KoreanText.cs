@@ -6,14 +6,7 @@ namespace Chatbot.Rag.Text;
 /// <param name="Word">The word after normalisation.</param>
 /// <param name="Tokens">Its tokens that carry evidence.</param>
 /// <param name="IsPredicate">True for a native verb or adjective ("들어오", "갚"), false for a noun.</param>
-public sealed record QueryWordTokens(string Word, IReadOnlyList<string> Tokens, bool IsPredicate)
-{
-    /// <summary>
-    /// True for a noun the question asks to have done, written with 하다/되다 ("전환하면", "증액하고", "중지할"): the
-    /// operation asked for rather than a thing named.
-    /// </summary>
-    public bool IsAction { get; init; }
-}
+public sealed record QueryWordTokens(string Word, IReadOnlyList<string> Tokens, bool IsPredicate);
 
 /// <summary>
 /// Korean-aware text normalisation and lexical tokenisation shared by the embedder, the lexical index and retrieval.
@@ -88,7 +81,7 @@ public static class KoreanText
     {
         var groups = new List<QueryWordTokens>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (word, isPredicate, isAction) in QueryWordsWithKind(query))
+        foreach (var (word, isPredicate) in QueryWordsWithKind(query))
         {
             var wordTokens = TokenizeWord(word).ToList();
             var keep = isKnown is null ? Enumerable.Repeat(true, wordTokens.Count).ToArray() : KnownTokenMask(word, wordTokens, isKnown);
@@ -103,7 +96,7 @@ public static class KoreanText
 
             if (group.Count > 0)
             {
-                groups.Add(new QueryWordTokens(word, group, isPredicate) { IsAction = isAction });
+                groups.Add(new QueryWordTokens(word, group, isPredicate));
             }
         }
 
@@ -365,7 +358,7 @@ public static class KoreanText
     private static List<string> QueryWords(string query) => QueryWordsWithKind(query).Select(w => w.Word).ToList();
 
     /// <summary>The question's topic words, each marked when it is a native verb or adjective rather than a noun.</summary>
-    private static List<(string Word, bool IsPredicate, bool IsAction)> QueryWordsWithKind(string query)
+    private static List<(string Word, bool IsPredicate)> QueryWordsWithKind(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var text = Normalize(query);
@@ -379,9 +372,9 @@ public static class KoreanText
             text = text.Replace(from, to, StringComparison.Ordinal);
         }
 
-        var words = new List<(string, bool, bool)>();
+        var words = new List<(string, bool)>();
         void AddSynonym(string synonym) =>
-            words.AddRange(synonym.Split(' ').Select(w => (w, Lexicon.NativeStems.Contains(w), false)));
+            words.AddRange(synonym.Split(' ').Select(w => (w, Lexicon.NativeStems.Contains(w))));
 
         foreach (var raw in Words(text))
         {
@@ -398,10 +391,6 @@ public static class KoreanText
             }
 
             var word = StripQueryEnding(raw, out var isPredicate);
-
-            // A noun that took 하다/되다 ("전환하면", "증액하고"): the question asks for that operation.
-            var isAction = !isPredicate && word.Length >= 2 && raw.Length > word.Length && raw.StartsWith(word, StringComparison.Ordinal)
-                && word.All(IsHangulSyllable) && ActionVerbSyllables.Contains(raw[word.Length]) && !Lexicon.DescriptiveNouns.Contains(word);
 
             // "못낼", "못받" written together: the negation says nothing about the topic.
             if (word.Length >= 2 && word[0] == '못')
@@ -432,14 +421,11 @@ public static class KoreanText
                 continue;
             }
 
-            words.Add((word, isPredicate, isAction));
+            words.Add((word, isPredicate));
         }
 
         return words;
     }
-
-    // The first syllable of 하다/되다 in their question forms (하면, 해서, 했는데, 할 수, 한, 함, 합니다; 되면, 돼요, 됐는데 …).
-    private const string ActionVerbSyllables = "하해했할한함합되돼됐될된됩";
 
     private static bool IsCompatibilityJamo(char c) => c is (>= '\u3131' and <= '\u318E') or (>= '\u1100' and <= '\u11FF');
 

@@ -79,9 +79,6 @@ public static class Lexicon
     /// </summary>
     public static IReadOnlyList<(string Word, string Prefix)> NegatedCompounds => Loaded.Value.NegatedCompounds;
 
-    /// <summary>Nouns that take 하다 as adjectives (불편, 가능): a state, not an operation asked for (descriptive-nouns.tsv).</summary>
-    public static FrozenSet<string> DescriptiveNouns => Loaded.Value.DescriptiveNouns;
-
     /// <summary>The rows of one embedded lexicon file: comments and blank lines skipped, columns split by tab.</summary>
     public static IReadOnlyList<string[]> Rows(string fileName)
     {
@@ -128,8 +125,7 @@ public static class Lexicon
         LongestFirst(Words("continuation-openers.tsv")),
         Words("english-name-suffixes.tsv"),
         LongestFirst(Words("list-conclusion-openers.tsv")),
-        NegatedCompoundsFrom(Pairs("negated-compounds.tsv")),
-        Words("descriptive-nouns.tsv").ToFrozenSet(StringComparer.Ordinal));
+        NegatedCompoundsFrom(Pairs("negated-compounds.tsv")));
 
     private static List<(string, string)> NegatedCompoundsFrom(List<(string Key, string Value)> pairs)
     {
@@ -204,6 +200,5 @@ public static class Lexicon
         IReadOnlyList<string> ContinuationOpeners,
         IReadOnlyList<string> EnglishNameSuffixes,
         IReadOnlyList<string> ListConclusionOpeners,
-        IReadOnlyList<(string, string)> NegatedCompounds,
-        FrozenSet<string> DescriptiveNouns);
+        IReadOnlyList<(string, string)> NegatedCompounds);
 }
