@@ -55,11 +55,6 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     // A sentence whose figures are all in a quoted sentence repeats it when this share of its tokens are there too.
     private const double RepeatedFactShare = 0.5;
 
-    // A sentence holding a question noun few other candidates hold gains up to this much (see AddSpecificity), scaled
-    // by its passage's relevance relative to the best passage to this power.
-    private const double SpecificityWeight = 0.2;
-    private const double SpecificityPassageExponent = 3;
-
     private const int SnippetLength = 300;
     private const int MaxPassagesToQuote = 4;
 
@@ -251,11 +246,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
 
                 var vector = await _retriever.EmbedAsync(text, cancellationToken);
                 var similarity = KnowledgeRetriever.Cosine(retrieval.QueryVector.Span, vector.Span);
-                // A list item or row that names a question word of its own is read with its lead-in or header ("1. 소송
-                // 제기" under "… 지급기일 산정에서 제외합니다"). One that adds nothing to its lead-in is not chosen for
-                // itself: the lead-in is, and brings its whole list.
-                var lexical = context is not null && AddsToContext(retrieval, text, context) ? $"{context}\n{text}" : text;
-                var score = (0.55 * Overlap(retrieval, lexical))
+                var score = (0.55 * Overlap(retrieval, text))
                     + (0.2 * sectionOverlap)
                     + (0.25 * Math.Max(similarity, 0))
                     + (passage.Chunk.DocumentId == topDocument ? 0.1 : 0)
@@ -278,55 +269,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
             }
         }
 
-        AddSpecificity(candidates, retrieval);
         return candidates;
-    }
-
-    /// <summary>
-    /// Raises the sentences that hold a question word few other candidate sentences hold: the word that says what
-    /// exactly was asked ("라섹", "소송", "경계성종양") rather than the topic every candidate shares ("실비", "보험금").
-    /// A word's specificity is its inverse sentence frequency among the candidates, ln(N/n)/ln(N); a sentence gains
-    /// <see cref="SpecificityWeight"/> times the highest specificity of the question nouns it holds whole, times
-    /// (passage relevance / best relevance)^<see cref="SpecificityPassageExponent"/>. Only a sentence's own words count:
-    /// an item does not hold what its lead-in says.
-    /// </summary>
-    private static void AddSpecificity(List<CandidateSentence> candidates, RetrievalResult retrieval)
-    {
-        var words = retrieval.QueryWords.Where(w => !w.IsPredicate && w.Tokens.Count > 0).ToList();
-        if (candidates.Count < 3 || words.Count == 0 || SpecificityWeight <= 0)
-        {
-            return;
-        }
-
-        var tokenSets = candidates.Select(c => new HashSet<string>(KoreanText.Tokenize(c.Text), StringComparer.Ordinal)).ToList();
-        var holders = words.Select(w => tokenSets.Select((set, i) => (set, i)).Where(x => w.Tokens.All(x.set.Contains)).Select(x => x.i).ToList()).ToList();
-        var n = (double)candidates.Count;
-        for (var c = 0; c < candidates.Count; c++)
-        {
-            var best = 0.0;
-            for (var w = 0; w < words.Count; w++)
-            {
-                if (holders[w].Contains(c))
-                {
-                    best = Math.Max(best, Math.Log(n / holders[w].Count) / Math.Log(n));
-                }
-            }
-
-            if (best > 0)
-            {
-                // A passage far below the best one lends its specific sentence less: the word may be specific there by chance.
-                var passageShare = Math.Pow(candidates[c].Passage.Relevance / Math.Max(retrieval.Confidence, 1e-9), SpecificityPassageExponent);
-                candidates[c] = candidates[c] with { Score = candidates[c].Score + (SpecificityWeight * best * passageShare) };
-            }
-        }
-    }
-
-    /// <summary>True when a list item or row holds a question token that its lead-in or header does not.</summary>
-    private static bool AddsToContext(RetrievalResult retrieval, string item, string context)
-    {
-        var own = new HashSet<string>(KoreanText.Tokenize(item), StringComparer.Ordinal);
-        var lead = new HashSet<string>(KoreanText.Tokenize(context), StringComparer.Ordinal);
-        return retrieval.QueryTokens.Any(t => own.Contains(t) && !lead.Contains(t));
     }
 
     private List<CandidateSentence> Select(List<CandidateSentence> candidates)

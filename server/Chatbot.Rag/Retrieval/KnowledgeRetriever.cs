@@ -42,11 +42,7 @@ public sealed record RetrievalResult(
     IReadOnlyList<RetrievedPassage> Passages,
     double Confidence,
     bool IsConfident,
-    string? UncoveredTopic = null)
-{
-    /// <summary>The question's topic words with their tokens (a subset of <see cref="QueryTokens"/>), in question order.</summary>
-    public IReadOnlyList<QueryWordTokens> QueryWords { get; init; } = [];
-}
+    string? UncoveredTopic = null);
 
 /// <summary>
 /// Finds the passages that answer a question: normalises it (particles, spacing, colloquial synonyms), runs a hybrid
@@ -152,7 +148,7 @@ public sealed class KnowledgeRetriever
         var uncoveredTopic = (KoreanText.IsEnglish(question) ? KoreanText.ForeignEnglishCompany(question) : null)
             ?? UncoveredTopic(groups, statistics, hits.Select(h => h.Chunk), _options.MaxUnknownWordShare);
         var confident = confidence >= _options.DeclineThreshold && uncoveredTopic is null;
-        return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confident, uncoveredTopic) { QueryWords = groups };
+        return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confident, uncoveredTopic);
     }
 
     /// <summary>
