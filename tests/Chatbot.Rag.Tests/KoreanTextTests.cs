@@ -69,12 +69,6 @@ public sealed class KoreanTextTests
     }
 
     [Theory]
-    [InlineData("입원했을 때 급여 항목 자기부담률이 몇 %예요?", "급여")]
-    [InlineData("비급여 항목은 보상되나여?", "비급")]
-    public void A_noun_ending_like_a_casual_ending_keeps_its_last_syllable(string question, string token) =>
-        Assert.Contains(token, KoreanText.QueryTokens(question));
-
-    [Theory]
     [InlineData("자기부담률이 몇 %예요?")]
     [InlineData("공시이율 연 3.0%인가요?")]
     public void A_copula_standing_alone_after_a_figure_is_no_topic_word(string question)

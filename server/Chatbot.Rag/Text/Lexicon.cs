@@ -22,7 +22,7 @@ public static class Lexicon
     /// <summary>Particles (조사), longest first.</summary>
     public static IReadOnlyList<string> Particles => Loaded.Value.Particles;
 
-    /// <summary>Words that end like a particle or a question ending but must not be stripped (한도, 결과, 급여).</summary>
+    /// <summary>Words that end like a particle or a question ending but must not be stripped (한도, 결과).</summary>
     public static FrozenSet<string> ParticleExceptions => Loaded.Value.ParticleExceptions;
 
     /// <summary>Question and connective endings, longest first.</summary>
