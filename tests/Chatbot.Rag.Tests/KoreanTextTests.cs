@@ -79,6 +79,13 @@ public sealed class KoreanTextTests
         Assert.DoesNotContain("가요", tokens);
     }
 
+    [Theory]
+    [InlineData("What are the opening hours of the customer plaza?", "운영 시간 고객플라자")]
+    [InlineData("How many plazas are there?", "고객플라자")]
+    [InlineData("Does it pay for cosmetic surgery?", "미용 성형수술")]
+    public void English_names_of_the_plaza_its_hours_and_cosmetic_surgery_reach_the_Korean_words(string question, string korean) =>
+        Assert.Contains(korean, KoreanText.EnglishToKorean(question), StringComparison.Ordinal);
+
     [Fact]
     public void Spacing_does_not_change_the_lexical_tokens()
     {
