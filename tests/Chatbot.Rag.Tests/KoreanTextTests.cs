@@ -58,6 +58,35 @@ public sealed class KoreanTextTests
         Assert.Equal(expected, KoreanText.StripParticle(word));
 
     [Fact]
+    public void A_negated_compound_does_not_hold_its_base_noun_as_a_token()
+    {
+        // 비급여 (not covered by national health insurance) is the opposite of 급여: a question about 급여 must not match it.
+        Assert.Equal(["비급", "의료", "료비"], KoreanText.Tokenize("비급여 의료비"));
+        Assert.Contains("급여", KoreanText.Tokenize("급여 의료비"));
+        Assert.Equal(["실손", "손비", "비급", "여특", "특약"], KoreanText.Tokenize("실손비급여특약"));
+        Assert.Contains("미지", KoreanText.Tokenize("미지급 보험금"));
+        Assert.DoesNotContain("지급", KoreanText.Tokenize("미지급 보험금"));
+    }
+
+    [Theory]
+    [InlineData("자기부담률이 몇 %예요?")]
+    [InlineData("공시이율 연 3.0%인가요?")]
+    public void A_copula_standing_alone_after_a_figure_is_no_topic_word(string question)
+    {
+        var tokens = KoreanText.QueryTokens(question);
+        Assert.DoesNotContain("예요", tokens);
+        Assert.DoesNotContain("인가", tokens);
+        Assert.DoesNotContain("가요", tokens);
+    }
+
+    [Theory]
+    [InlineData("What are the opening hours of the customer plaza?", "운영 시간 고객플라자")]
+    [InlineData("How many plazas are there?", "고객플라자")]
+    [InlineData("Does it pay for cosmetic surgery?", "미용 성형수술")]
+    public void English_names_of_the_plaza_its_hours_and_cosmetic_surgery_reach_the_Korean_words(string question, string korean) =>
+        Assert.Contains(korean, KoreanText.EnglishToKorean(question), StringComparison.Ordinal);
+
+    [Fact]
     public void Spacing_does_not_change_the_lexical_tokens()
     {
         var joined = KoreanText.Tokenize("보험금청구").ToHashSet();

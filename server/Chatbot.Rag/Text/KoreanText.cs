@@ -321,11 +321,38 @@ public static class KoreanText
                 continue;
             }
 
+            var negatedBase = NegatedBaseBigrams(run);
             for (var k = 0; k + 1 < run.Length; k++)
             {
-                yield return run.Substring(k, 2);
+                if (negatedBase is null || !negatedBase[k])
+                {
+                    yield return run.Substring(k, 2);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Which bigrams of a Hangul run (by start) lie inside the base noun of a negated compound (<see
+    /// cref="Lexicon.NegatedCompounds"/>): "비급여" yields 비급 but not 급여, so 급여 never matches 비급여. Null when the run
+    /// holds none.
+    /// </summary>
+    private static bool[]? NegatedBaseBigrams(string run)
+    {
+        bool[]? skip = null;
+        foreach (var (compound, prefix) in Lexicon.NegatedCompounds)
+        {
+            for (var at = run.IndexOf(compound, StringComparison.Ordinal); at >= 0; at = run.IndexOf(compound, at + 1, StringComparison.Ordinal))
+            {
+                skip ??= new bool[run.Length];
+                for (var k = at + prefix.Length; k + 2 <= at + compound.Length; k++)
+                {
+                    skip[k] = true;
+                }
+            }
+        }
+
+        return skip;
     }
 
     private static List<string> QueryWords(string query) => QueryWordsWithKind(query).Select(w => w.Word).ToList();
@@ -410,6 +437,10 @@ public static class KoreanText
     private static string StripQueryEnding(string word, out bool isPredicate)
     {
         isPredicate = false;
+        if (Lexicon.ParticleExceptions.Contains(word))
+        {
+            return word;
+        }
 
         // "살릴수", "낼수", "받을수": 수 after a syllable ending in ㄹ is "can", not a noun.
         if (word.Length >= 2 && word[^1] == '수' && IsHangulSyllable(word[^2]) && (word[^2] - '\uAC00') % 28 == 8)

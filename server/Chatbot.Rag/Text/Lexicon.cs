@@ -22,7 +22,7 @@ public static class Lexicon
     /// <summary>Particles (조사), longest first.</summary>
     public static IReadOnlyList<string> Particles => Loaded.Value.Particles;
 
-    /// <summary>Words that end like a particle but must not be stripped (한도, 결과).</summary>
+    /// <summary>Words that end like a particle or a question ending but must not be stripped (한도, 결과).</summary>
     public static FrozenSet<string> ParticleExceptions => Loaded.Value.ParticleExceptions;
 
     /// <summary>Question and connective endings, longest first.</summary>
@@ -73,6 +73,12 @@ public static class Lexicon
     /// <summary>English insurance terms and phrases, longest first, with the Korean words the documents use.</summary>
     public static IReadOnlyList<(string English, string Korean)> EnglishGlossary => Loaded.Value.EnglishGlossary;
 
+    /// <summary>
+    /// Words made with a negating prefix (비급여, 미지급) whose rest is a noun with the opposite meaning, longest first:
+    /// the rest is not one of the word's tokens (negated-compounds.tsv).
+    /// </summary>
+    public static IReadOnlyList<(string Word, string Prefix)> NegatedCompounds => Loaded.Value.NegatedCompounds;
+
     /// <summary>The rows of one embedded lexicon file: comments and blank lines skipped, columns split by tab.</summary>
     public static IReadOnlyList<string[]> Rows(string fileName)
     {
@@ -118,7 +124,21 @@ public static class Lexicon
         Pairs("english-glossary.tsv").Select(p => (p.Key.ToLowerInvariant(), p.Value)).OrderByDescending(p => p.Item1.Length).ToList(),
         LongestFirst(Words("continuation-openers.tsv")),
         Words("english-name-suffixes.tsv"),
-        LongestFirst(Words("list-conclusion-openers.tsv")));
+        LongestFirst(Words("list-conclusion-openers.tsv")),
+        NegatedCompoundsFrom(Pairs("negated-compounds.tsv")));
+
+    private static List<(string, string)> NegatedCompoundsFrom(List<(string Key, string Value)> pairs)
+    {
+        foreach (var (word, prefix) in pairs)
+        {
+            if (!word.StartsWith(prefix, StringComparison.Ordinal) || word.Length - prefix.Length < 2)
+            {
+                throw new InvalidDataException($"negated-compounds.tsv: '{word}' must start with its prefix '{prefix}' followed by a noun of two syllables or more.");
+            }
+        }
+
+        return [.. pairs.OrderByDescending(p => p.Key.Length)];
+    }
 
     private static List<string> Words(string fileName)
     {
@@ -179,5 +199,6 @@ public static class Lexicon
         IReadOnlyList<(string, string)> EnglishGlossary,
         IReadOnlyList<string> ContinuationOpeners,
         IReadOnlyList<string> EnglishNameSuffixes,
-        IReadOnlyList<string> ListConclusionOpeners);
+        IReadOnlyList<string> ListConclusionOpeners,
+        IReadOnlyList<(string, string)> NegatedCompounds);
 }
