@@ -1,6 +1,6 @@
 using Chatbot.Api.Chat;
 using Chatbot.Api.Limits;
-using Chatbot.Api.Persistence;
+using Chatbot.Data.Conversations;
 using Chatbot.Privacy;
 using Dongyang.Chat.Protocol;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ internal sealed record CounsellorReplyResult(MessageAdded? Reply, bool Created, 
 /// </summary>
 internal sealed class CounsellorReplies(
     ConversationStore store,
-    Sites.ConversationAccess access,
+    ConversationAccess access,
     ConversationFeed feed,
     PersonalDataMasker masker,
     IOptions<RequestLimitOptions> limits)

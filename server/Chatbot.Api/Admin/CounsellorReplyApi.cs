@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Chatbot.Api.Chat;
 using Chatbot.Api.Limits;
-using Chatbot.Api.Persistence;
+using Chatbot.Data.Conversations;
 using Chatbot.Privacy;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Http.Features;

@@ -2,9 +2,9 @@ using Chatbot.Counselling;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Chatbot.Api.Limits;
-using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Chatbot.Api.Telemetry;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Entities;
 using Chatbot.Privacy;
 using Chatbot.Rag.Answering;
@@ -70,7 +70,7 @@ internal sealed partial class ChatService(
         var content = masker.Mask(message);
 
         // The caller's own namespace: the same id from another caller is another message, answered in its own conversation.
-        var scope = ClientMessageScope.ForQuestion(caller, request.ConversationId);
+        var scope = ClientMessageScope.ForQuestion(caller.AsConversationCaller(), request.ConversationId);
         if (clientMessageId is not null && await store.FindQuestionAsync(scope, clientMessageId, cancellationToken) is { } earlier)
         {
             await EnsureReplayableAsync(earlier, content, request, caller, cancellationToken);
@@ -79,7 +79,7 @@ internal sealed partial class ChatService(
 
         if (request.ConversationId is { } conversationId)
         {
-            if (!await access.CanAccessAsync(conversationId, caller, cancellationToken))
+            if (!await access.CanAccessAsync(conversationId, caller.AsConversationCaller(), cancellationToken))
             {
                 throw new ChatRequestException(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
             }
@@ -90,7 +90,7 @@ internal sealed partial class ChatService(
             }
         }
 
-        var ownConversation = request.ConversationId ?? await access.StartAsync(caller, cancellationToken);
+        var ownConversation = request.ConversationId ?? await access.StartAsync(caller.AsConversationCaller(), cancellationToken);
         if (pageContext is not null)
         {
             await store.SetContextAsync(ownConversation, pageContext, cancellationToken);
@@ -122,7 +122,7 @@ internal sealed partial class ChatService(
     {
         if (!ConversationStore.IsResendOf(earlier, MessageRole.User, content)
             || (request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)
-            || !await access.CanAccessAsync(earlier.ConversationId, caller, cancellationToken))
+            || !await access.CanAccessAsync(earlier.ConversationId, caller.AsConversationCaller(), cancellationToken))
         {
             throw new ChatRequestException(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");
         }

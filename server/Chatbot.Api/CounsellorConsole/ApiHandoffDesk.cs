@@ -1,7 +1,9 @@
 using Chatbot.Api.Admin;
-using Chatbot.Api.Persistence;
+using Chatbot.Api.Chat;
+using Chatbot.Counselling;
 using Chatbot.CounsellorConsole.Inbox;
 using Chatbot.Data;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +14,7 @@ namespace Chatbot.Api.CounsellorConsole;
 /// The console's view of the chat: handoff requests from the chat database, transcripts from <see cref="ConversationStore"/>,
 /// and replies through <see cref="CounsellorReplies"/>, the same owner the admin API's reply endpoint calls.
 /// </summary>
-internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, ConversationStore store, CounsellorReplies replies) : IHandoffDesk
+internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, ConversationStore store, CounsellorReplies replies, CounsellorLine counsellors) : IHandoffDesk
 {
     public async Task<IReadOnlyList<HandoffRequestView>> ListRequestsAsync(DateTime sinceUtc, IReadOnlySet<Guid> excluded, CancellationToken cancellationToken)
     {
@@ -34,7 +36,7 @@ internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, 
     }
 
     public Task<ConversationHistory?> GetTranscriptAsync(Guid conversationId, CancellationToken cancellationToken) =>
-        store.GetHistoryAsync(conversationId, cancellationToken);
+        store.GetHistoryAsync(conversationId, counsellors.Notice, cancellationToken);
 
     public async Task<CounsellorReplyRefusal?> ReplyAsync(Guid conversationId, string text, CancellationToken cancellationToken)
     {

@@ -1,15 +1,12 @@
 using System.Text.Json;
-using Chatbot.Api.Chat;
-using Chatbot.Counselling;
-using Chatbot.Data;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Api.Persistence;
+namespace Chatbot.Data.Conversations;
 
 /// <summary>Durable conversation history. Each call uses its own short-lived context, so a long streamed answer holds no connection.</summary>
-internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes, CounsellorLine counsellors)
+public sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
 {
     private const int MaxSequenceAttempts = 5;
 
@@ -176,7 +173,8 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         }
     }
 
-    public async Task<ConversationHistory?> GetHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
+    /// <summary>The conversation as its customer sees it; <paramref name="notice"/> tells a handoff request as the protocol carries it.</summary>
+    public async Task<ConversationHistory?> GetHistoryAsync(Guid conversationId, Func<Guid, DateTimeOffset, HandoffNotice> notice, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
         if (!await context.Conversations.AnyAsync(c => c.Id == conversationId, cancellationToken))
@@ -204,7 +202,7 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         var contextJson = await context.Conversations.Where(c => c.Id == conversationId).Select(c => c.ContextJson).FirstOrDefaultAsync(cancellationToken);
         return new ConversationHistory(conversationId, [.. messages.Select(m => ToChatMessage(m) with { Rating = ratings.TryGetValue(m.Id, out var rating) ? rating : null })])
         {
-            Handoffs = [.. handoffs.Select(h => counsellors.Notice(h.Id, Utc(h.CreatedAtUtc)))],
+            Handoffs = [.. handoffs.Select(h => notice(h.Id, Utc(h.CreatedAtUtc)))],
             Context = contextJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(contextJson, JsonSerializerOptions.Web),
         };
     }

@@ -1,24 +1,28 @@
-using Chatbot.Data;
 using Chatbot.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Api.Sites;
+namespace Chatbot.Data.Conversations;
 
 /// <summary>A verified customer's conversation, as listed in their history.</summary>
-internal sealed record ConversationSummary(Guid ConversationId, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, string? FirstQuestion, int MessageCount);
+public sealed record CustomerConversationSummary(Guid ConversationId, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, string? FirstQuestion, int MessageCount);
 
 /// <summary>
 /// Who may see a conversation: only callers with the site key it started on, and, when it belongs to a verified customer,
 /// only that customer. Anyone else is told it does not exist.
 /// </summary>
-internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, Persistence.DatabaseWriteGate writes)
+public sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
 {
     /// <summary>Starts an empty conversation owned by the caller.</summary>
-    public async Task<Guid> StartAsync(SiteCaller caller, CancellationToken cancellationToken)
+    public async Task<Guid> StartAsync(ConversationCaller caller, CancellationToken cancellationToken)
     {
+        if (caller.IsStaff)
+        {
+            throw new ArgumentException("Only a site's customer starts a conversation.", nameof(caller));
+        }
+
         await using var context = contextFactory.CreateDbContext();
         var now = clock.GetUtcNow().UtcDateTime;
-        var conversation = new Conversation { Id = Guid.CreateVersion7(), SiteKey = caller.SiteKey, UserId = caller.UserId, CreatedAtUtc = now, UpdatedAtUtc = now };
+        var conversation = new Conversation { Id = Guid.CreateVersion7(), SiteKey = caller.SiteKey, UserId = caller.CustomerHash, CreatedAtUtc = now, UpdatedAtUtc = now };
         context.Conversations.Add(conversation);
         using (await writes.EnterAsync(cancellationToken))
         {
@@ -28,7 +32,7 @@ internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contex
         return conversation.Id;
     }
 
-    public async Task<bool> CanAccessAsync(Guid conversationId, SiteCaller caller, CancellationToken cancellationToken)
+    public async Task<bool> CanAccessAsync(Guid conversationId, ConversationCaller caller, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
         return await Owned(context, caller).AnyAsync(c => c.Id == conversationId, cancellationToken);
@@ -41,7 +45,7 @@ internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contex
     }
 
     /// <summary>Deletes the conversation with its messages (and what hangs off them) if the caller owns it.</summary>
-    public async Task<bool> DeleteAsync(Guid conversationId, SiteCaller caller, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(Guid conversationId, ConversationCaller caller, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
         using (await writes.EnterAsync(cancellationToken))
@@ -51,16 +55,16 @@ internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contex
     }
 
     /// <summary>A verified customer's conversations on this site, newest first.</summary>
-    public async Task<IReadOnlyList<ConversationSummary>> ListForUserAsync(SiteCaller caller, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CustomerConversationSummary>> ListForUserAsync(ConversationCaller caller, int limit, CancellationToken cancellationToken)
     {
-        if (caller.UserId is null)
+        if (caller.CustomerHash is null)
         {
             return [];
         }
 
         await using var context = contextFactory.CreateDbContext();
         var rows = await context.Conversations.AsNoTracking()
-            .Where(c => c.SiteKey == caller.SiteKey && c.UserId == caller.UserId)
+            .Where(c => c.SiteKey == caller.SiteKey && c.UserId == caller.CustomerHash)
             .OrderByDescending(c => c.UpdatedAtUtc)
             .Take(limit)
             .Select(c => new
@@ -72,11 +76,11 @@ internal sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contex
                 Count = c.Messages.Count,
             })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new ConversationSummary(r.Id, Utc(r.CreatedAtUtc), Utc(r.UpdatedAtUtc), r.First, r.Count))];
+        return [.. rows.Select(r => new CustomerConversationSummary(r.Id, Utc(r.CreatedAtUtc), Utc(r.UpdatedAtUtc), r.First, r.Count))];
     }
 
-    private static IQueryable<Conversation> Owned(ChatDbContext context, SiteCaller caller) =>
-        context.Conversations.Where(c => c.SiteKey == caller.SiteKey && (c.UserId == null || c.UserId == caller.UserId));
+    private static IQueryable<Conversation> Owned(ChatDbContext context, ConversationCaller caller) =>
+        context.Conversations.Where(c => c.SiteKey == caller.SiteKey && (c.UserId == null || c.UserId == caller.CustomerHash));
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
