@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Chatbot.Api.Limits;
 using Chatbot.Api.Sites;
 using Chatbot.Data;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Sites;
 using Chatbot.Privacy;
 using Chatbot.Rag;
@@ -94,7 +95,7 @@ internal static partial class AdminApi
         }
 
         await using var context = contexts.CreateDbContext();
-        var query = context.Conversations.AsNoTracking();
+        var query = context.Conversations.AsNoTracking().VisibleTo(ConversationCaller.Staff);
         if (site is not null)
         {
             query = query.Where(c => c.SiteKey == site);

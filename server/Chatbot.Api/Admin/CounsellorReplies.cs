@@ -27,7 +27,7 @@ internal sealed class CounsellorReplies(
 {
     public async Task<CounsellorReplyResult> AddAsync(Guid conversationId, string? rawText, string? rawClientMessageId, CancellationToken cancellationToken)
     {
-        if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
+        if (!await access.CanAccessAsync(conversationId, ConversationCaller.Staff, cancellationToken))
         {
             return CounsellorReplyResult.Refused(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
         }
@@ -63,7 +63,7 @@ internal sealed class CounsellorReplies(
                 : CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");
         }
 
-        if (await access.CountMessagesAsync(conversationId, cancellationToken) + 1 > limits.Value.MaxMessagesPerConversation)
+        if (await access.CountMessagesAsync(conversationId, ConversationCaller.Staff, cancellationToken) + 1 > limits.Value.MaxMessagesPerConversation)
         {
             return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ConversationFull, $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages.");
         }

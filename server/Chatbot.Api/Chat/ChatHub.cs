@@ -54,13 +54,15 @@ internal sealed class ChatHub(
     [HubMethodName(ChatEndpoints.HistoryMethod)]
     public async Task<ConversationHistory> GetHistoryAsync(Guid conversationId)
     {
-        if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context).AsConversationCaller(), Context.ConnectionAborted))
+        // Checked before watching, and the history read checks again: watching first means no message falls in between.
+        var caller = SiteHubFilter.CallerOf(Context).AsConversationCaller();
+        if (!await access.CanAccessAsync(conversationId, caller, Context.ConnectionAborted))
         {
             throw new HubException(ChatErrorCodes.ConversationNotFound);
         }
 
         await feed.WatchAsync(Context.ConnectionId, conversationId, Context.ConnectionAborted);
-        return await store.GetHistoryAsync(conversationId, counsellors.Notice, Context.ConnectionAborted) ?? throw new HubException(ChatErrorCodes.ConversationNotFound);
+        return await store.GetHistoryAsync(conversationId, caller, counsellors.Notice, Context.ConnectionAborted) ?? throw new HubException(ChatErrorCodes.ConversationNotFound);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, 
     }
 
     public Task<ConversationHistory?> GetTranscriptAsync(Guid conversationId, CancellationToken cancellationToken) =>
-        store.GetHistoryAsync(conversationId, counsellors.Notice, cancellationToken);
+        store.GetHistoryAsync(conversationId, ConversationCaller.Staff, counsellors.Notice, cancellationToken);
 
     public async Task<CounsellorReplyRefusal?> ReplyAsync(Guid conversationId, string text, CancellationToken cancellationToken)
     {
@@ -58,13 +58,14 @@ internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, 
             var declined = false;
             if (handoff.ConversationId is { } conversationId)
             {
-                lastQuestion = await context.Messages.AsNoTracking()
-                    .Where(m => m.ConversationId == conversationId && m.Role == MessageRole.User)
+                var messages = context.Messages.AsNoTracking().In(context.Conversations.VisibleTo(ConversationCaller.Staff, conversationId));
+                lastQuestion = await messages
+                    .Where(m => m.Role == MessageRole.User)
                     .OrderByDescending(m => m.Sequence)
                     .Select(m => m.Content)
                     .FirstOrDefaultAsync(cancellationToken);
-                declined = await context.Messages.AsNoTracking()
-                    .Where(m => m.ConversationId == conversationId && m.Role == MessageRole.Assistant)
+                declined = await messages
+                    .Where(m => m.Role == MessageRole.Assistant)
                     .OrderByDescending(m => m.Sequence)
                     .Select(m => m.Grounded == false)
                     .FirstOrDefaultAsync(cancellationToken);

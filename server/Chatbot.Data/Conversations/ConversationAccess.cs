@@ -7,8 +7,8 @@ namespace Chatbot.Data.Conversations;
 public sealed record CustomerConversationSummary(Guid ConversationId, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, string? FirstQuestion, int MessageCount);
 
 /// <summary>
-/// Who may see a conversation: only callers with the site key it started on, and, when it belongs to a verified customer,
-/// only that customer. Anyone else is told it does not exist.
+/// A caller's conversations: starting one, whether they may see one, listing and deleting them. Who may see what is
+/// <see cref="ConversationVisibility"/>'s rule; anyone else is told a conversation does not exist.
 /// </summary>
 public sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
 {
@@ -35,36 +35,37 @@ public sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextF
     public async Task<bool> CanAccessAsync(Guid conversationId, ConversationCaller caller, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
-        return await Owned(context, caller).AnyAsync(c => c.Id == conversationId, cancellationToken);
+        return await context.Conversations.VisibleTo(caller, conversationId).AnyAsync(cancellationToken);
     }
 
-    public async Task<int> CountMessagesAsync(Guid conversationId, CancellationToken cancellationToken)
+    /// <summary>How many messages the conversation holds; 0 when the caller may not see it.</summary>
+    public async Task<int> CountMessagesAsync(Guid conversationId, ConversationCaller caller, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
-        return await context.Messages.CountAsync(m => m.ConversationId == conversationId, cancellationToken);
+        return await context.Messages.In(context.Conversations.VisibleTo(caller, conversationId)).CountAsync(cancellationToken);
     }
 
-    /// <summary>Deletes the conversation with its messages (and what hangs off them) if the caller owns it.</summary>
+    /// <summary>Deletes the conversation with its messages (and what hangs off them) if the caller may see it.</summary>
     public async Task<bool> DeleteAsync(Guid conversationId, ConversationCaller caller, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
         using (await writes.EnterAsync(cancellationToken))
         {
-            return await Owned(context, caller).Where(c => c.Id == conversationId).ExecuteDeleteAsync(cancellationToken) > 0;
+            return await context.Conversations.VisibleTo(caller, conversationId).ExecuteDeleteAsync(cancellationToken) > 0;
         }
     }
 
     /// <summary>A verified customer's conversations on this site, newest first.</summary>
     public async Task<IReadOnlyList<CustomerConversationSummary>> ListForUserAsync(ConversationCaller caller, int limit, CancellationToken cancellationToken)
     {
-        if (caller.CustomerHash is null)
+        if (caller.IsStaff)
         {
-            return [];
+            throw new ArgumentException("Staff read conversations through the console's archive, not a customer's list.", nameof(caller));
         }
 
         await using var context = contextFactory.CreateDbContext();
         var rows = await context.Conversations.AsNoTracking()
-            .Where(c => c.SiteKey == caller.SiteKey && c.UserId == caller.CustomerHash)
+            .VisibleTo(caller)
             .OrderByDescending(c => c.UpdatedAtUtc)
             .Take(limit)
             .Select(c => new
@@ -78,9 +79,6 @@ public sealed class ConversationAccess(IDbContextFactory<ChatDbContext> contextF
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => new CustomerConversationSummary(r.Id, Utc(r.CreatedAtUtc), Utc(r.UpdatedAtUtc), r.First, r.Count))];
     }
-
-    private static IQueryable<Conversation> Owned(ChatDbContext context, ConversationCaller caller) =>
-        context.Conversations.Where(c => c.SiteKey == caller.SiteKey && (c.UserId == null || c.UserId == caller.CustomerHash));
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

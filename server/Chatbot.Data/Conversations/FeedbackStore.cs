@@ -14,13 +14,10 @@ public sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactor
     public async Task<bool> SaveFeedbackAsync(Guid messageId, int rating, string? comment, ConversationCaller caller, CancellationToken cancellationToken)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var isAnswer = await context.Messages.AnyAsync(
-            m => m.Id == messageId
-                && m.Role == MessageRole.Assistant
-                && m.Conversation!.SiteKey == caller.SiteKey
-                && (m.Conversation.UserId == null || m.Conversation.UserId == caller.CustomerHash),
-            cancellationToken);
-        if (!isAnswer)
+        // The caller names an answer, and so the conversation it was given in: that one must be visible to them.
+        var conversationId = await context.Messages.Where(m => m.Id == messageId).Select(m => (Guid?)m.ConversationId).FirstOrDefaultAsync(cancellationToken);
+        if (conversationId is not { } held
+            || !await context.Messages.In(context.Conversations.VisibleTo(caller, held)).AnyAsync(m => m.Id == messageId && m.Role == MessageRole.Assistant, cancellationToken))
         {
             return false;
         }
@@ -50,10 +47,12 @@ public sealed class FeedbackStore(IDbContextFactory<ChatDbContext> contextFactor
     public async Task<Guid?> RecordHandoffAsync(Guid? conversationId, ConversationCaller caller, CancellationToken cancellationToken)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        if (conversationId is { } named
-            && !await context.Conversations.AnyAsync(
-                c => c.Id == named && c.SiteKey == caller.SiteKey && (c.UserId == null || c.UserId == caller.CustomerHash),
-                cancellationToken))
+        if (caller.IsStaff)
+        {
+            throw new ArgumentException("Only a site's customer asks for a counsellor.", nameof(caller));
+        }
+
+        if (conversationId is { } named && !await context.Conversations.VisibleTo(caller, named).AnyAsync(cancellationToken))
         {
             return null;
         }
