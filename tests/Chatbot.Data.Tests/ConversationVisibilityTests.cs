@@ -135,6 +135,23 @@ public abstract class ConversationVisibilityTests(VisibilityDatabase database)
     }
 
     [Theory]
+    [MemberData(nameof(NamedConversations))]
+    public async Task A_replayed_answer_is_read_only_from_a_visible_conversation(string caller, string conversation, bool visible)
+    {
+        var store = new ConversationStore(database, TimeProvider.System, database.Writes);
+        var question = database.Question(conversation);
+
+        if (visible)
+        {
+            Assert.Equal(database.Answer(conversation), (await store.FindOrAwaitAnswerAsync(question, VisibilityDatabase.Caller(caller), CancellationToken.None))?.Id);
+        }
+        else
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => store.FindOrAwaitAnswerAsync(question, VisibilityDatabase.Caller(caller), CancellationToken.None));
+        }
+    }
+
+    [Theory]
     [InlineData("customer 2 on S", false)]
     [InlineData("customer 1 on T", false)]
     [InlineData("anonymous on S", false)]
@@ -179,7 +196,7 @@ public abstract class VisibilityDatabase : IDbContextFactory<ChatDbContext>, IAs
         ["before site keys"] = (null, null),
     };
 
-    private readonly Dictionary<string, (Guid Conversation, Guid Answer)> seeded = [];
+    private readonly Dictionary<string, (Guid Conversation, Message Question, Guid Answer)> seeded = [];
 
     public DatabaseWriteGate Writes { get; } = new(serializeWrites: true);
 
@@ -188,6 +205,8 @@ public abstract class VisibilityDatabase : IDbContextFactory<ChatDbContext>, IAs
         : ConversationCaller.Customer(Owners[name].Site!, Owners[name].Customer);
 
     public Guid Conversation(string name) => seeded[name].Conversation;
+
+    public Message Question(string name) => seeded[name].Question;
 
     public Guid Answer(string name) => seeded[name].Answer;
 
@@ -212,7 +231,7 @@ public abstract class VisibilityDatabase : IDbContextFactory<ChatDbContext>, IAs
             context.Messages.AddRange(question, answer);
             context.Feedback.Add(new Feedback { Id = Guid.CreateVersion7(), MessageId = answer.Id, Rating = -1, CreatedAtUtc = now });
             context.Handoffs.Add(new Handoff { Id = Guid.CreateVersion7(), ConversationId = conversation.Id, SiteKey = site, CreatedAtUtc = now });
-            seeded[name] = (conversation.Id, answer.Id);
+            seeded[name] = (conversation.Id, question, answer.Id);
         }
 
         await context.SaveChangesAsync();

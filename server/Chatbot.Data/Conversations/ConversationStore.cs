@@ -46,20 +46,22 @@ public sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFa
     /// </summary>
     public async Task<Message?> FindOrAwaitAnswerAsync(Message question, ConversationCaller caller, CancellationToken cancellationToken)
     {
+        await using (var check = contextFactory.CreateDbContext())
+        {
+            if (!await check.Conversations.VisibleTo(caller, question.ConversationId).AnyAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The question is in a conversation the caller may not see; check access before replaying it.");
+            }
+        }
+
         var deadline = DateTime.SpecifyKind(question.CreatedAtUtc, DateTimeKind.Utc) + InFlightAnswerWait;
         while (true)
         {
             // One read, so an answer committed in between cannot look "interrupted".
             await using (var context = contextFactory.CreateDbContext())
             {
-                var conversation = context.Conversations.VisibleTo(caller, question.ConversationId);
-                if (!await conversation.AnyAsync(cancellationToken))
-                {
-                    throw new InvalidOperationException("The question is in a conversation the caller may not see; check access before replaying it.");
-                }
-
                 var answers = await context.Messages.AsNoTracking()
-                    .In(conversation)
+                    .In(context.Conversations.VisibleTo(caller, question.ConversationId))
                     .Where(m => m.ReplyToId == question.Id)
                     .OrderByDescending(m => m.Sequence)
                     .ToListAsync(cancellationToken);
@@ -178,8 +180,8 @@ public sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFa
     {
         await using var context = contextFactory.CreateDbContext();
         var conversation = context.Conversations.AsNoTracking().VisibleTo(caller, conversationId);
-        var contextJson = await conversation.Select(c => new { c.ContextJson }).FirstOrDefaultAsync(cancellationToken);
-        if (contextJson is null)
+        var stored = await conversation.Select(c => new { c.ContextJson }).FirstOrDefaultAsync(cancellationToken);
+        if (stored is null)
         {
             return null;
         }
@@ -204,7 +206,7 @@ public sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFa
         return new ConversationHistory(conversationId, [.. messages.Select(m => ToChatMessage(m) with { Rating = ratings.TryGetValue(m.Id, out var rating) ? rating : null })])
         {
             Handoffs = [.. handoffs.Select(h => notice(h.Id, Utc(h.CreatedAtUtc)))],
-            Context = contextJson.ContextJson is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Web) : null,
+            Context = stored.ContextJson is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Web) : null,
         };
     }
 
