@@ -1,5 +1,6 @@
 using Chatbot.Api.Sites;
 using Chatbot.Data;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Sites;
 using Microsoft.EntityFrameworkCore;
 
@@ -85,7 +86,7 @@ internal static class AdminApi
         }
 
         await using var context = contexts.CreateDbContext();
-        var query = context.Conversations.AsNoTracking();
+        var query = context.Conversations.AsNoTracking().VisibleTo(ConversationCaller.Staff);
         if (site is not null)
         {
             query = query.Where(c => c.SiteKey == site);

@@ -1,6 +1,6 @@
 using Chatbot.Api.Chat;
 using Chatbot.Api.Limits;
-using Chatbot.Api.Persistence;
+using Chatbot.Data.Conversations;
 using Chatbot.Privacy;
 using Dongyang.Chat.Protocol;
 using Microsoft.Extensions.Options;
@@ -20,14 +20,14 @@ internal sealed record CounsellorReplyResult(MessageAdded? Reply, bool Created, 
 /// </summary>
 internal sealed class CounsellorReplies(
     ConversationStore store,
-    Sites.ConversationAccess access,
+    ConversationAccess access,
     ConversationFeed feed,
     PersonalDataMasker masker,
     IOptions<RequestLimitOptions> limits)
 {
     public async Task<CounsellorReplyResult> AddAsync(Guid conversationId, string? rawText, string? rawClientMessageId, CancellationToken cancellationToken)
     {
-        if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
+        if (!await access.CanAccessAsync(conversationId, ConversationCaller.Staff, cancellationToken))
         {
             return CounsellorReplyResult.Refused(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
         }
@@ -63,7 +63,7 @@ internal sealed class CounsellorReplies(
                 : CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ClientMessageIdConflict, "This client message id was already used for another message.");
         }
 
-        if (await access.CountMessagesAsync(conversationId, cancellationToken) + 1 > limits.Value.MaxMessagesPerConversation)
+        if (await access.CountMessagesAsync(conversationId, ConversationCaller.Staff, cancellationToken) + 1 > limits.Value.MaxMessagesPerConversation)
         {
             return CounsellorReplyResult.Refused(StatusCodes.Status409Conflict, ChatErrorCodes.ConversationFull, $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages.");
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Chatbot.Api.Chat;
 using Chatbot.Api.Limits;
-using Chatbot.Api.Persistence;
+using Chatbot.Data.Conversations;
 using Chatbot.Privacy;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,9 +28,9 @@ internal static class CounsellorReplyApi
         return endpoints;
     }
 
-    private static async Task<IResult> PostReplyAsync(Guid conversationId, HttpContext http, ConversationStore store, CounsellorReplies replies, CancellationToken cancellationToken)
+    private static async Task<IResult> PostReplyAsync(Guid conversationId, HttpContext http, ConversationAccess access, CounsellorReplies replies, CancellationToken cancellationToken)
     {
-        if (!await store.ConversationExistsAsync(conversationId, cancellationToken))
+        if (!await access.CanAccessAsync(conversationId, ConversationCaller.Staff, cancellationToken))
         {
             return Problem(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
         }

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
+using Chatbot.Data.Conversations;
 using Dongyang.Chat.Protocol;
 using Chatbot.Counselling;
 using Microsoft.AspNetCore.SignalR;
@@ -12,7 +12,7 @@ internal sealed class ChatHub(
     ChatService chat,
     ConversationStore store,
     ConversationAccess access,
-    FeedbackStore feedback,
+    CustomerFeedback feedback,
     ConversationFeed feed,
     CounsellorLine counsellors,
     Engine.ISourceLibrary sources) : Hub
@@ -54,13 +54,15 @@ internal sealed class ChatHub(
     [HubMethodName(ChatEndpoints.HistoryMethod)]
     public async Task<ConversationHistory> GetHistoryAsync(Guid conversationId)
     {
-        if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
+        // Checked before watching, and the history read checks again: watching first means no message falls in between.
+        var caller = SiteHubFilter.CallerOf(Context).AsConversationCaller();
+        if (!await access.CanAccessAsync(conversationId, caller, Context.ConnectionAborted))
         {
             throw new HubException(ChatErrorCodes.ConversationNotFound);
         }
 
         await feed.WatchAsync(Context.ConnectionId, conversationId, Context.ConnectionAborted);
-        return await store.GetHistoryAsync(conversationId, Context.ConnectionAborted) ?? throw new HubException(ChatErrorCodes.ConversationNotFound);
+        return await store.GetHistoryAsync(conversationId, caller, counsellors.Notice, Context.ConnectionAborted) ?? throw new HubException(ChatErrorCodes.ConversationNotFound);
     }
 
     /// <summary>
@@ -70,7 +72,7 @@ internal sealed class ChatHub(
     [HubMethodName(ChatEndpoints.WatchConversationMethod)]
     public async Task WatchConversationAsync(Guid conversationId)
     {
-        if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
+        if (!await access.CanAccessAsync(conversationId, SiteHubFilter.CallerOf(Context).AsConversationCaller(), Context.ConnectionAborted))
         {
             throw new HubException(ChatErrorCodes.ConversationNotFound);
         }
@@ -85,7 +87,7 @@ internal sealed class ChatHub(
     [HubMethodName(ChatEndpoints.DeleteConversationMethod)]
     public async Task DeleteConversationAsync(Guid conversationId)
     {
-        if (!await access.DeleteAsync(conversationId, SiteHubFilter.CallerOf(Context), Context.ConnectionAborted))
+        if (!await access.DeleteAsync(conversationId, SiteHubFilter.CallerOf(Context).AsConversationCaller(), Context.ConnectionAborted))
         {
             throw new HubException(ChatErrorCodes.ConversationNotFound);
         }

@@ -2,9 +2,9 @@ using Chatbot.Counselling;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Chatbot.Api.Limits;
-using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
 using Chatbot.Api.Telemetry;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Entities;
 using Chatbot.Privacy;
 using Chatbot.Rag.Answering;
@@ -68,32 +68,33 @@ internal sealed partial class ChatService(
 
         var pageContext = request.Context is { } given ? PageContext(given) : null;
         var content = masker.Mask(message);
+        var owner = caller.AsConversationCaller();
 
         // The caller's own namespace: the same id from another caller is another message, answered in its own conversation.
-        var scope = ClientMessageScope.ForQuestion(caller, request.ConversationId);
+        var scope = ClientMessageScope.ForQuestion(owner, request.ConversationId);
         if (clientMessageId is not null && await store.FindQuestionAsync(scope, clientMessageId, cancellationToken) is { } earlier)
         {
-            await EnsureReplayableAsync(earlier, content, request, caller, cancellationToken);
-            return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, cancellationToken)) { ConnectionId = connectionId };
+            await EnsureReplayableAsync(earlier, content, request, owner, cancellationToken);
+            return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, owner, cancellationToken)) { ConnectionId = connectionId };
         }
 
         if (request.ConversationId is { } conversationId)
         {
-            if (!await access.CanAccessAsync(conversationId, caller, cancellationToken))
+            if (!await access.CanAccessAsync(conversationId, owner, cancellationToken))
             {
                 throw new ChatRequestException(StatusCodes.Status404NotFound, ChatErrorCodes.ConversationNotFound, $"Conversation {conversationId} does not exist.");
             }
 
-            if (await access.CountMessagesAsync(conversationId, cancellationToken) + 2 > limits.Value.MaxMessagesPerConversation)
+            if (await access.CountMessagesAsync(conversationId, owner, cancellationToken) + 2 > limits.Value.MaxMessagesPerConversation)
             {
                 throw new ChatRequestException(StatusCodes.Status409Conflict, ChatErrorCodes.ConversationFull, $"A conversation holds at most {limits.Value.MaxMessagesPerConversation} messages; start a new one.");
             }
         }
 
-        var ownConversation = request.ConversationId ?? await access.StartAsync(caller, cancellationToken);
+        var ownConversation = request.ConversationId ?? await access.StartAsync(owner, cancellationToken);
         if (pageContext is not null)
         {
-            await store.SetContextAsync(ownConversation, pageContext, cancellationToken);
+            await store.SetContextAsync(ownConversation, owner, pageContext, cancellationToken);
         }
 
         var (question, stored) = await store.AddQuestionAsync(ownConversation, content, clientMessageId, scope, cancellationToken);
@@ -105,10 +106,10 @@ internal sealed partial class ChatService(
         else
         {
             // A concurrent request with the same id in the same scope stored first: most likely this caller's resend.
-            await EnsureReplayableAsync(question, content, request, caller, cancellationToken);
+            await EnsureReplayableAsync(question, content, request, owner, cancellationToken);
         }
 
-        return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, cancellationToken)) { ConnectionId = connectionId };
+        return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, owner, cancellationToken)) { ConnectionId = connectionId };
     }
 
     /// <summary>
@@ -118,7 +119,7 @@ internal sealed partial class ChatService(
     /// of a concurrent insert come here. The scope keeps other tenants and other verified customers out; this check is
     /// the backstop, and what tells apart two anonymous callers of one site whose first questions share an id.
     /// </summary>
-    private async Task EnsureReplayableAsync(Message earlier, string content, ChatRequest request, SiteCaller caller, CancellationToken cancellationToken)
+    private async Task EnsureReplayableAsync(Message earlier, string content, ChatRequest request, ConversationCaller caller, CancellationToken cancellationToken)
     {
         if (!ConversationStore.IsResendOf(earlier, MessageRole.User, content)
             || (request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)

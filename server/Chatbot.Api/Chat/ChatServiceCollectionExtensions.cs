@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Dongyang.Chat.Protocol;
 using Chatbot.Api.Sites;
+using Chatbot.Data.Conversations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chatbot.Api.Chat;
@@ -14,6 +15,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatService>();
         services.AddSingleton<FeedbackStore>();
+        services.AddSingleton<CustomerFeedback>();
         services.AddSingleton<ConversationFeed>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = ReadableJson.Encoder);
         services.AddSignalR(options => options.MaximumReceiveMessageSize = 64 * 1024)

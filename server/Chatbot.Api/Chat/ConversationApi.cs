@@ -1,5 +1,6 @@
-using Chatbot.Api.Persistence;
 using Chatbot.Api.Sites;
+using Chatbot.Counselling;
+using Chatbot.Data.Conversations;
 using Dongyang.Chat.Protocol;
 
 namespace Chatbot.Api.Chat;
@@ -8,8 +9,8 @@ internal static class ConversationApi
 {
     public static IEndpointRouteBuilder MapConversationApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/conversations/{id:guid}/messages", async (Guid id, HttpContext http, ConversationStore store, ConversationAccess access, CancellationToken cancellationToken) =>
-            await access.CanAccessAsync(id, http.GetSiteCaller(), cancellationToken) && await store.GetHistoryAsync(id, cancellationToken) is { } history
+        endpoints.MapGet("/conversations/{id:guid}/messages", async (Guid id, HttpContext http, ConversationStore store, CounsellorLine counsellors, CancellationToken cancellationToken) =>
+            await store.GetHistoryAsync(id, http.GetSiteCaller().AsConversationCaller(), counsellors.Notice, cancellationToken) is { } history
                 ? Results.Ok(history)
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound,

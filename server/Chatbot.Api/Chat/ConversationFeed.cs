@@ -1,4 +1,4 @@
-using Chatbot.Api.Persistence;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
 using Microsoft.AspNetCore.SignalR;

@@ -9,7 +9,7 @@ internal static class FeedbackApi
 {
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/feedback", async (HttpContext http, FeedbackRequest? request, FeedbackStore store, CancellationToken cancellationToken) =>
+        endpoints.MapPost("/feedback", async (HttpContext http, FeedbackRequest? request, CustomerFeedback store, CancellationToken cancellationToken) =>
         {
             try
             {
@@ -22,7 +22,7 @@ internal static class FeedbackApi
             }
         });
 
-        endpoints.MapPost("/handoff", async (HttpContext http, HandoffRequest? request, FeedbackStore store, CounsellorLine counsellors, CancellationToken cancellationToken) =>
+        endpoints.MapPost("/handoff", async (HttpContext http, HandoffRequest? request, CustomerFeedback store, CounsellorLine counsellors, CancellationToken cancellationToken) =>
         {
             try
             {

@@ -1,6 +1,7 @@
 using Chatbot.Counselling;
 using Chatbot.CounsellorConsole.Conversations;
 using Chatbot.Data;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +37,7 @@ internal sealed class ApiConversationArchive(IDbContextFactory<ChatDbContext> co
     public async Task<ConversationSummary?> FindAsync(Guid conversationId, CancellationToken cancellationToken)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var items = await Summaries(context, context.Conversations.AsNoTracking().Where(c => c.Id == conversationId)).ToListAsync(cancellationToken);
+        var items = await Summaries(context, context.Conversations.AsNoTracking().VisibleTo(ConversationCaller.Staff, conversationId)).ToListAsync(cancellationToken);
         var named = await NameSitesAsync(context, items, cancellationToken);
         return named.Count == 0 ? null : named[0];
     }
@@ -49,7 +50,7 @@ internal sealed class ApiConversationArchive(IDbContextFactory<ChatDbContext> co
 
     private IQueryable<Conversation> Filter(ChatDbContext context, ConversationFilter filter)
     {
-        var conversations = context.Conversations.AsNoTracking();
+        var conversations = context.Conversations.AsNoTracking().VisibleTo(ConversationCaller.Staff);
         if (filter.From is { } from)
         {
             var fromUtc = LocalMidnightUtc(from);

@@ -1,7 +1,9 @@
 using Chatbot.Api.Admin;
-using Chatbot.Api.Persistence;
+using Chatbot.Api.Chat;
+using Chatbot.Counselling;
 using Chatbot.CounsellorConsole.Inbox;
 using Chatbot.Data;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +14,7 @@ namespace Chatbot.Api.CounsellorConsole;
 /// The console's view of the chat: handoff requests from the chat database, transcripts from <see cref="ConversationStore"/>,
 /// and replies through <see cref="CounsellorReplies"/>, the same owner the admin API's reply endpoint calls.
 /// </summary>
-internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, ConversationStore store, CounsellorReplies replies) : IHandoffDesk
+internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, ConversationStore store, CounsellorReplies replies, CounsellorLine counsellors) : IHandoffDesk
 {
     public async Task<IReadOnlyList<HandoffRequestView>> ListRequestsAsync(DateTime sinceUtc, IReadOnlySet<Guid> excluded, CancellationToken cancellationToken)
     {
@@ -34,7 +36,7 @@ internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, 
     }
 
     public Task<ConversationHistory?> GetTranscriptAsync(Guid conversationId, CancellationToken cancellationToken) =>
-        store.GetHistoryAsync(conversationId, cancellationToken);
+        store.GetHistoryAsync(conversationId, ConversationCaller.Staff, counsellors.Notice, cancellationToken);
 
     public async Task<CounsellorReplyRefusal?> ReplyAsync(Guid conversationId, string text, CancellationToken cancellationToken)
     {
@@ -56,13 +58,14 @@ internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, 
             var declined = false;
             if (handoff.ConversationId is { } conversationId)
             {
-                lastQuestion = await context.Messages.AsNoTracking()
-                    .Where(m => m.ConversationId == conversationId && m.Role == MessageRole.User)
+                var messages = context.Messages.AsNoTracking().In(context.Conversations.VisibleTo(ConversationCaller.Staff, conversationId));
+                lastQuestion = await messages
+                    .Where(m => m.Role == MessageRole.User)
                     .OrderByDescending(m => m.Sequence)
                     .Select(m => m.Content)
                     .FirstOrDefaultAsync(cancellationToken);
-                declined = await context.Messages.AsNoTracking()
-                    .Where(m => m.ConversationId == conversationId && m.Role == MessageRole.Assistant)
+                declined = await messages
+                    .Where(m => m.Role == MessageRole.Assistant)
                     .OrderByDescending(m => m.Sequence)
                     .Select(m => m.Grounded == false)
                     .FirstOrDefaultAsync(cancellationToken);

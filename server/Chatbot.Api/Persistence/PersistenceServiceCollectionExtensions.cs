@@ -1,4 +1,5 @@
 using Chatbot.Data;
+using Chatbot.Data.Conversations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,5 @@
+using Chatbot.Data.Conversations;
+
 namespace Chatbot.Api.Sites;
 
 /// <summary>
@@ -11,11 +13,11 @@ internal static class CustomerConversationApi
     public static IEndpointRouteBuilder MapCustomerConversationApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/me/conversations", async (HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await access.ListForUserAsync(http.GetSiteCaller(), MaxListed, cancellationToken)))
+                TypedResults.Ok(await access.ListForUserAsync(http.GetSiteCaller().AsConversationCaller(), MaxListed, cancellationToken)))
             .RequireVerifiedCustomer();
 
         endpoints.MapDelete("/conversations/{id:guid}", async (Guid id, HttpContext http, ConversationAccess access, CancellationToken cancellationToken) =>
-            await access.DeleteAsync(id, http.GetSiteCaller(), cancellationToken)
+            await access.DeleteAsync(id, http.GetSiteCaller().AsConversationCaller(), cancellationToken)
                 ? Results.NoContent()
                 : NotFound(id));
         return endpoints;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Chatbot.Data.Conversations;
 
 namespace Chatbot.Api.Sites;
 
@@ -20,6 +21,9 @@ internal sealed record SiteCaller(string SiteKey, string? UserId)
 
     /// <summary>Admitted by a session token rather than the partner's hash (which alone can make a new session).</summary>
     public bool FromSession { get; init; }
+
+    /// <summary>The caller as the conversation stores see them (<see cref="ConversationCaller"/>).</summary>
+    public ConversationCaller AsConversationCaller() => ConversationCaller.Customer(SiteKey, UserId);
 
     public ClaimsPrincipal ToPrincipal(string authenticationType)
     {

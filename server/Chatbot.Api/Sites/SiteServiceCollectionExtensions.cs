@@ -1,4 +1,5 @@
 using Chatbot.Data;
+using Chatbot.Data.Conversations;
 using Chatbot.Data.Sites;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.SignalR;

@@ -1,23 +1,25 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Chatbot.Api.Chat;
-using Chatbot.Counselling;
-using Chatbot.Data;
 using Chatbot.Data.Entities;
 using Dongyang.Chat.Protocol;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chatbot.Api.Persistence;
+namespace Chatbot.Data.Conversations;
 
 /// <summary>Durable conversation history. Each call uses its own short-lived context, so a long streamed answer holds no connection.</summary>
-internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes, CounsellorLine counsellors)
+public sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFactory, TimeProvider clock, DatabaseWriteGate writes)
 {
     private const int MaxSequenceAttempts = 5;
 
     /// <summary>How long after a question was stored a resend waits for the first request's answer.</summary>
     public static readonly TimeSpan InFlightAnswerWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>The stored question with this client id in the caller's scope (<see cref="ClientMessageScope.ForQuestion"/>), or null.</summary>
+    /// <summary>
+    /// The stored question with this client id in the caller's scope (<see cref="ClientMessageScope.ForQuestion"/>), or
+    /// null. A probe of the idempotency key, not a read for the caller: nothing found here is replayed before
+    /// <see cref="ConversationAccess.CanAccessAsync"/> admits its conversation, and its answer is read through
+    /// <see cref="FindOrAwaitAnswerAsync"/>, which checks again.
+    /// </summary>
     public async Task<Message?> FindQuestionAsync(ClientMessageScope scope, string clientMessageId, CancellationToken cancellationToken)
     {
         var (value, firstScope, firstOf) = (scope.Value, scope.FirstMessageScope, scope.FirstMessageOf);
@@ -28,7 +30,7 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The stored message of any role with this client id in this scope, or null.</summary>
+    /// <summary>The stored message of any role with this client id in this scope, or null (a probe, like <see cref="FindQuestionAsync"/>).</summary>
     public async Task<Message?> FindByClientMessageIdAsync(string scope, string clientMessageId, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
@@ -36,24 +38,23 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             .FirstOrDefaultAsync(m => m.ClientMessageScope == scope && m.ClientMessageId == clientMessageId, cancellationToken);
     }
 
-    /// <summary>The newest complete answer to a question, or null.</summary>
-    public async Task<Message?> FindCompleteAnswerAsync(Guid questionId, CancellationToken cancellationToken)
-    {
-        await using var context = contextFactory.CreateDbContext();
-        return await context.Messages.AsNoTracking()
-            .Where(m => m.ReplyToId == questionId && m.Status == MessageStatus.Complete)
-            .OrderByDescending(m => m.Sequence)
-            .FirstOrDefaultAsync(cancellationToken);
-    }
-
     /// <summary>
     /// The complete answer to a question that may still be being answered by a concurrent request with the same
     /// client id: waits (up to <see cref="InFlightAnswerWait"/> after the question was stored) for that answer, so a
     /// resend never answers twice. Null when there is none to wait for: the earlier answer was interrupted, or the
-    /// question is older than the wait and still unanswered; the caller then answers it.
+    /// question is older than the wait and still unanswered; the caller then answers it. The answer is read only from a
+    /// conversation <paramref name="caller"/> may see; a question in anyone else's is a caller's mistake and throws.
     /// </summary>
-    public async Task<Message?> FindOrAwaitAnswerAsync(Message question, CancellationToken cancellationToken)
+    public async Task<Message?> FindOrAwaitAnswerAsync(Message question, ConversationCaller caller, CancellationToken cancellationToken)
     {
+        await using (var check = contextFactory.CreateDbContext())
+        {
+            if (!await check.Conversations.VisibleTo(caller, question.ConversationId).AnyAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The question is in a conversation the caller may not see; check access before replaying it.");
+            }
+        }
+
         var deadline = DateTime.SpecifyKind(question.CreatedAtUtc, DateTimeKind.Utc) + InFlightAnswerWait;
         while (true)
         {
@@ -61,6 +62,7 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
             await using (var context = contextFactory.CreateDbContext())
             {
                 var answers = await context.Messages.AsNoTracking()
+                    .In(context.Conversations.VisibleTo(caller, question.ConversationId))
                     .Where(m => m.ReplyToId == question.Id)
                     .OrderByDescending(m => m.Sequence)
                     .ToListAsync(cancellationToken);
@@ -77,12 +79,6 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
         }
-    }
-
-    public async Task<bool> ConversationExistsAsync(Guid conversationId, CancellationToken cancellationToken)
-    {
-        await using var context = contextFactory.CreateDbContext();
-        return await context.Conversations.AnyAsync(c => c.Id == conversationId, cancellationToken);
     }
 
     /// <summary>
@@ -177,36 +173,41 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
         }
     }
 
-    public async Task<ConversationHistory?> GetHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The conversation as its customer sees it, or null when <paramref name="caller"/> may not see it;
+    /// <paramref name="notice"/> tells a handoff request as the protocol carries it.
+    /// </summary>
+    public async Task<ConversationHistory?> GetHistoryAsync(Guid conversationId, ConversationCaller caller, Func<Guid, DateTimeOffset, HandoffNotice> notice, CancellationToken cancellationToken)
     {
         await using var context = contextFactory.CreateDbContext();
-        if (!await context.Conversations.AnyAsync(c => c.Id == conversationId, cancellationToken))
+        var conversation = context.Conversations.AsNoTracking().VisibleTo(caller, conversationId);
+        var stored = await conversation.Select(c => new { c.ContextJson }).FirstOrDefaultAsync(cancellationToken);
+        if (stored is null)
         {
             return null;
         }
 
         var messages = await context.Messages.AsNoTracking()
-            .Where(m => m.ConversationId == conversationId)
+            .In(conversation)
             .OrderBy(m => m.Sequence)
             .ToListAsync(cancellationToken);
 
         // Ratings and handoff requests are part of the conversation the customer sees, so a reload shows them again.
         var ratings = (await context.Feedback.AsNoTracking()
-                .Where(f => f.Message!.ConversationId == conversationId)
+                .In(conversation)
                 .Select(f => new { f.MessageId, f.Rating, f.CreatedAtUtc })
                 .ToListAsync(cancellationToken))
             .GroupBy(f => f.MessageId)
             .ToDictionary(g => g.Key, g => g.OrderBy(f => f.CreatedAtUtc).Last().Rating);
         var handoffs = await context.Handoffs.AsNoTracking()
-            .Where(h => h.ConversationId == conversationId)
+            .In(conversation)
             .OrderBy(h => h.CreatedAtUtc)
             .Select(h => new { h.Id, h.CreatedAtUtc })
             .ToListAsync(cancellationToken);
-        var contextJson = await context.Conversations.Where(c => c.Id == conversationId).Select(c => c.ContextJson).FirstOrDefaultAsync(cancellationToken);
         return new ConversationHistory(conversationId, [.. messages.Select(m => ToChatMessage(m) with { Rating = ratings.TryGetValue(m.Id, out var rating) ? rating : null })])
         {
-            Handoffs = [.. handoffs.Select(h => counsellors.Notice(h.Id, Utc(h.CreatedAtUtc)))],
-            Context = contextJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(contextJson, JsonSerializerOptions.Web),
+            Handoffs = [.. handoffs.Select(h => notice(h.Id, Utc(h.CreatedAtUtc)))],
+            Context = stored.ContextJson is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Web) : null,
         };
     }
 
@@ -214,14 +215,14 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
     // the column; the JSON is only ever read back by the deserializer, never written into a page.
     private static readonly JsonSerializerOptions ContextJson = new(JsonSerializerOptions.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Replaces the page context stored with a conversation (already validated and masked).</summary>
-    public async Task SetContextAsync(Guid conversationId, IReadOnlyDictionary<string, string> pageContext, CancellationToken cancellationToken)
+    /// <summary>Replaces the page context stored with a conversation the caller may see (already validated and masked).</summary>
+    public async Task SetContextAsync(Guid conversationId, ConversationCaller caller, IReadOnlyDictionary<string, string> pageContext, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(pageContext, ContextJson);
         await using var context = contextFactory.CreateDbContext();
         using (await writes.EnterAsync(cancellationToken))
         {
-            await context.Conversations.Where(c => c.Id == conversationId)
+            await context.Conversations.VisibleTo(caller, conversationId)
                 .ExecuteUpdateAsync(c => c.SetProperty(x => x.ContextJson, json), cancellationToken);
         }
     }

@@ -1,4 +1,4 @@
-namespace Chatbot.Api.Persistence;
+namespace Chatbot.Data;
 
 /// <summary>
 /// Queues this process's chat writes when the database is SQLite. SQLite takes one writer at a time, and
@@ -7,7 +7,7 @@ namespace Chatbot.Api.Persistence;
 /// (seconds to first token, connections timing out; see the load benchmark). Here a writer waits asynchronously
 /// instead, without a thread. PostgreSQL takes concurrent writers itself: there the gate lets everyone through.
 /// </summary>
-internal sealed class DatabaseWriteGate : IDisposable
+public sealed class DatabaseWriteGate : IDisposable
 {
     private static readonly IDisposable Open = new Nothing();
 

@@ -1,6 +1,4 @@
-using Chatbot.Api.Sites;
-
-namespace Chatbot.Api.Persistence;
+namespace Chatbot.Data.Conversations;
 
 /// <summary>
 /// The one rule for whose namespace a client message id is in. Integrators choose ids (REST, <c>AskAsync(message, id)</c>),
@@ -9,7 +7,7 @@ namespace Chatbot.Api.Persistence;
 /// The 20261204 ScopeClientMessageIds migrations give stored rows the same scopes, so keep the formats in step.
 /// </summary>
 /// <param name="Value">The scope a new message is stored under.</param>
-internal sealed record ClientMessageScope(string Value)
+public sealed record ClientMessageScope(string Value)
 {
     /// <summary>
     /// A conversation whose first question a resend may also be, stored under <see cref="FirstMessageScope"/>: an
@@ -27,11 +25,16 @@ internal sealed record ClientMessageScope(string Value)
     /// caller has nothing but the conversation to tell them apart: their ids are the conversation's when they name
     /// one; a first question (no conversation yet) is the site's, so its resend without a conversation still finds it.
     /// </summary>
-    public static ClientMessageScope ForQuestion(SiteCaller caller, Guid? conversationId)
+    public static ClientMessageScope ForQuestion(ConversationCaller caller, Guid? conversationId)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        if (caller.IsStaff)
+        {
+            throw new ArgumentException("Only a site's customer asks questions.", nameof(caller));
+        }
+
         var site = $"site:{caller.SiteKey}";
-        if (caller.UserId is { } customer)
+        if (caller.CustomerHash is { } customer)
         {
             return new($"{site}/customer:{customer}");
         }

@@ -1,0 +1,35 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Chatbot.Data.Conversations;
+
+/// <summary>
+/// Who asks the conversation stores for a conversation: a partner site's customer (the site key they called with and,
+/// when the identity hash verified, the keyed hash of their partner id), or the insurer's staff.
+/// </summary>
+public sealed record ConversationCaller
+{
+    private ConversationCaller(string? siteKey, string? customerHash)
+    {
+        SiteKey = siteKey;
+        CustomerHash = customerHash;
+    }
+
+    /// <summary>Counsellors and operators (the console, the admin API): both roles see every conversation.</summary>
+    public static ConversationCaller Staff { get; } = new(null, null);
+
+    /// <summary>The site key the caller was admitted with; null for staff.</summary>
+    public string? SiteKey { get; }
+
+    /// <summary>The verified customer's keyed hash; null for an anonymous caller and for staff.</summary>
+    public string? CustomerHash { get; }
+
+    [MemberNotNullWhen(false, nameof(SiteKey))]
+    public bool IsStaff => SiteKey is null;
+
+    /// <summary>A customer of a partner site; <paramref name="customerHash"/> when the identity hash verified.</summary>
+    public static ConversationCaller Customer(string siteKey, string? customerHash)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(siteKey);
+        return new(siteKey, string.IsNullOrEmpty(customerHash) ? null : customerHash);
+    }
+}
