@@ -65,7 +65,13 @@ public sealed partial class DongyangChatClient : IDongyangChat
         this.options = options;
         conversationId = options.ConversationId;
         logger = loggerFactory?.CreateLogger<DongyangChatClient>() ?? NullLogger<DongyangChatClient>.Instance;
-        if (options.User is { } verified && !CanSendAsHeaders(verified))
+        if (options.User is not { } verified)
+        {
+            // An anonymous caller gets a session of its own before its first question, so its client message ids
+            // are its own: without one, a first question's id is shared by every anonymous caller of the site.
+            sessions = new SessionTokenSource(options, user: null, Http);
+        }
+        else if (!CanSendAsHeaders(verified))
         {
             sessions = new SessionTokenSource(options, verified, Http);
         }

@@ -20,10 +20,11 @@ internal sealed class ConversationStore(IDbContextFactory<ChatDbContext> context
     public async Task<Message?> FindQuestionAsync(ClientMessageScope scope, string clientMessageId, CancellationToken cancellationToken)
     {
         var (value, firstScope, firstOf) = (scope.Value, scope.FirstMessageScope, scope.FirstMessageOf);
+        var anonymousFirstScope = firstScope + ClientMessageScope.AnonymousPart;
         await using var context = contextFactory.CreateDbContext();
         return await context.Messages.AsNoTracking()
             .Where(m => m.ClientMessageId == clientMessageId && m.Role == MessageRole.User)
-            .Where(m => m.ClientMessageScope == value || (firstScope != null && m.ClientMessageScope == firstScope && m.ConversationId == firstOf))
+            .Where(m => m.ClientMessageScope == value || (firstScope != null && (m.ClientMessageScope == firstScope || m.ClientMessageScope!.StartsWith(anonymousFirstScope)) && m.ConversationId == firstOf))
             .FirstOrDefaultAsync(cancellationToken);
     }
 

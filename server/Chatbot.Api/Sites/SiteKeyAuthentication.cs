@@ -180,7 +180,7 @@ internal sealed class SiteKeyAuthenticationHandler(
         // A session token is the whole identity; otherwise the partner's hash (headers, or the deprecated query).
         if (session is not null)
         {
-            return new SiteCaller(site.PublicKey, session.UserId) { FromSession = true };
+            return new SiteCaller(site.PublicKey, session.UserId) { FromSession = true, AnonymousId = session.AnonymousId, CredentialExpiresAt = session.ExpiresAt };
         }
 
         var userId = First(Request.Headers[SiteKeyAuthentication.UserIdHeader]) ?? First(Request.Query[SiteKeyAuthentication.UserIdQuery]);
@@ -198,7 +198,7 @@ internal sealed class SiteKeyAuthenticationHandler(
         }
 
         // From here on the customer is their keyed hash: it is what is stored, and what history is looked up by.
-        return new SiteCaller(site.PublicKey, userIds.Hash(site.PublicKey, userId)) { IdentityExpiresAt = expiresAt };
+        return new SiteCaller(site.PublicKey, userIds.Hash(site.PublicKey, userId)) { IdentityExpiresAt = expiresAt, CredentialExpiresAt = expiresAt };
     }
 
     /// <summary>The site key sent, and the session token if one came where a key may (<c>access_token</c>, a bearer).</summary>
