@@ -110,7 +110,7 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
             });
             var first = await chat.AskForAnswerAsync(ClaimQuestion).WaitAsync(Patience);
 
-            // The connection outlives its token; the network drops after the token has expired.
+            // The server closes the connection when its token expires, and the network drops as well.
             await Task.Delay(TimeSpan.FromSeconds(6));
             relay.Cut();
             relay.Restore();

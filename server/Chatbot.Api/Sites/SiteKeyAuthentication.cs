@@ -123,7 +123,11 @@ internal sealed class SiteKeyAuthenticationHandler(
         try
         {
             var caller = await AdmitAsync();
-            return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(Scheme.Name), Scheme.Name));
+
+            // The ticket ends with the credential: the hub (CloseOnAuthenticationExpiration) closes a connection whose
+            // session token or signed identity has expired, rather than keep it open on a credential no longer taken.
+            var properties = new AuthenticationProperties { ExpiresUtc = caller.CredentialExpiresAt };
+            return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(Scheme.Name), properties, Scheme.Name));
         }
         catch (SiteAccessRefusal refusal)
         {
