@@ -38,6 +38,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private HttpClient? http;
     private readonly SessionTokenSource? sessions;
 
+    /// <summary>How often one question renews an expired session before it gives up (the server keeps refusing).</summary>
+    private const int MaxSessionRenewals = 2;
+
     /// <summary>Cancelled by <see cref="StopAsync"/>: ends the questions and connection attempts of the run it stops.</summary>
     private CancellationTokenSource running = new();
 
@@ -69,7 +72,13 @@ public sealed partial class DongyangChatClient : IDongyangChat
         this.options = options;
         conversationId = options.ConversationId;
         logger = loggerFactory?.CreateLogger<DongyangChatClient>() ?? NullLogger<DongyangChatClient>.Instance;
-        if (options.User is { } verified && !CanSendAsHeaders(verified))
+        if (options.User is not { } verified)
+        {
+            // An anonymous caller gets a session of its own before its first question, so its client message ids
+            // are its own: without one, a first question's id is shared by every anonymous caller of the site.
+            sessions = new SessionTokenSource(options, user: null, Http);
+        }
+        else if (!CanSendAsHeaders(verified))
         {
             sessions = new SessionTokenSource(options, verified, Http);
         }
@@ -272,9 +281,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
         var shown = new StringBuilder();
         var accepted = false;
+        var renewals = 0;
         for (var attempt = 0; ; attempt++)
         {
             await WaitUntilConnectedAsync(cancellationToken);
+            var sessionExpired = false;
             var resend = attempt > 0;
             var replay = new StringBuilder();
             var catchingUp = resend && shown.Length > 0;
@@ -364,6 +375,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
                         yield return completed;
                         yield break;
 
+                    case ErrorEvent { Code: ChatErrorCodes.SessionExpired } when sessions is not null && renewals < MaxSessionRenewals:
+                        // The connection outlived its token (refused before anything was stored): renew, reconnect, ask again.
+                        sessionExpired = true;
+                        break;
+
                     case ErrorEvent error:
                         yield return error;
                         yield break;
@@ -373,6 +389,19 @@ public sealed partial class DongyangChatClient : IDongyangChat
                         yield return events.Current;
                         break;
                 }
+
+                if (sessionExpired)
+                {
+                    break;
+                }
+            }
+
+            if (sessionExpired)
+            {
+                renewals++;
+                attempt--;
+                await RenewSessionAsync(cancellationToken);
+                continue;
             }
 
             if (attempt >= options.MaxResendAttempts)
@@ -394,7 +423,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
 
         await WaitUntilConnectedAsync(cancellationToken);
-        return await connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, id, cancellationToken);
+        return await InvokeRenewingAsync(() => connection.InvokeAsync<ConversationHistory>(ChatEndpoints.HistoryMethod, id, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -406,7 +435,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
 
         await WaitUntilConnectedAsync(cancellationToken);
-        await connection.InvokeAsync(ChatEndpoints.WatchConversationMethod, id, cancellationToken);
+        await InvokeRenewingAsync(async () => { await connection.InvokeAsync(ChatEndpoints.WatchConversationMethod, id, cancellationToken); return true; }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -414,14 +443,14 @@ public sealed partial class DongyangChatClient : IDongyangChat
     {
         ArgumentNullException.ThrowIfNull(feedback);
         await WaitUntilConnectedAsync(cancellationToken);
-        await connection.InvokeAsync(ChatEndpoints.FeedbackMethod, feedback, cancellationToken);
+        await InvokeRenewingAsync(async () => { await connection.InvokeAsync(ChatEndpoints.FeedbackMethod, feedback, cancellationToken); return true; }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default)
     {
         await WaitUntilConnectedAsync(cancellationToken);
-        return await connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId), cancellationToken);
+        return await InvokeRenewingAsync(() => connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId), cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -433,7 +462,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
         }
 
         await WaitUntilConnectedAsync(cancellationToken);
-        await connection.InvokeAsync(ChatEndpoints.DeleteConversationMethod, id, cancellationToken);
+        await InvokeRenewingAsync(async () => { await connection.InvokeAsync(ChatEndpoints.DeleteConversationMethod, id, cancellationToken); return true; }, cancellationToken);
         if (conversationId == id)
         {
             conversationId = null;
@@ -611,6 +640,36 @@ public sealed partial class DongyangChatClient : IDongyangChat
         return delays.Count == 0 ? TimeSpan.FromSeconds(2) : delays[Math.Min(attempt, delays.Count - 1)];
     }
 
+    /// <summary>
+    /// The server refused a call because the connection's session token expired (SignalR closes such a connection
+    /// itself a moment later): forget the token and reconnect now, so the next connect carries a renewed one.
+    /// </summary>
+    private async Task RenewSessionAsync(CancellationToken cancellationToken)
+    {
+        sessions?.Invalidate();
+        LogSessionExpired(logger);
+        SetState(ChatConnectionState.Reconnecting);
+
+        // Closed then runs OnClosedAsync, which connects again (and rewatches and resyncs) as after any close. The
+        // connect lock is not held here: that reconnect takes it.
+        await connection.StopAsync(cancellationToken);
+    }
+
+    /// <summary>An invocation that renews the session and tries again once when the server says the token expired.</summary>
+    private async Task<T> InvokeRenewingAsync<T>(Func<Task<T>> invoke, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await invoke();
+        }
+        catch (HubException e) when (sessions is not null && e.Message.Contains(ChatErrorCodes.SessionExpired + ":", StringComparison.Ordinal))
+        {
+            await RenewSessionAsync(cancellationToken);
+            await WaitUntilConnectedAsync(cancellationToken);
+            return await invoke();
+        }
+    }
+
     private async Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
@@ -760,6 +819,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
         StateChanged?.Invoke(this, new ChatConnectionStateChangedEventArgs(next, refusal));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The session token expired on an open connection; renewing it and reconnecting")]
+    private static partial void LogSessionExpired(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting failed (attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);

@@ -25,8 +25,10 @@ public abstract class ClientMessageIdIsolationTests<TFixture>(TFixture fixture) 
     public async Task Same_id_from_two_sites_at_once_over_rest_is_answered_for_each_in_its_own_conversation()
     {
         var site = await TestSites.CreateAsync(fixture.Server, "https://second.example");
-        using var callerA = fixture.Server.CreateHttpClient();
-        using var callerB = fixture.Server.CreateHttpClient(site.PublicKey);
+
+        // Anonymous sessions: A's resend of an unnamed first question is answered only within a session of its own.
+        using var callerA = await fixture.Server.CreateAnonymousClientAsync();
+        using var callerB = await fixture.Server.CreateAnonymousClientAsync(site.PublicKey);
         await RaceOverRestAsync(callerA, callerB);
     }
 

@@ -74,6 +74,7 @@ public abstract class ClientDropTests<TFixture>(TFixture fixture) : IClassFixtur
         // No draining of the unread rest: the connection closes at once, as when a browser tab is closed.
         using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = fixture.Server.BaseAddress };
         http.DefaultRequestHeaders.Add(ChatEndpoints.SiteKeyHeader, ChatServer.LocalSiteKey);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await fixture.Server.CreateAnonymousSessionAsync()).Token);
         var request = new ChatRequest("보험금 청구할 때 필요한 서류는 뭐예요?", ClientMessageId: $"drop-http-{Guid.NewGuid():N}");
 
         var (seen, ended) = await ServerSentEvents.AskAsync(http, request, stopWhen: e => e is DeltaEvent);
@@ -99,8 +100,9 @@ public abstract class ClientDropTests<TFixture>(TFixture fixture) : IClassFixtur
     public async Task A_hub_connection_lost_mid_answer_leaves_an_interrupted_answer_and_a_resend_after_reconnecting_completes_it()
     {
         var request = new ChatRequest("암보험 면책기간이 뭔가요?", ClientMessageId: $"drop-hub-{Guid.NewGuid():N}");
+        var session = ChatServer.SessionHeaders(await fixture.Server.CreateAnonymousSessionAsync());
         AcceptedEvent? accepted = null;
-        await using (var connection = fixture.Server.CreateHubConnection())
+        await using (var connection = fixture.Server.CreateHubConnection(headers: session))
         {
             await connection.StartAsync();
             await foreach (var e in connection.StreamAsync<ChatStreamEvent>(ChatEndpoints.AskMethod, request))
@@ -116,7 +118,7 @@ public abstract class ClientDropTests<TFixture>(TFixture fixture) : IClassFixtur
         Assert.NotNull(accepted);
         Assert.Equal(1, (await StoredExchange.WaitAsync(fixture.OpenDatabase, request.ClientMessageId!, s => s.InterruptedAnswers == 1)).InterruptedAnswers);
 
-        await using var reconnected = fixture.Server.CreateHubConnection();
+        await using var reconnected = fixture.Server.CreateHubConnection(headers: session);
         await reconnected.StartAsync();
         var events = await reconnected.AskAllAsync(request);
 
@@ -192,7 +194,8 @@ public sealed class ServerKillTests
                 Assert.Equal(1, before.Questions);
                 Assert.Equal(0, before.CompleteAnswers);
 
-                var answer = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(again, request);
+                // Resent as the SDK does: naming the conversation it was told (these callers have no session).
+                var answer = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(again, request with { ConversationId = acknowledged[request.ClientMessageId!].ConversationId });
 
                 Assert.Equal(acknowledged[request.ClientMessageId!].ConversationId, answer.ConversationId);
                 var after = await StoredExchange.ReadAsync(Open, request.ClientMessageId!);
@@ -267,7 +270,7 @@ public sealed class DatabaseRestartTests(Xunit.Abstractions.ITestOutputHelper ou
 
             foreach (var request in new[] { first, streaming, whileDown })
             {
-                var answer = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(http, request);
+                var answer = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(http, request with { ConversationId = opened.ConversationId });
                 Assert.Equal(opened.ConversationId, answer.ConversationId);
                 var stored = await StoredExchange.ReadAsync(Open, request.ClientMessageId!);
                 Assert.Equal((1, 1), (stored.Questions, stored.CompleteAnswers));

@@ -318,7 +318,8 @@ public abstract class HostileInputTests<TFixture>(TFixture fixture) : IClassFixt
     public async Task Replayed_client_message_ids_return_the_original_to_its_owner_and_never_anyone_elses_exchange()
     {
         var other = await TestSites.CreateAsync(fixture.Server, "https://replay.example");
-        using var owner = fixture.Server.CreateHttpClient();
+        // The owner is an anonymous session: without one, an unnamed replay of a first question is always refused.
+        using var owner = await fixture.Server.CreateAnonymousClientAsync();
         using var stranger = fixture.Server.CreateHttpClient(other.PublicKey);
         var id = $"replay-{Guid.NewGuid():N}";
         var original = await SiteAccessTests<SqliteChatServerFixture>.AskAsync(owner, new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: id));

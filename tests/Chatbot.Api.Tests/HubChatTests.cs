@@ -75,7 +75,9 @@ public abstract class HubChatTests<TFixture>(TFixture fixture) : IClassFixture<T
         var request = new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: Guid.NewGuid().ToString());
 
         var first = await connection.AskAllAsync(request);
-        var again = await connection.AskAllAsync(request);
+
+        // As the SDK resends: naming the conversation it was told (a caller without a session is known by nothing else).
+        var again = await connection.AskAllAsync(request with { ConversationId = Assert.IsType<AcceptedEvent>(first[0]).ConversationId });
 
         var original = Assert.IsType<CompletedEvent>(first[^1]);
         var replay = Assert.IsType<CompletedEvent>(again[^1]);

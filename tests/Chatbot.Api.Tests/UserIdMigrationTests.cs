@@ -149,13 +149,14 @@ public abstract class UserIdMigrationTests
                 using var admin = server.CreateAdminClient();
 
                 var customerResend = await AskAsync(verified, new ChatRequest("해지환급금이 뭐예요?", ClientMessageId: "old-customer-q"));
-                var firstResend = await AskAsync(anonymous, new ChatRequest("보험금 청구는 어떻게 하나요?", ClientMessageId: "old-anon-first"));
+                // Without a session nothing tells one anonymous caller from another: a first question's unnamed resend is refused.
+                using var firstResend = await anonymous.PostAsJsonAsync("/api/chat", new ChatRequest("보험금 청구는 어떻게 하나요?", ClientMessageId: "old-anon-first"));
                 var firstResendNamingConversation = await AskAsync(anonymous, new ChatRequest("보험금 청구는 어떻게 하나요?", anonymousConversation, "old-anon-first"));
                 var nextResend = await AskAsync(anonymous, new ChatRequest("보험료는 언제 내나요?", anonymousConversation, "old-anon-next"));
                 using var counsellorResend = await admin.PostAsJsonAsync($"/api/admin/conversations/{anonymousConversation}/messages", new { text = "상담원 연결되었습니다.", clientMessageId = "old-counsel" });
 
                 Assert.Equal((customerConversation, customerAnswer), (customerResend.ConversationId, customerResend.MessageId));
-                Assert.Equal((anonymousConversation, firstAnswer), (firstResend.ConversationId, firstResend.MessageId));
+                Assert.Equal(System.Net.HttpStatusCode.Conflict, firstResend.StatusCode);
                 Assert.Equal((anonymousConversation, firstAnswer), (firstResendNamingConversation.ConversationId, firstResendNamingConversation.MessageId));
                 Assert.Equal((anonymousConversation, nextAnswer), (nextResend.ConversationId, nextResend.MessageId));
                 Assert.Equal(System.Net.HttpStatusCode.OK, counsellorResend.StatusCode);

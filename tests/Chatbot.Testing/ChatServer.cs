@@ -82,6 +82,30 @@ public sealed class ChatServer : IAsyncDisposable
         return http;
     }
 
+    /// <summary>
+    /// An anonymous session from <c>POST /api/session</c> (no identity): a token that stands for the site key and an
+    /// anonymous caller of its own, as the widget and the SDK get before their first question.
+    /// </summary>
+    public async Task<SessionResponse> CreateAnonymousSessionAsync(string siteKey = LocalSiteKey)
+    {
+        using var http = CreateHttpClient(siteKey);
+        using var response = await http.PostAsync(ChatEndpoints.SessionPath, content: null);
+        response.EnsureSuccessStatusCode();
+        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<SessionResponse>(response.Content, System.Text.Json.JsonSerializerOptions.Web))!;
+    }
+
+    /// <summary>An HTTP client of one anonymous caller: the site key and its own anonymous session token as the bearer.</summary>
+    public async Task<HttpClient> CreateAnonymousClientAsync(string siteKey = LocalSiteKey)
+    {
+        var session = await CreateAnonymousSessionAsync(siteKey);
+        var http = CreateHttpClient(siteKey);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.Token);
+        return http;
+    }
+
+    /// <summary>The header that makes a hub connection (or any request) that session's: <c>Authorization: Bearer dcs1.…</c>.</summary>
+    public static Dictionary<string, string> SessionHeaders(SessionResponse session) => new() { ["Authorization"] = "Bearer " + session.Token };
+
     /// <summary>An HTTP client with the admin bearer token.</summary>
     public HttpClient CreateAdminClient()
     {

@@ -21,6 +21,8 @@ public sealed class WidgetOriginTests(WidgetBrowser browser)
         var siteKey = await CreateSiteAsync(PartnerOrigin);
         await using var context = await browser.NewContextAsync();
         var page = await OpenPartnerPageAsync(context, PartnerOrigin, siteKey);
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, r) => requests.Enqueue($"{r.Method} {r.Url}");
         var widget = new WidgetPage(page);
 
         await widget.OpenAsync();
@@ -28,6 +30,12 @@ public sealed class WidgetOriginTests(WidgetBrowser browser)
         await widget.WaitForAnswersAsync(1);
 
         await Expect(widget.DoneAnswers.First).ToContainTextAsync("[1]");
+
+        // An anonymous visitor: the chat frame got a session of its own before its first hub request (negotiate).
+        var seen = requests.ToList();
+        var session = seen.FindIndex(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("/api/session", StringComparison.Ordinal));
+        var hub = seen.FindIndex(r => r.Contains("/hubs/", StringComparison.Ordinal));
+        Assert.InRange(session, 0, hub - 1);
     }
 
     [Fact]

@@ -90,6 +90,36 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task Anonymous_clients_get_a_session_of_their_own_before_the_first_question_so_a_shared_id_never_crosses()
+    {
+        var (siteKey, _) = await fixture.CreateSiteAsync();
+        await using var relay = new TcpRelay(fixture.Server.BaseAddress);
+        await using var first = NewClient(siteKey, null, relay.BaseAddress);
+        await using var second = NewClient(siteKey, null);
+
+        // Two visitors whose integrator picked the same id for the same first question.
+        var id = "shared-" + Guid.NewGuid().ToString("N");
+        var answers = await Task.WhenAll(CompletedAsync(first, id), CompletedAsync(second, id)).WaitAsync(Patience);
+
+        Assert.NotEqual(answers[0].ConversationId, answers[1].ConversationId);
+        var lines = relay.RequestLines;
+        var session = lines.ToList().FindIndex(l => l.StartsWith($"POST {ChatEndpoints.SessionPath} ", StringComparison.Ordinal));
+        var hub = lines.ToList().FindIndex(l => l.Contains(ChatEndpoints.HubPath, StringComparison.Ordinal));
+        Assert.InRange(session, 0, hub - 1);
+
+        static async Task<CompletedEvent> CompletedAsync(DongyangChatClient chat, string clientMessageId)
+        {
+            ChatStreamEvent? last = null;
+            await foreach (var e in chat.AskAsync(ClaimQuestion, clientMessageId))
+            {
+                last = e;
+            }
+
+            return Assert.IsType<CompletedEvent>(last);
+        }
+    }
+
+    [Fact]
     public async Task An_expired_session_token_is_exchanged_again_when_the_client_reconnects()
     {
         await using var server = await ChatServer.StartAsync(settings: new Dictionary<string, string> { ["Sites__SessionTokenSeconds"] = "5" });
@@ -110,7 +140,7 @@ public sealed class VerifiedUserTests(SharedServer fixture) : IClassFixture<Shar
             });
             var first = await chat.AskForAnswerAsync(ClaimQuestion).WaitAsync(Patience);
 
-            // The connection outlives its token; the network drops after the token has expired.
+            // The server closes the connection when its token expires, and the network drops as well.
             await Task.Delay(TimeSpan.FromSeconds(6));
             relay.Cut();
             relay.Restore();

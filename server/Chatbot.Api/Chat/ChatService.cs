@@ -74,7 +74,7 @@ internal sealed partial class ChatService(
         var scope = ClientMessageScope.ForQuestion(owner, request.ConversationId);
         if (clientMessageId is not null && await store.FindQuestionAsync(scope, clientMessageId, cancellationToken) is { } earlier)
         {
-            await EnsureReplayableAsync(earlier, content, request, owner, cancellationToken);
+            await EnsureReplayableAsync(earlier, content, request, owner, scope, cancellationToken);
             return new ChatTurn(earlier, await store.FindOrAwaitAnswerAsync(earlier, owner, cancellationToken)) { ConnectionId = connectionId };
         }
 
@@ -106,7 +106,7 @@ internal sealed partial class ChatService(
         else
         {
             // A concurrent request with the same id in the same scope stored first: most likely this caller's resend.
-            await EnsureReplayableAsync(question, content, request, owner, cancellationToken);
+            await EnsureReplayableAsync(question, content, request, owner, scope, cancellationToken);
         }
 
         return new ChatTurn(question, stored ? null : await store.FindOrAwaitAnswerAsync(question, owner, cancellationToken)) { ConnectionId = connectionId };
@@ -117,11 +117,13 @@ internal sealed partial class ChatService(
     /// same question, to a caller who may read its conversation, and only into the conversation the request names;
     /// otherwise the request gets a conflict and learns nothing. Both the replay of an earlier question and the loser
     /// of a concurrent insert come here. The scope keeps other tenants and other verified customers out; this check is
-    /// the backstop, and what tells apart two anonymous callers of one site whose first questions share an id.
+    /// the backstop. A first question sent without a session is in the site's shared scope, where nothing tells one
+    /// token-less caller from another: it is never replayed there (a resend names its conversation, or gets the conflict).
     /// </summary>
-    private async Task EnsureReplayableAsync(Message earlier, string content, ChatRequest request, ConversationCaller caller, CancellationToken cancellationToken)
+    private async Task EnsureReplayableAsync(Message earlier, string content, ChatRequest request, ConversationCaller caller, ClientMessageScope scope, CancellationToken cancellationToken)
     {
-        if (!ConversationStore.IsResendOf(earlier, MessageRole.User, content)
+        if (scope.SharedBySite
+            || !ConversationStore.IsResendOf(earlier, MessageRole.User, content)
             || (request.ConversationId is { } resentTo && resentTo != earlier.ConversationId)
             || !await access.CanAccessAsync(earlier.ConversationId, caller, cancellationToken))
         {

@@ -38,7 +38,9 @@ internal static class ChatServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<ChatHub>(ChatEndpoints.HubPath).RequireSiteCustomer();
+        // A connection lasts as long as its credential: SignalR closes it (allowing a reconnect) once the ticket's
+        // ExpiresUtc, the session token's or signed identity's expiry, has passed; SiteHubFilter refuses calls before.
+        endpoints.MapHub<ChatHub>(ChatEndpoints.HubPath, options => options.CloseOnAuthenticationExpiration = true).RequireSiteCustomer();
         return endpoints;
     }
 }

@@ -8,7 +8,10 @@ namespace Chatbot.Api.Sites;
 /// <summary>
 /// <c>POST /api/session</c>: the partner-signed identity (headers, or a <see cref="SessionRequest"/> body for ids no
 /// header can carry), checked as every request is, exchanged for a short-lived <see cref="SessionTokens">session
-/// token</see>, so that browsers put a token that expires, not the hash, in the hub's URL.
+/// token</see>, so that browsers put a token that expires, not the hash, in the hub's URL. Without an identity the
+/// caller gets an anonymous session: a token carrying a random anonymous id of its own, so that two anonymous callers
+/// of one site are two callers (<see cref="Persistence.ClientMessageScope"/>). An anonymous token may renew itself
+/// (it keeps its id); a verified one may not, so it never outlives the partner's signature.
 /// </summary>
 internal static class SessionApi
 {
@@ -17,7 +20,7 @@ internal static class SessionApi
         endpoints.MapPost(CustomerApi.Route(ChatEndpoints.SessionPath), async Task<IResult> (HttpContext http, SiteRegistry registry, UserIdHasher userIds, SessionTokens sessions, TimeProvider clock, CancellationToken cancellationToken) =>
         {
             var caller = http.GetSiteCaller();
-            if (caller.FromSession)
+            if (caller.FromSession && caller.UserId is not null)
             {
                 // Otherwise a token could be renewed for ever, outliving the partner's identity and its expiry.
                 return AccessProblem.Create(StatusCodes.Status401Unauthorized, ChatErrorCodes.SessionNotRenewable, "A session is made from the partner-signed identity, not from another session.");
@@ -52,12 +55,14 @@ internal static class SessionApi
                         return AccessProblem.Create(refusal.Status, refusal.Code, refusal.Detail);
                     }
 
-                    caller = caller with { UserId = userIds.Hash(caller.SiteKey, userId), IdentityExpiresAt = body.UserHashExpires is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null };
+                    caller = caller with { UserId = userIds.Hash(caller.SiteKey, userId), IdentityExpiresAt = body.UserHashExpires is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null, AnonymousId = null };
                 }
             }
 
+            // An anonymous caller keeps the id of the token they renew with; a first exchange gets a new one.
+            var anonymousId = caller.UserId is null ? caller.AnonymousId ?? SessionTokens.NewAnonymousId() : null;
             http.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Ok(sessions.Issue(caller.SiteKey, caller.UserId, caller.IdentityExpiresAt));
+            return TypedResults.Ok(sessions.Issue(caller.SiteKey, caller.UserId, caller.IdentityExpiresAt, anonymousId));
         });
         return endpoints;
     }

@@ -8,8 +8,12 @@ using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Sites;
 
-/// <summary>What a session token stands for.</summary>
-internal sealed record SessionClaims(string SiteKey, string? UserId, DateTimeOffset ExpiresAt);
+/// <summary>
+/// What a session token stands for: the site, and either the verified customer (<paramref name="UserId"/>, their
+/// keyed hash) or an anonymous caller (<paramref name="AnonymousId"/>, random, made by the server when it issued the
+/// first token of that caller's session).
+/// </summary>
+internal sealed record SessionClaims(string SiteKey, string? UserId, DateTimeOffset ExpiresAt, string? AnonymousId = null);
 
 internal enum SessionCheck
 {
@@ -50,8 +54,14 @@ internal sealed class SessionTokens
 
     public static bool IsSessionToken(string? value) => value?.StartsWith(Prefix, StringComparison.Ordinal) == true;
 
-    /// <summary>A token for <paramref name="siteKey"/> and customer, valid for the lifetime or until the identity expires.</summary>
-    public SessionResponse Issue(string siteKey, string? userId, DateTimeOffset? identityExpiresAt)
+    /// <summary>A fresh random id for an anonymous caller: 128 bits, so nobody can guess or enumerate another's.</summary>
+    public static string NewAnonymousId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// A token for <paramref name="siteKey"/> and a verified customer (<paramref name="userId"/>) or an anonymous
+    /// caller (<paramref name="anonymousId"/>), valid for the lifetime or until the identity expires.
+    /// </summary>
+    public SessionResponse Issue(string siteKey, string? userId, DateTimeOffset? identityExpiresAt, string? anonymousId = null)
     {
         var expires = clock.GetUtcNow() + lifetime;
         if (identityExpiresAt < expires)
@@ -60,7 +70,7 @@ internal sealed class SessionTokens
         }
 
         var seconds = expires.ToUnixTimeSeconds();
-        var plain = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{seconds}\n{siteKey}\n{userId}"));
+        var plain = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{seconds}\n{siteKey}\n{userId}\n{anonymousId}"));
         var sealedBytes = new byte[NonceBytes + plain.Length + TagBytes];
         var nonce = sealedBytes.AsSpan(0, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
@@ -108,12 +118,15 @@ internal sealed class SessionTokens
         }
 
         var parts = Encoding.UTF8.GetString(plain).Split('\n');
-        if (parts.Length != 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        // Tokens sealed before anonymous ids existed have three parts: they stand for no anonymous caller.
+        if (parts.Length is not (3 or 4) || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
             return SessionCheck.Invalid;
         }
 
-        claims = new SessionClaims(parts[1], parts[2].Length == 0 ? null : parts[2], DateTimeOffset.FromUnixTimeSeconds(seconds));
+        var userId = parts[2].Length == 0 ? null : parts[2];
+        var anonymousId = parts.Length == 4 && parts[3].Length > 0 && userId is null ? parts[3] : null;
+        claims = new SessionClaims(parts[1], userId, DateTimeOffset.FromUnixTimeSeconds(seconds), anonymousId);
         return claims.ExpiresAt > clock.GetUtcNow() ? SessionCheck.Valid : SessionCheck.Expired;
     }
 }

@@ -6,9 +6,12 @@ namespace Chatbot.Api.Sites;
 /// <summary>
 /// Carries the <see cref="SiteCaller"/> that the hub endpoint's customer policy admitted (the connection's user) into
 /// the hub, and checks the key again on every invocation, so a key disabled while a connection is open is refused on
-/// its next call.
+/// its next call; and refuses every call once the connection's credential (session token, signed identity) has
+/// expired, with <see cref="ChatErrorCodes.SessionExpired"/> (or <see cref="ChatErrorCodes.IdentityExpired"/>), which
+/// the SDK answers by renewing the token and reconnecting. SignalR closes such a connection within a second anyway
+/// (<c>CloseOnAuthenticationExpiration</c>); this covers the calls that arrive in between.
 /// </summary>
-internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections connections) : IHubFilter
+internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections connections, TimeProvider clock) : IHubFilter
 {
     private const string CallerItem = "site-caller";
 
@@ -38,6 +41,12 @@ internal sealed class SiteHubFilter(SiteRegistry registry, SiteConnections conne
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var caller = CallerOf(invocationContext.Context);
+        if (caller.CredentialExpiresAt is { } expires && expires <= clock.GetUtcNow())
+        {
+            var code = caller.FromSession ? ChatErrorCodes.SessionExpired : ChatErrorCodes.IdentityExpired;
+            return Refuse(invocationContext, code, AccessProblem.CustomerMessage(code));
+        }
+
         if (await registry.FindAsync(caller.SiteKey, invocationContext.Context.ConnectionAborted) is not { Enabled: true })
         {
             connections.CloseAll(caller.SiteKey);

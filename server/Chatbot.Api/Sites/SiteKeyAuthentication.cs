@@ -123,7 +123,11 @@ internal sealed class SiteKeyAuthenticationHandler(
         try
         {
             var caller = await AdmitAsync();
-            return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(Scheme.Name), Scheme.Name));
+
+            // The ticket ends with the credential: the hub (CloseOnAuthenticationExpiration) closes a connection whose
+            // session token or signed identity has expired, rather than keep it open on a credential no longer taken.
+            var properties = new AuthenticationProperties { ExpiresUtc = caller.CredentialExpiresAt };
+            return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(Scheme.Name), properties, Scheme.Name));
         }
         catch (SiteAccessRefusal refusal)
         {
@@ -180,7 +184,7 @@ internal sealed class SiteKeyAuthenticationHandler(
         // A session token is the whole identity; otherwise the partner's hash (headers, or the deprecated query).
         if (session is not null)
         {
-            return new SiteCaller(site.PublicKey, session.UserId) { FromSession = true };
+            return new SiteCaller(site.PublicKey, session.UserId) { FromSession = true, AnonymousId = session.AnonymousId, CredentialExpiresAt = session.ExpiresAt };
         }
 
         var userId = First(Request.Headers[SiteKeyAuthentication.UserIdHeader]) ?? First(Request.Query[SiteKeyAuthentication.UserIdQuery]);
@@ -198,7 +202,7 @@ internal sealed class SiteKeyAuthenticationHandler(
         }
 
         // From here on the customer is their keyed hash: it is what is stored, and what history is looked up by.
-        return new SiteCaller(site.PublicKey, userIds.Hash(site.PublicKey, userId)) { IdentityExpiresAt = expiresAt };
+        return new SiteCaller(site.PublicKey, userIds.Hash(site.PublicKey, userId)) { IdentityExpiresAt = expiresAt, CredentialExpiresAt = expiresAt };
     }
 
     /// <summary>The site key sent, and the session token if one came where a key may (<c>access_token</c>, a bearer).</summary>

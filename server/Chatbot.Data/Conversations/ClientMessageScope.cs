@@ -10,20 +10,27 @@ namespace Chatbot.Data.Conversations;
 public sealed record ClientMessageScope(string Value)
 {
     /// <summary>
-    /// A conversation whose first question a resend may also be, stored under <see cref="FirstMessageScope"/>: an
-    /// anonymous caller's first question is stored before the caller has a conversation to name (under the site
-    /// alone), and the SDK's resend then names the conversation it was told. Only that conversation's question is
-    /// looked for there, so naming one's own conversation never reaches another caller's first question.
+    /// A conversation whose first question a resend may also be, stored under <see cref="FirstMessageScope"/> (or, for
+    /// an anonymous session, under <see cref="FirstMessageScope"/> + <see cref="AnonymousPart"/> + any anonymous id):
+    /// an anonymous caller's first question is stored before the caller has a conversation to name, and the SDK's
+    /// resend then names the conversation it was told. Only that conversation's question is looked for there, so
+    /// naming one's own conversation never reaches another caller's first question; any anonymous id, because a
+    /// session renewed after its token expired has a new one, and the conversation already tells the callers apart.
     /// </summary>
     public Guid? FirstMessageOf { get; private init; }
 
     /// <summary>The scope the first question of <see cref="FirstMessageOf"/> may be stored under.</summary>
     public string? FirstMessageScope { get; private init; }
 
+    /// <summary>What follows the site in an anonymous session's scope, before its anonymous id.</summary>
+    public const string AnonymousPart = "/anonymous:";
+
     /// <summary>
     /// A customer's question. A verified customer's ids are theirs on the site, in any conversation. An anonymous
-    /// caller has nothing but the conversation to tell them apart: their ids are the conversation's when they name
-    /// one; a first question (no conversation yet) is the site's, so its resend without a conversation still finds it.
+    /// caller's ids are their conversation's when they name one. A first question (no conversation yet) is the
+    /// anonymous session's (site + the session token's anonymous id), so only that caller's resend finds it; without
+    /// a session it is the site's, where a resend is never answered with the stored exchange unless it names its
+    /// conversation (<c>ChatService</c> answers <c>409</c>), since nothing tells one token-less caller from another.
     /// </summary>
     public static ClientMessageScope ForQuestion(ConversationCaller caller, Guid? conversationId)
     {
@@ -39,10 +46,19 @@ public sealed record ClientMessageScope(string Value)
             return new($"{site}/customer:{customer}");
         }
 
-        return conversationId is { } named
-            ? new($"{site}/conversation:{named}") { FirstMessageOf = named, FirstMessageScope = site }
-            : new(site);
+        if (conversationId is { } named)
+        {
+            return new($"{site}/conversation:{named}") { FirstMessageOf = named, FirstMessageScope = site };
+        }
+
+        return caller.AnonymousId is { } anonymous ? new($"{site}{AnonymousPart}{anonymous}") : new(site) { SharedBySite = true };
     }
+
+    /// <summary>
+    /// A first question sent without a session (by the site key alone): every token-less caller of the site shares
+    /// this namespace, so what is stored here is never replayed to a request that does not name its conversation.
+    /// </summary>
+    public bool SharedBySite { get; private init; }
 
     /// <summary>A counsellor's reply: the counsellors' ids are the conversation's, apart from the customer's.</summary>
     public static ClientMessageScope ForCounsellorReply(Guid conversationId) => new($"counsellor/conversation:{conversationId}");

@@ -23,10 +23,11 @@ public sealed class ConversationStore(IDbContextFactory<ChatDbContext> contextFa
     public async Task<Message?> FindQuestionAsync(ClientMessageScope scope, string clientMessageId, CancellationToken cancellationToken)
     {
         var (value, firstScope, firstOf) = (scope.Value, scope.FirstMessageScope, scope.FirstMessageOf);
+        var anonymousFirstScope = firstScope + ClientMessageScope.AnonymousPart;
         await using var context = contextFactory.CreateDbContext();
         return await context.Messages.AsNoTracking()
             .Where(m => m.ClientMessageId == clientMessageId && m.Role == MessageRole.User)
-            .Where(m => m.ClientMessageScope == value || (firstScope != null && m.ClientMessageScope == firstScope && m.ConversationId == firstOf))
+            .Where(m => m.ClientMessageScope == value || (firstScope != null && (m.ClientMessageScope == firstScope || m.ClientMessageScope!.StartsWith(anonymousFirstScope)) && m.ConversationId == firstOf))
             .FirstOrDefaultAsync(cancellationToken);
     }
 
