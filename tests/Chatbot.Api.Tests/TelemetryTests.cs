@@ -26,6 +26,8 @@ public sealed partial class TelemetryTests : IAsyncLifetime
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+            // Small enough that the first test's fourth hub call is refused, so the rate-limited counter is exported.
+            ["RateLimits__HubPerConnection"] = "3",
         });
     }
 
@@ -45,14 +47,18 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         var declined = await connection.AskAllAsync(new ChatRequest("비트코인 시세 알려줘"));
         var conversation = Assert.IsType<CompletedEvent>(answered[^1]).ConversationId;
         await connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversation));
+        var refused = await connection.AskAllAsync(new ChatRequest("해지환급금이 뭐예요?", conversation));
 
         Assert.True(Assert.IsType<CompletedEvent>(answered[^1]).Grounded);
         Assert.False(Assert.IsType<CompletedEvent>(declined[^1]).Grounded);
+        Assert.Equal("rate_limited", Assert.IsType<ErrorEvent>(Assert.Single(refused)).Code);
         var traces = await receiver.WaitForAsync("traces", TimeSpan.FromSeconds(30),
-            "chatbot-api-under-test", "rag.retrieve", "rag.answer", "rag.mode", "offline", "rag.top_document", ChatEndpoints.AskMethod);
+            "chatbot-api-under-test", "rag.ingest", "rag.chunks", "rag.retrieve", "rag.answer", "rag.mode", "offline", "rag.top_document",
+            ChatEndpoints.AskMethod);
         var metrics = await receiver.WaitForAsync("metrics", TimeSpan.FromSeconds(30),
             "chatbot.chat.questions", "chatbot.chat.answers", "declined", "chatbot.chat.handoffs", "chatbot.chat.time_to_first_token",
-            "chatbot.chat.answer.duration", "chatbot.rag.retrieval.duration", "signalr.server.active_connections", "http.server.request.duration");
+            "chatbot.chat.answer.duration", "chatbot.rag.retrieval.duration", "chatbot.rag.answer.duration", "chatbot.chat.rate_limited",
+            "chatbot.rag.ingestion.documents", "chatbot.rag.ingestion.chunks", "signalr.server.active_connections", "http.server.request.duration");
 
         // The service name comes from OTEL_SERVICE_NAME, and nothing a customer typed leaves the process.
         var logs = receiver.Received("logs");
