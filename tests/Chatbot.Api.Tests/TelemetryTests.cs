@@ -14,12 +14,17 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     private const string ResidentNumber = "900101-1234568";
     private OtlpReceiver receiver = null!;
     private ChatServer server = null!;
+    private string connectionString = "";
 
     public async Task InitializeAsync()
     {
         receiver = await OtlpReceiver.StartAsync();
+        // On PostgreSQL, as deployed, so the Npgsql spans are part of what is exported (and checked for personal data).
+        connectionString = await TestPostgres.CreateDatabaseAsync("telemetry");
         server = await ChatServer.StartAsync(settings: new Dictionary<string, string>
         {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Chatbot"] = connectionString,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString().TrimEnd('/'),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_SERVICE_NAME"] = "chatbot-api-under-test",
@@ -35,6 +40,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     {
         await server.DisposeAsync();
         await receiver.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(connectionString);
     }
 
     [Fact]
@@ -54,7 +60,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         Assert.Equal("rate_limited", Assert.IsType<ErrorEvent>(Assert.Single(refused)).Code);
         var traces = await receiver.WaitForAsync("traces", TimeSpan.FromSeconds(30),
             "chatbot-api-under-test", "rag.ingest", "rag.chunks", "rag.retrieve", "rag.answer", "rag.mode", "offline", "rag.top_document",
-            ChatEndpoints.AskMethod);
+            ChatEndpoints.AskMethod, "postgresql");
         var metrics = await receiver.WaitForAsync("metrics", TimeSpan.FromSeconds(30),
             "chatbot.chat.questions", "chatbot.chat.answers", "declined", "chatbot.chat.handoffs", "chatbot.chat.time_to_first_token",
             "chatbot.chat.answer.duration", "chatbot.rag.retrieval.duration", "chatbot.rag.answer.duration", "chatbot.chat.rate_limited",
