@@ -14,18 +14,25 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     private const string ResidentNumber = "900101-1234568";
     private OtlpReceiver receiver = null!;
     private ChatServer server = null!;
+    private string connectionString = "";
 
     public async Task InitializeAsync()
     {
         receiver = await OtlpReceiver.StartAsync();
+        // On PostgreSQL, as deployed, so the Npgsql spans are part of what is exported (and checked for personal data).
+        connectionString = await TestPostgres.CreateDatabaseAsync("telemetry");
         server = await ChatServer.StartAsync(settings: new Dictionary<string, string>
         {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Chatbot"] = connectionString,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString().TrimEnd('/'),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_SERVICE_NAME"] = "chatbot-api-under-test",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+            // Small enough that the first test's fourth hub call is refused, so the rate-limited counter is exported.
+            ["RateLimits__HubPerConnection"] = "3",
         });
     }
 
@@ -33,6 +40,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     {
         await server.DisposeAsync();
         await receiver.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(connectionString);
     }
 
     [Fact]
@@ -45,14 +53,18 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         var declined = await connection.AskAllAsync(new ChatRequest("비트코인 시세 알려줘"));
         var conversation = Assert.IsType<CompletedEvent>(answered[^1]).ConversationId;
         await connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversation));
+        var refused = await connection.AskAllAsync(new ChatRequest("해지환급금이 뭐예요?", conversation));
 
         Assert.True(Assert.IsType<CompletedEvent>(answered[^1]).Grounded);
         Assert.False(Assert.IsType<CompletedEvent>(declined[^1]).Grounded);
+        Assert.Equal("rate_limited", Assert.IsType<ErrorEvent>(Assert.Single(refused)).Code);
         var traces = await receiver.WaitForAsync("traces", TimeSpan.FromSeconds(30),
-            "chatbot-api-under-test", "rag.retrieve", "rag.answer", "rag.mode", "offline", "rag.top_document", ChatEndpoints.AskMethod);
+            "chatbot-api-under-test", "rag.ingest", "rag.chunks", "rag.retrieve", "rag.answer", "rag.mode", "offline", "rag.top_document",
+            ChatEndpoints.AskMethod, "postgresql");
         var metrics = await receiver.WaitForAsync("metrics", TimeSpan.FromSeconds(30),
             "chatbot.chat.questions", "chatbot.chat.answers", "declined", "chatbot.chat.handoffs", "chatbot.chat.time_to_first_token",
-            "chatbot.chat.answer.duration", "chatbot.rag.retrieval.duration", "signalr.server.active_connections", "http.server.request.duration");
+            "chatbot.chat.answer.duration", "chatbot.rag.retrieval.duration", "chatbot.rag.answer.duration", "chatbot.chat.rate_limited",
+            "chatbot.rag.ingestion.documents", "chatbot.rag.ingestion.chunks", "signalr.server.active_connections", "http.server.request.duration");
 
         // The service name comes from OTEL_SERVICE_NAME, and nothing a customer typed leaves the process.
         var logs = receiver.Received("logs");
@@ -76,8 +88,9 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         await Task.Delay(500);
 
         var output = server.Output;
-        Assert.True(RequestLine().IsMatch(output), output);
-        Assert.True(output.Contains($"Hub {ChatEndpoints.AskMethod} ok in", StringComparison.Ordinal), output);
+        // Exactly one line each: one request, one hub call.
+        Assert.True(RequestLine().Count(output) == 1, output);
+        Assert.True(output.Split('\n').Count(line => line.Contains($"Hub {ChatEndpoints.AskMethod} ok in", StringComparison.Ordinal)) == 1, output);
         Assert.DoesNotContain("sekrit-value", output, StringComparison.Ordinal);
         Assert.DoesNotContain(Phone, output, StringComparison.Ordinal);
         Assert.DoesNotContain("/api/health", output, StringComparison.Ordinal);

@@ -29,7 +29,19 @@ public sealed class NginxTests(StackFixture stack) : IClassFixture<StackFixture>
 
         Assert.IsType<AcceptedEvent>(events[0]);
         Assert.True(Assert.IsType<CompletedEvent>(events[^1]).Grounded, Services.Text(events));
-        Assert.NotEmpty(Assert.Single(events.OfType<CitationsEvent>()).Citations);
+        var citations = Assert.Single(events.OfType<CitationsEvent>()).Citations;
+        Assert.NotEmpty(citations);
+
+        // The cited chunks come from pgvector in the stack's database, not from a file beside the ai.
+        await using (var database = new Npgsql.NpgsqlConnection(stack.ConnectionString))
+        {
+            await database.OpenAsync();
+            await using var chunks = new Npgsql.NpgsqlCommand("SELECT count(*) FROM rag_chunks WHERE document_id = @id", database);
+            chunks.Parameters.AddWithValue("id", citations[0].DocumentId);
+            Assert.True((long)(await chunks.ExecuteScalarAsync())! > 0, $"no chunk of {citations[0].DocumentId} in rag_chunks");
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(stack.AiData, "chunks.log", SearchOption.AllDirectories));
         // nginx logs the upgraded request when the WebSocket closes.
         await connection.StopAsync();
         var access = "";

@@ -42,8 +42,9 @@ public static class Services
     }
 
     /// <summary>The Api with PostgreSQL storage and the AI service at <paramref name="ai"/>.</summary>
-    public static Task<ServerProcess> StartApiAsync(string connectionString, Uri ai, string dataDirectory, string url = "http://127.0.0.1:0") =>
-        ServerProcess.StartAsync("Chatbot.Api", "/api/health", new Dictionary<string, string>
+    public static Task<ServerProcess> StartApiAsync(string connectionString, Uri ai, string dataDirectory, string url = "http://127.0.0.1:0", IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
         {
             ["Storage__DataDirectory"] = dataDirectory,
             ["Database__Provider"] = "Postgres",
@@ -52,7 +53,14 @@ public static class Services
             ["Ai__ServiceKey"] = AiServiceKey,
             ["Ai__BreakDurationSeconds"] = "2",
             ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
-        }, url, contentRoot: Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"));
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return ServerProcess.StartAsync("Chatbot.Api", "/api/health", environment, url, contentRoot: Path.Combine(RepositoryPaths.Root, "server", "Chatbot.Api"));
+    }
 
     /// <summary>A SignalR connection over WebSockets only, without negotiation, as a proxy must carry it.</summary>
     public static async Task<HubConnection> ConnectHubAsync(Uri baseAddress)

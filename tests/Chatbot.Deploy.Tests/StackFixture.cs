@@ -15,6 +15,12 @@ public sealed class StackFixture : IAsyncLifetime
 
     public ServerProcess Ai { get; private set; } = null!;
 
+    /// <summary>The stack's one database: the api's conversations and the ai's knowledge index (pgvector).</summary>
+    public string ConnectionString => connectionString;
+
+    /// <summary>The ai's data folder (knowledge files and uploads; the index is in PostgreSQL).</summary>
+    public string AiData => aiData;
+
     public ServerProcess Api { get; private set; } = null!;
 
     public NginxProxy Nginx { get; private set; } = null!;
@@ -25,7 +31,12 @@ public sealed class StackFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         connectionString = await TestPostgres.CreateDatabaseAsync("stack");
-        Ai = await Services.StartAiAsync(aiData);
+        // As compose runs it: the ai keeps the knowledge index in PostgreSQL (pgvector), in the api's database.
+        Ai = await Services.StartAiAsync(aiData, settings: new Dictionary<string, string>
+        {
+            ["Rag__VectorStore"] = "Postgres",
+            ["ConnectionStrings__Chatbot"] = connectionString,
+        });
         Api = await Services.StartApiAsync(connectionString, Ai.BaseAddress, apiData);
         Nginx = await NginxProxy.StartAsync($"127.0.0.1:{Api.BaseAddress.Port}");
 

@@ -104,4 +104,35 @@ public sealed class LocalKnowledgeBaseTests : IDisposable
         Assert.Equal(KnowledgeProblems.DocumentNotFound, again.Problem?.Code);
         Assert.Equal(404, again.Problem!.StatusCode);
     }
+
+    [Fact]
+    public async Task A_change_while_a_sync_runs_is_refused_as_ingestion_running_and_writes_nothing()
+    {
+        _directory.Write("knowledge/claims.md", Claims);
+        await using var services = Build();
+        var knowledge = services.GetRequiredService<IKnowledgeBase>();
+        var during = new PutDuringSync(knowledge);
+
+        // The put is made from inside the sync (its progress report), so it meets the held lock, waits its bounded
+        // time for it and is refused: one change at a time, whoever asks.
+        var synced = await knowledge.SyncAsync(during, default);
+
+        Assert.Equal(1, synced.Report!.Files);
+        Assert.Equal(KnowledgeProblems.IngestionRunning, during.Outcome?.Problem?.Code);
+        Assert.Equal(409, during.Outcome!.Problem!.StatusCode);
+        Assert.False(File.Exists(_directory.Combine("knowledge", "uploads", "pets.md")));
+        Assert.Null(await knowledge.GetChunksAsync("uploads/pets", default));
+    }
+
+    /// <summary>Puts a document the first time the sync reports progress, and waits for the put's outcome there.</summary>
+    private sealed class PutDuringSync(IKnowledgeBase knowledge) : IProgress<KnowledgeProgress>
+    {
+        public KnowledgeChange? Outcome { get; private set; }
+
+        public void Report(KnowledgeProgress value)
+        {
+            Outcome ??= knowledge.PutAsync("uploads/pets.md", new MemoryStream(Encoding.UTF8.GetBytes("# 반려견 동반 방문\n\n가능합니다.\n")), default)
+                .GetAwaiter().GetResult();
+        }
+    }
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Chatbot.Ai.Contracts;
 using Chatbot.Rag.Answering;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
+using Polly;
 
 namespace Chatbot.Api.Engine;
 
@@ -69,7 +69,9 @@ internal sealed class RemoteChatAnswerer(HttpClient http, IOptions<AiServiceOpti
         {
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException or TimeoutException
+        // ExecutionRejectedException covers the pipeline's own refusals: an open circuit (BrokenCircuitException) and
+        // an attempt that ran out of time (TimeoutRejectedException, which is not a TimeoutException).
+        catch (Exception e) when (e is HttpRequestException or ExecutionRejectedException or TimeoutException
                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new AiServiceUnavailableException($"The AI service at {http.BaseAddress} cannot be reached: {e.Message}", e);
