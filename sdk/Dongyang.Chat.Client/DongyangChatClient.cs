@@ -418,10 +418,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
     }
 
     /// <inheritdoc />
-    public async Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default)
+    public async Task<HandoffResponse> RequestHandoffAsync(string? language = null, CancellationToken cancellationToken = default)
     {
         await WaitUntilConnectedAsync(cancellationToken);
-        return await connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId), cancellationToken);
+        return await connection.InvokeAsync<HandoffResponse>(
+            ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId) { Language = language }, cancellationToken);
     }
 
     /// <inheritdoc />
