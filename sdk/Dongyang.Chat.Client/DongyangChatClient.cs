@@ -447,10 +447,10 @@ public sealed partial class DongyangChatClient : IDongyangChat
     }
 
     /// <inheritdoc />
-    public async Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default)
+    public async Task<HandoffResponse> RequestHandoffAsync(string? language = null, CancellationToken cancellationToken = default)
     {
         await WaitUntilConnectedAsync(cancellationToken);
-        return await InvokeRenewingAsync(() => connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId), cancellationToken), cancellationToken);
+        return await InvokeRenewingAsync(() => connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId) { Language = language }, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />

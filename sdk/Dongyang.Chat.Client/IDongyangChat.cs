@@ -89,7 +89,9 @@ public interface IDongyangChat : IAsyncDisposable
     Task SendFeedbackAsync(FeedbackRequest feedback, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the customer asked for a human counsellor and returns the line and its hours.</summary>
-    Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default);
+    /// <param name="language"><c>ko</c> (or <see langword="null"/>: Korean) or <c>en</c>: the language <see cref="HandoffResponse.Hours"/> is described in.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    Task<HandoffResponse> RequestHandoffAsync(string? language = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The signed-in customer's conversations on this site, newest first, from any device; empty when

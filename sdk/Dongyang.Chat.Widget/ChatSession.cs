@@ -219,7 +219,7 @@ internal sealed class ChatSession : IAsyncDisposable
         string text;
         try
         {
-            var handoff = await client.RequestHandoffAsync(disposed.Token);
+            var handoff = await client.RequestHandoffAsync(host.Strings.Language, disposed.Token);
             text = HandoffText(handoff.Phone, handoff.Hours);
         }
         catch (Exception e) when (e is not OperationCanceledException)

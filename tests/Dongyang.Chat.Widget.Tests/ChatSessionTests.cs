@@ -293,7 +293,7 @@ public sealed class ChatSessionTests
 
         public Task SendFeedbackAsync(FeedbackRequest feedback, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-        public Task<HandoffResponse> RequestHandoffAsync(CancellationToken cancellationToken = default) =>
+        public Task<HandoffResponse> RequestHandoffAsync(string? language = null, CancellationToken cancellationToken = default) =>
             Task.FromResult(new HandoffResponse(Guid.NewGuid(), "1588-0000", "평일 9시–18시"));
 
         public ValueTask DisposeAsync()

@@ -95,6 +95,19 @@ public sealed class DongyangChatTests : BunitContext, IClassFixture<SharedServer
     }
 
     [Fact]
+    public async Task An_english_widget_shows_the_counsellor_hours_in_english_on_handoff()
+    {
+        var cut = RenderChat(fixture.Server.BaseAddress, "en");
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".dc-status")));
+
+        await cut.Find("[data-action=handoff]").ClickAsync(new());
+
+        // The server's Counsellor:Hours, described in the widget's language ("weekdays 09:00–18:00"), not in Korean.
+        cut.WaitForAssertion(() => Assert.Contains("weekdays 09:00", cut.Find(".dc-notice").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain("평일", cut.Find(".dc-notice").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Connection_states_are_shown_in_Korean_and_offline_questions_are_sent_once_when_back()
     {
         await using var relay = new TcpRelay(fixture.Server.BaseAddress);
