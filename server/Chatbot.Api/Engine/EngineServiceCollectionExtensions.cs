@@ -58,6 +58,33 @@ internal static class EngineServiceCollectionExtensions
         return services;
     }
 
+    private static void ConfigureAiClient(HttpClient http, IServiceProvider provider, Uri baseAddress)
+    {
+        http.BaseAddress = baseAddress;
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        AddServiceKey(http, provider);
+    }
+
+    /// <summary>Retries only a connection that was never made, breaks the circuit while the ai keeps failing, then times out.</summary>
+    private static void NeverReachedRetries(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, AiServiceOptions ai, TimeSpan timeout)
+    {
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            ShouldHandle = args => ValueTask.FromResult(IsConnectionNeverMade(args.Outcome.Exception)),
+        });
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 4,
+            SamplingDuration = TimeSpan.FromSeconds(30),
+            BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds),
+        });
+        pipeline.AddTimeout(timeout);
+    }
+
     private static void AddRemoteAnswerer(this IServiceCollection services, AiServiceOptions ai)
     {
         var baseAddress = new Uri(ai.BaseUrl!.TrimEnd('/') + "/");
@@ -65,57 +92,13 @@ internal static class EngineServiceCollectionExtensions
         // The answer stream: the pipeline ends at the response headers (ResponseHeadersRead), so it can never retry an
         // answer whose bytes have started to arrive. It retries only a connection that was never made — the request
         // did not reach the service — and a circuit breaker answers at once while the service keeps failing.
-        services.AddHttpClient<IChatAnswerer, RemoteChatAnswerer>((provider, http) =>
-            {
-                http.BaseAddress = baseAddress;
-                http.Timeout = Timeout.InfiniteTimeSpan;
-                AddServiceKey(http, provider);
-            })
-            .AddResilienceHandler("ai-answer-stream", pipeline =>
-            {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2,
-                    BackoffType = DelayBackoffType.Exponential,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                    ShouldHandle = args => ValueTask.FromResult(IsConnectionNeverMade(args.Outcome.Exception)),
-                });
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    FailureRatio = 0.5,
-                    MinimumThroughput = 4,
-                    SamplingDuration = TimeSpan.FromSeconds(30),
-                    BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds),
-                });
-                pipeline.AddTimeout(TimeSpan.FromSeconds(ai.ConnectTimeoutSeconds));
-            });
+        services.AddHttpClient<IChatAnswerer, RemoteChatAnswerer>((provider, http) => ConfigureAiClient(http, provider, baseAddress))
+            .AddResilienceHandler("ai-answer-stream", pipeline => NeverReachedRetries(pipeline, ai, TimeSpan.FromSeconds(ai.ConnectTimeoutSeconds)));
 
         // Knowledge changes (sync, put, delete) and reads: an ingestion may take minutes, and a change is not retried
         // once it reached the service, so only a connection that was never made is retried, as for the answer stream.
-        services.AddHttpClient<IKnowledgeBase, RemoteKnowledgeBase>((provider, http) =>
-            {
-                http.BaseAddress = baseAddress;
-                http.Timeout = Timeout.InfiniteTimeSpan;
-                AddServiceKey(http, provider);
-            })
-            .AddResilienceHandler("ai-knowledge", pipeline =>
-            {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2,
-                    BackoffType = DelayBackoffType.Exponential,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                    ShouldHandle = args => ValueTask.FromResult(IsConnectionNeverMade(args.Outcome.Exception)),
-                });
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    FailureRatio = 0.5,
-                    MinimumThroughput = 4,
-                    SamplingDuration = TimeSpan.FromSeconds(30),
-                    BreakDuration = TimeSpan.FromSeconds(ai.BreakDurationSeconds),
-                });
-                pipeline.AddTimeout(TimeSpan.FromSeconds(ai.KnowledgeTimeoutSeconds));
-            });
+        services.AddHttpClient<IKnowledgeBase, RemoteKnowledgeBase>((provider, http) => ConfigureAiClient(http, provider, baseAddress))
+            .AddResilienceHandler("ai-knowledge", pipeline => NeverReachedRetries(pipeline, ai, TimeSpan.FromSeconds(ai.KnowledgeTimeoutSeconds)));
 
         // Idempotent calls: the standard pipeline (total timeout, retries with backoff, circuit breaker, attempt timeout).
         services.AddHttpClient(IdempotentClientName, (provider, http) =>
