@@ -469,7 +469,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
     public async Task<HandoffResponse> RequestHandoffAsync(string? language = null, CancellationToken cancellationToken = default)
     {
         await WaitUntilConnectedAsync(cancellationToken);
-        return await InvokeRenewingAsync(() => connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId) { Language = language }, cancellationToken), cancellationToken);
+        return await InvokeRenewingAsync(() => connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId) { Language = language ?? options.Language }, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -555,6 +555,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
         {
             // Browsers cannot set headers on WebSockets, so the key also travels in the query string.
             query.Add(ChatEndpoints.SiteKeyQueryParameter + "=" + Uri.EscapeDataString(options.SiteKey));
+        }
+
+        if (!string.IsNullOrEmpty(options.Language))
+        {
+            query.Add(ChatEndpoints.LanguageQueryParameter + "=" + Uri.EscapeDataString(options.Language));
         }
 
         if (query.Count > 0)

@@ -358,6 +358,7 @@ public sealed partial class DongyangChat : IChatSessionHost
         options.SiteKey = SiteKey ?? options.SiteKey;
         options.User = connectedUser;
         options.ConversationId = null;
+        options.Language = Strings.Language;
         return new DongyangChatClient(options, Services.GetService<ILoggerFactory>());
     }
 
