@@ -4,6 +4,7 @@ using Chatbot.Rag.Answering;
 using Chatbot.Rag.Embeddings;
 using Chatbot.Rag.Ingestion;
 using Chatbot.Rag.Ingestion.Isolation;
+using Chatbot.Rag.Knowledge;
 using Chatbot.Rag.Llm;
 using Chatbot.Rag.Retrieval;
 using Chatbot.Rag.VectorStores;
@@ -69,6 +70,7 @@ public static class RagServiceCollectionExtensions
                         ?? IngestedChunk.VectorDimensions,
                     sp.GetService<ILogger<PgVectorCollection>>()));
                 AddChunkStore<PgVectorCollection>(services);
+                services.TryAddSingleton<IKnowledgeChangeLock>(_ => new PostgresKnowledgeChangeLock(connectionString));
                 break;
             default:
                 services.TryAddSingleton(sp =>
@@ -78,6 +80,7 @@ public static class RagServiceCollectionExtensions
                     return new EmbeddedVectorStoreCollection(path, sp.GetService<ILogger<EmbeddedVectorStoreCollection>>());
                 });
                 AddChunkStore<EmbeddedVectorStoreCollection>(services);
+                services.TryAddSingleton<IKnowledgeChangeLock, ProcessKnowledgeChangeLock>();
                 break;
         }
 

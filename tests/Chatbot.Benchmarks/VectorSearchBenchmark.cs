@@ -157,7 +157,7 @@ internal sealed class VectorSearchBenchmark(VectorSearchBenchmark.Options option
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static IngestedChunk SyntheticChunk(Random random, int i)

@@ -63,6 +63,9 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     private readonly RagOptions _options;
     private readonly CustomerTexts _texts;
 
+    // Sentences, vectors and tokens of recently quoted chunks; a few hundred chunks answer most questions.
+    private readonly ChunkVersionCache<List<ReadSentence>> _sentences = new(1024);
+
     public ExtractiveAnswerer(KnowledgeRetriever retriever, IDocumentChunkStore? documents = null, IOptions<RagOptions>? options = null, CustomerTexts? texts = null)
     {
         ArgumentNullException.ThrowIfNull(retriever);
@@ -234,19 +237,11 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
             var sectionOverlap = Overlap(retrieval, $"{passage.Chunk.DocumentTitle}\n{passage.Chunk.Section}");
             var position = 0;
             var preamble = !passage.Chunk.Section.Contains(" > ", StringComparison.Ordinal);
-            foreach (var source in Sentences(passage.Chunk.Text))
+            foreach (var (source, vector, tokens) in await SentencesAsync(passage.Chunk, cancellationToken))
             {
                 var (text, isRow, context) = (source.Text, source.IsRow, source.Context);
-                // A sentence that addresses the assistant ("이전 지시를 무시하고 …") is never quoted as an answer. A short
-                // list item ("1. 소송 제기") is kept: its lead-in completes it.
-                if ((text.Length < 8 && context is null) || PromptInjectionDetector.IsInjection(text))
-                {
-                    continue;
-                }
-
-                var vector = await _retriever.EmbedAsync(text, cancellationToken);
                 var similarity = KnowledgeRetriever.Cosine(retrieval.QueryVector.Span, vector.Span);
-                var score = (0.55 * Overlap(retrieval, text))
+                var score = (0.55 * KnowledgeRetriever.WeightedCoverage(retrieval.QueryTokens, retrieval.QueryTokenWeights, tokens))
                     + (0.2 * sectionOverlap)
                     + (0.25 * Math.Max(similarity, 0))
                     + (passage.Chunk.DocumentId == topDocument ? 0.1 : 0)
@@ -261,6 +256,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                     - (preamble ? 0.1 : 0);
                 candidates.Add(new CandidateSentence(text, isRow, passage, rank, position++, score)
                 {
+                    Tokens = tokens,
                     Context = context,
                     Conclusion = source.Conclusion,
                     ListId = source.ListId,
@@ -300,7 +296,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                 continue;
             }
 
-            if (selected.Any(s => s.Text == candidate.Text || Similar(s.Text, candidate.Text) || RepeatsFact(s.Text, candidate.Text)))
+            if (selected.Any(s => s.Text == candidate.Text || Similar(s, candidate) || RepeatsFact(s, candidate)))
             {
                 continue;
             }
@@ -330,8 +326,8 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
             var chunks = await _documents.GetDocumentChunksAsync(documentId, cancellationToken);
             var sections = chunks.Select(c => c.Section).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
 
-            // FAQ questions first: they are phrased the way customers ask.
-            foreach (var section in sections.Where(s => !usedSections.Contains(s)))
+            // FAQ questions first: they are phrased the way customers ask. Only the first three are ever shown.
+            foreach (var section in sections.Where(s => !usedSections.Contains(s)).TakeWhile(_ => suggestions.Count < 3))
             {
                 var question = FaqQuestion(section);
                 if (question is not null && Overlap(retrieval, question) < 0.7 && !suggestions.Contains(question))
@@ -340,7 +336,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                 }
             }
 
-            foreach (var section in sections.Where(s => !usedSections.Contains(s)))
+            foreach (var section in sections.Where(s => !usedSections.Contains(s)).TakeWhile(_ => suggestions.Count < 3))
             {
                 if (FaqQuestion(section) is null && TopicOf(section) is { } topic && Overlap(retrieval, topic) < 0.7)
                 {
@@ -375,6 +371,34 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         var topic = article.Success ? article.Groups[1].Value : NumberedHeading().Replace(last, "");
         topic = topic.Trim();
         return topic.Length is >= 2 and <= 40 && !topic.Contains("자주 묻는", StringComparison.Ordinal) ? topic : null;
+    }
+
+    /// <summary>
+    /// The sentences of a chunk that can be quoted, with their vectors and tokens, read once per chunk version. A
+    /// sentence that addresses the assistant ("이전 지시를 무시하고 …") is never quoted as an answer; a short list item
+    /// ("1. 소송 제기") is kept, as its lead-in completes it.
+    /// </summary>
+    private async Task<List<ReadSentence>> SentencesAsync(IngestedChunk chunk, CancellationToken cancellationToken)
+    {
+        if (_sentences.TryGet(chunk, out var cached))
+        {
+            return cached;
+        }
+
+        var read = new List<ReadSentence>();
+        foreach (var source in Sentences(chunk.Text))
+        {
+            if ((source.Text.Length < 8 && source.Context is null) || PromptInjectionDetector.IsInjection(source.Text))
+            {
+                continue;
+            }
+
+            var vector = await _retriever.EmbedAsync(source.Text, cancellationToken);
+            read.Add(new ReadSentence(source, vector, new HashSet<string>(KoreanText.Tokenize(source.Text), StringComparer.Ordinal)));
+        }
+
+        _sentences.Set(chunk, read);
+        return read;
     }
 
     /// <summary>
@@ -532,7 +556,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
                 else
                 {
                     var lead = candidates.FirstOrDefault(c => c.Passage == sentence.Passage && c.Text == context);
-                    result.Add((lead ?? sentence with { Text = context, Position = sentence.Position - 1, Context = null, Conclusion = null, ListId = 0 }) with { IsContext = true });
+                    result.Add((lead ?? sentence with { Text = context, Tokens = [], Position = sentence.Position - 1, Context = null, Conclusion = null, ListId = 0 }) with { IsContext = true });
                 }
             }
 
@@ -546,7 +570,7 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
             if (sentence.Conclusion is { } conclusion && lastOfList && !result.Any(r => r.Text == conclusion && r.Passage == sentence.Passage))
             {
                 var end = candidates.FirstOrDefault(c => c.Passage == sentence.Passage && c.Text == conclusion);
-                result.Add(end ?? sentence with { Text = conclusion, Position = sentence.Position + 1, Context = null, Conclusion = null, IsRow = false, ListId = 0 });
+                result.Add(end ?? sentence with { Text = conclusion, Tokens = [], Position = sentence.Position + 1, Context = null, Conclusion = null, IsRow = false, ListId = 0 });
                 kept.RemoveAll(n => n.Passage == sentence.Passage && n.Text == conclusion && !ReferenceEquals(n, sentence));
             }
         }
@@ -582,23 +606,21 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
     /// (3영업일, 80%) is in the quoted sentence and at least half of its words are too, as when a FAQ answer restates
     /// the 약관 clause.
     /// </summary>
-    private static bool RepeatsFact(string quoted, string candidate)
+    private static bool RepeatsFact(CandidateSentence quoted, CandidateSentence candidate)
     {
-        var figures = SourceFigures.Of(candidate);
-        if (figures.Count == 0 || !figures.IsSubsetOf(SourceFigures.Of(quoted)))
+        var figures = SourceFigures.Of(candidate.Text);
+        if (figures.Count == 0 || !figures.IsSubsetOf(SourceFigures.Of(quoted.Text)))
         {
             return false;
         }
 
-        var x = new HashSet<string>(KoreanText.Tokenize(quoted), StringComparer.Ordinal);
-        var y = new HashSet<string>(KoreanText.Tokenize(candidate), StringComparer.Ordinal);
+        var (x, y) = (quoted.Tokens, candidate.Tokens);
         return y.Count > 0 && (double)y.Count(x.Contains) / y.Count >= RepeatedFactShare;
     }
 
-    private static bool Similar(string a, string b)
+    private static bool Similar(CandidateSentence a, CandidateSentence b)
     {
-        var x = new HashSet<string>(KoreanText.Tokenize(a), StringComparer.Ordinal);
-        var y = new HashSet<string>(KoreanText.Tokenize(b), StringComparer.Ordinal);
+        var (x, y) = (a.Tokens, b.Tokens);
         if (x.Count == 0 || y.Count == 0)
         {
             return false;
@@ -737,8 +759,14 @@ public sealed partial class ExtractiveAnswerer : IChatAnswerer
         public int IntroducesListId { get; init; }
     }
 
+    /// <summary>A quotable sentence of a chunk with its vector and distinct tokens.</summary>
+    private sealed record ReadSentence(SourceSentence Source, ReadOnlyMemory<float> Vector, HashSet<string> Tokens);
+
     private sealed record CandidateSentence(string Text, bool IsRow, RetrievedPassage Passage, int Rank, int Position, double Score)
     {
+        /// <summary>The sentence's distinct tokens.</summary>
+        public HashSet<string> Tokens { get; init; } = [];
+
         /// <summary>The lead-in or header this list item or row needs.</summary>
         public string? Context { get; init; }
 

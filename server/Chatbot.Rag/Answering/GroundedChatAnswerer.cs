@@ -109,7 +109,8 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
         var (shown, modelText, failure) = await ReadModelAsync(writer, messages, chatOptions, cancellationToken);
         if (failure is not null)
         {
-            LogFallback(_logger, failure, clock.ElapsedMilliseconds, modelText.Length, masked);
+            LogFallback(_logger, failure.Description, clock.ElapsedMilliseconds, modelText.Length, masked);
+            RagTelemetry.RecordModelFallback(failure.Reason);
             foreach (var update in Updates(await _fallback.ComposeAsync(retrieval, cancellationToken)))
             {
                 yield return update;
@@ -204,7 +205,7 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
     }
 
     /// <summary>Reads the model's whole answer through the writer; the failure, if any, says why it stopped.</summary>
-    private async Task<(List<string> Shown, string ModelText, string? Failure)> ReadModelAsync(
+    private async Task<(List<string> Shown, string ModelText, ModelFailure? Failure)> ReadModelAsync(
         CitedAnswerWriter writer, List<ChatMessage> messages, ChatOptions chatOptions, CancellationToken cancellationToken)
     {
         var shown = new List<string>();
@@ -225,11 +226,11 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    return (shown, modelText.ToString(), modelText.Length == 0 ? "no first token in time" : "the stream stalled");
+                    return (shown, modelText.ToString(), new ModelFailure("timeout", modelText.Length == 0 ? "no first token in time" : "the stream stalled"));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    return (shown, modelText.ToString(), Describe(e));
+                    return (shown, modelText.ToString(), new ModelFailure("model_error", Describe(e)));
                 }
 
                 var text = updates.Current.Text;
@@ -309,6 +310,9 @@ public sealed partial class GroundedChatAnswerer : IChatAnswerer
     }
 
     /// <summary>What went wrong, for the log: the kind of failure and the status, never a message that may echo the request.</summary>
+    /// <summary>Why the model's stream was abandoned: <see cref="Reason"/> is a fixed word for the metric, <see cref="Description"/> is for the log.</summary>
+    private sealed record ModelFailure(string Reason, string Description);
+
     private static string Describe(Exception e) => e is System.ClientModel.ClientResultException result
         ? $"{e.GetType().Name} (HTTP {result.Status})"
         : e.GetType().Name;

@@ -48,7 +48,7 @@ public static class RagTelemetry
             new KeyValuePair<string, object?>("rag.mode", mode),
             new KeyValuePair<string, object?>("rag.grounded", grounded));
 
-    /// <summary>The model's answer was not used; <paramref name="reason"/> is a fixed word such as <c>timeout</c> or <c>ungrounded_figure</c>.</summary>
+    /// <summary>The model's answer was not used; <paramref name="reason"/> is a fixed word: <c>timeout</c>, <c>model_error</c> or <c>ungrounded</c>.</summary>
     public static void RecordModelFallback(string reason)
     {
         ModelFallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));

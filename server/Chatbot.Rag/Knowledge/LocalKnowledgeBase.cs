@@ -9,7 +9,7 @@ namespace Chatbot.Rag.Knowledge;
 
 /// <summary>
 /// The knowledge base in this process: the folder <see cref="RagOptions.KnowledgePath"/> and the chunk store, changed
-/// one at a time (one lock per process). Used by the embedded Api, the AI service and the CLI; the rules live here and
+/// one at a time by everyone who shares the store (<see cref="IKnowledgeChangeLock"/>). Used by the embedded Api, the AI service and the CLI; the rules live here and
 /// in <see cref="KnowledgeIngestor"/>, nowhere else:
 /// <list type="bullet">
 /// <item>a sync of a missing folder, or of one without a supported document, is refused and leaves the index as it is;</item>
@@ -22,21 +22,21 @@ namespace Chatbot.Rag.Knowledge;
 public sealed partial class LocalKnowledgeBase(
     KnowledgeIngestor ingestor,
     IDocumentChunkStore store,
+    IKnowledgeChangeLock changeLock,
     PersonalDataMasker masker,
     IOptions<RagOptions> options,
-    ILogger<LocalKnowledgeBase> logger) : IKnowledgeBase, IDisposable
+    ILogger<LocalKnowledgeBase> logger) : IKnowledgeBase
 {
     /// <summary>How long a change waits for the one running before it is refused with <see cref="KnowledgeProblems.IngestionRunning"/>.</summary>
     public static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(30);
-
-    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>The knowledge folder, a full path.</summary>
     public string Folder => Path.GetFullPath(options.Value.KnowledgePath);
 
     public async Task<KnowledgeChange> SyncAsync(IProgress<KnowledgeProgress>? progress, CancellationToken cancellationToken)
     {
-        if (!await _gate.WaitAsync(BusyWait, cancellationToken))
+        var held = await changeLock.TryEnterAsync(BusyWait, cancellationToken);
+        if (held is null)
         {
             return Busy();
         }
@@ -64,7 +64,7 @@ public sealed partial class LocalKnowledgeBase(
         }
         finally
         {
-            _gate.Release();
+            await held.DisposeAsync();
         }
     }
 
@@ -93,7 +93,8 @@ public sealed partial class LocalKnowledgeBase(
                 return KnowledgeChange.Refused(KnowledgeProblems.EmptyDocument, "The document is empty.");
             }
 
-            if (!await _gate.WaitAsync(BusyWait, cancellationToken))
+            var held = await changeLock.TryEnterAsync(BusyWait, cancellationToken);
+            if (held is null)
             {
                 return Busy();
             }
@@ -111,7 +112,7 @@ public sealed partial class LocalKnowledgeBase(
             }
             finally
             {
-                _gate.Release();
+                await held.DisposeAsync();
             }
         }
         finally
@@ -127,7 +128,8 @@ public sealed partial class LocalKnowledgeBase(
             return refused;
         }
 
-        if (!await _gate.WaitAsync(BusyWait, cancellationToken))
+        var held = await changeLock.TryEnterAsync(BusyWait, cancellationToken);
+        if (held is null)
         {
             return Busy();
         }
@@ -155,7 +157,7 @@ public sealed partial class LocalKnowledgeBase(
         }
         finally
         {
-            _gate.Release();
+            await held.DisposeAsync();
         }
     }
 
@@ -179,8 +181,6 @@ public sealed partial class LocalKnowledgeBase(
             ? null
             : [.. chunks.OrderBy(c => c.Ordinal).Select(c => new KnowledgeChunk(c.Key, c.DocumentTitle, string.IsNullOrEmpty(c.Section) ? null : c.Section, c.Page, c.Ordinal, c.Text))];
     }
-
-    public void Dispose() => _gate.Dispose();
 
     /// <summary>The refusal of a path the knowledge base does not take, or null with its full and relative forms.</summary>
     private KnowledgeChange? Check(string path, out string fullPath, out string relative)

@@ -66,6 +66,7 @@ public sealed class KnowledgeRetriever
     private readonly IDocumentChunkStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly RagOptions _options;
+    private readonly ChunkVersionCache<LexicalChunk> _chunks = new(2048);
 
     /// <param name="store">The chunk store, searched by hybrid search; its keyword statistics weigh rare terms.</param>
     /// <param name="embeddingGenerator">The generator the chunks were embedded with.</param>
@@ -131,11 +132,11 @@ public sealed class KnowledgeRetriever
             .Select(hit =>
             {
                 var similarity = Cosine(queryVector.Span, hit.Chunk.Vector.Span);
-                var coverage = WeightedCoverage(queryTokens, weights, $"{hit.Chunk.DocumentTitle}\n{ChunkText.ForLexicalIndex(hit.Chunk)}");
+                var coverage = WeightedCoverage(queryTokens, weights, Lexical(hit.Chunk).Tokens);
                 var relevance = Math.Clamp((CoverageWeight * coverage) + (SimilarityWeight * Math.Max(similarity, 0)), 0, 1);
                 var rank = relevance
                     + (FusionWeight * (maxFused > 0 ? hit.Score / maxFused : 0))
-                    + (SectionMatchWeight * SectionMatch(queryTokens, hit.Chunk.Section));
+                    + (SectionMatchWeight * SectionMatch(queryTokens, Lexical(hit.Chunk).HeadingTokens));
                 return (Passage: new RetrievedPassage(hit.Chunk, hit.Score, similarity, coverage, relevance), Rank: rank);
             })
             .OrderByDescending(p => p.Rank)
@@ -146,7 +147,7 @@ public sealed class KnowledgeRetriever
 
         var confidence = passages.Count == 0 ? 0 : passages.Max(p => p.Relevance);
         var uncoveredTopic = (KoreanText.IsEnglish(question) ? KoreanText.ForeignEnglishCompany(question) : null)
-            ?? UncoveredTopic(groups, statistics, hits.Select(h => h.Chunk), _options.MaxUnknownWordShare);
+            ?? UncoveredTopic(groups, statistics, hits.Select(h => Lexical(h.Chunk).Unspaced), _options.MaxUnknownWordShare);
         var confident = confidence >= _options.DeclineThreshold && uncoveredTopic is null;
         return new RetrievalResult(question, normalized, queryTokens, weights, queryVector, passages, confidence, confident, uncoveredTopic);
     }
@@ -194,10 +195,9 @@ public sealed class KnowledgeRetriever
     /// syllables or more) that those passages never write ("펫보험", "삼성생명"); or a question in which at least
     /// <paramref name="maxUnknownShare"/> of the nouns are words the documents never use at all ("오늘 서울 날씨").
     /// </summary>
-    private static string? UncoveredTopic(IReadOnlyList<QueryWordTokens> groups, IKeywordStatistics statistics, IEnumerable<IngestedChunk> related, double maxUnknownShare)
+    private static string? UncoveredTopic(IReadOnlyList<QueryWordTokens> groups, IKeywordStatistics statistics, IEnumerable<string> relatedUnspaced, double maxUnknownShare)
     {
-        var relatedText = new Lazy<string>(() => string.Concat(related.Select(c => $"{c.DocumentTitle}{c.Section}{c.Text}".Replace(" ", "", StringComparison.Ordinal))));
-        bool Written(string word) => relatedText.Value.Contains(word, StringComparison.Ordinal);
+        bool Written(string word) => relatedUnspaced.Any(text => text.Contains(word, StringComparison.Ordinal));
         var nouns = 0;
         var unknownNouns = 0;
         foreach (var group in groups.Where(g => !g.IsPredicate))
@@ -236,6 +236,8 @@ public sealed class KnowledgeRetriever
             : null;
     }
 
+    private LexicalChunk Lexical(IngestedChunk chunk) => _chunks.GetOrAdd(chunk, LexicalChunk.Read);
+
     /// <summary>Embeds a text with the configured generator.</summary>
     public async Task<ReadOnlyMemory<float>> EmbedAsync(string text, CancellationToken cancellationToken = default)
     {
@@ -255,7 +257,18 @@ public sealed class KnowledgeRetriever
             return 0;
         }
 
-        var tokens = new HashSet<string>(KoreanText.Tokenize(text), StringComparer.Ordinal);
+        return WeightedCoverage(queryTokens, weights, new HashSet<string>(KoreanText.Tokenize(text), StringComparer.Ordinal));
+    }
+
+    /// <summary>The weighted share of <paramref name="queryTokens"/> among <paramref name="tokens"/> (0–1).</summary>
+    internal static double WeightedCoverage(IReadOnlyList<string> queryTokens, IReadOnlyList<double> weights, HashSet<string> tokens)
+    {
+        var total = weights.Sum();
+        if (queryTokens.Count == 0 || total <= 0)
+        {
+            return 0;
+        }
+
         double found = 0;
         for (var i = 0; i < queryTokens.Count; i++)
         {
@@ -269,16 +282,9 @@ public sealed class KnowledgeRetriever
     }
 
     /// <summary>Dice overlap between the question's topic tokens and those of the section's last heading (0–1).</summary>
-    private static double SectionMatch(List<string> queryTokens, string section)
+    private static double SectionMatch(List<string> queryTokens, IReadOnlyList<string> headingTokens)
     {
-        if (section.Length == 0 || queryTokens.Count == 0)
-        {
-            return 0;
-        }
-
-        var heading = section.Split(" > ")[^1];
-        var headingTokens = KoreanText.QueryTokens(heading);
-        if (headingTokens.Count == 0)
+        if (queryTokens.Count == 0 || headingTokens.Count == 0)
         {
             return 0;
         }

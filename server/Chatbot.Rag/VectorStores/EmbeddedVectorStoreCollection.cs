@@ -588,7 +588,12 @@ public sealed class EmbeddedVectorStoreCollection : IDocumentChunkStore, IDispos
 
         public Span<float> VectorOf(int slot) => VectorBlocks[slot / BlockRows].AsSpan(slot % BlockRows * Dimensions, Dimensions);
 
-        public IngestedChunk WithVector(int slot) => Chunks[slot]! with { Vector = VectorOf(slot).ToArray() };
+        /// <summary>
+        /// The chunk with its vector as a view of the block, not a copy: a slot's row is written once, when the slot is
+        /// added, and never again (removal leaves a tombstone; compaction writes new blocks).
+        /// </summary>
+        public IngestedChunk WithVector(int slot) =>
+            Chunks[slot]! with { Vector = new ReadOnlyMemory<float>(VectorBlocks[slot / BlockRows], slot % BlockRows * Dimensions, Dimensions) };
 
         public PreparedChunk Prepared(int slot)
         {

@@ -101,8 +101,8 @@ public static class HybridRanking
     {
         ArgumentNullException.ThrowIfNull(vectorRanking);
         ArgumentNullException.ThrowIfNull(keywordRanking);
-        var fused = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var ranking in new[] { vectorRanking, keywordRanking })
+        var fused = new Dictionary<string, double>(vectorRanking.Count + keywordRanking.Count, StringComparer.Ordinal);
+        foreach (var ranking in (ReadOnlySpan<IReadOnlyList<string>>)[vectorRanking, keywordRanking])
         {
             for (var rank = 0; rank < ranking.Count; rank++)
             {
@@ -110,10 +110,16 @@ public static class HybridRanking
             }
         }
 
-        return fused
-            .OrderByDescending(r => r.Value)
-            .ThenBy(r => r.Key, StringComparer.Ordinal)
-            .ToList();
+        var ordered = new List<KeyValuePair<string, double>>(fused);
+        ordered.Sort(BestFirst);
+        return ordered;
+    }
+
+    // Keys are unique, so this is a total order and the unstable sort gives one answer.
+    private static int BestFirst(KeyValuePair<string, double> x, KeyValuePair<string, double> y)
+    {
+        var byScore = y.Value.CompareTo(x.Value);
+        return byScore != 0 ? byScore : string.CompareOrdinal(x.Key, y.Key);
     }
 }
 
