@@ -1,5 +1,6 @@
-// Usage: dotnet run --project samples/Chatbot.Samples.Console -- [question] [--server http://localhost:8080/] [--ai]
+// Usage: dotnet run --project samples/Chatbot.Samples.Console -- [question] [--server http://localhost:8080/] [--ai | --events]
 // --ai asks through the Microsoft.Extensions.AI IChatClient adapter (AsIChatClient) instead of the typed stream.
+// --events prints everything the client hears from one ordered stream (ReadEventsAsync) while it asks.
 using Dongyang.Chat.Client;
 using Dongyang.Chat.Protocol;
 using Microsoft.Extensions.AI;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.AI;
 var server = new Uri("http://localhost:8080/");
 var question = "보험금 청구할 때 필요한 서류는 뭐예요?";
 var useAdapter = false;
+var watchEvents = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--server" && i + 1 < args.Length)
@@ -16,6 +18,10 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--ai")
     {
         useAdapter = true;
+    }
+    else if (args[i] == "--events")
+    {
+        watchEvents = true;
     }
     else
     {
@@ -44,6 +50,11 @@ Console.Write("A: ");
 if (useAdapter)
 {
     return await AskThroughChatClientAsync(chat, question, cancel.Token);
+}
+
+if (watchEvents)
+{
+    return await AskWatchingEventsAsync(chat, question, cancel.Token);
 }
 
 IReadOnlyList<Citation> sources = [];
@@ -123,4 +134,41 @@ static async Task<int> AskThroughChatClientAsync(IDongyangChat chat, string ques
     }
 
     return 0;
+}
+
+// One ordered stream instead of three events: answers as they stream, counsellor pushes, resyncs, connection changes.
+static async Task<int> AskWatchingEventsAsync(IDongyangChat chat, string question, CancellationToken cancellationToken)
+{
+    // The stream has what happens from its first read on, so it is read before the question goes.
+    var reading = PrintEventsAsync(chat, cancellationToken);
+    try
+    {
+        await chat.AskForAnswerAsync(question, cancellationToken);
+    }
+    catch (DongyangChatAnswerException error)
+    {
+        Console.Error.WriteLine($"\n{error.Error.Message}");
+        return 1;
+    }
+
+    // Disposing the client ends the stream after the events already queued.
+    await chat.DisposeAsync();
+    await reading;
+    Console.WriteLine();
+    return 0;
+}
+
+static async Task PrintEventsAsync(IDongyangChat chat, CancellationToken cancellationToken)
+{
+    await foreach (var e in chat.ReadEventsAsync(cancellationToken))
+    {
+        switch (e)
+        {
+            case AnswerChatEvent { Update: DeltaEvent delta }: Console.Write(delta.Text); break;
+            case AnswerChatEvent { Update: AnswerRestartedEvent }: Console.WriteLine(); break; // the answer starts again
+            case MessageAddedChatEvent pushed: Console.WriteLine($"\n[{pushed.Message.Role}] {pushed.Message.Text}"); break;
+            case HistoryResyncedChatEvent resynced: Console.WriteLine($"\n({resynced.History.Messages.Count} messages after a reconnect)"); break;
+            case ConnectionChatEvent connection: Console.WriteLine($"\n({connection.State})"); break;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -180,6 +181,8 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
             Exception? lastError = null;
             var renewed = false;
+            var started = Stopwatch.GetTimestamp();
+            TimeSpan? serverWait = null;
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -187,7 +190,10 @@ public sealed partial class DongyangChatClient : IDongyangChat
                     if (reconnecting || attempt > 0)
                     {
                         // A first connect tries at once; a lost connection waits the first delay too (zero by default).
-                        await Task.Delay(DelayFor(reconnecting ? attempt : attempt - 1), attempts.Token);
+                        // A server that said how long to wait (429 Retry-After) is not asked again sooner.
+                        var delay = DelayFor(reconnecting ? attempt : attempt - 1);
+                        await Task.Delay(serverWait > delay ? serverWait.Value : delay, attempts.Token);
+                        serverWait = null;
                     }
 
                     await connection.StartAsync(attempts.Token);
@@ -212,6 +218,19 @@ public sealed partial class DongyangChatClient : IDongyangChat
                     // A wrong, disabled or foreign-origin site key will not get better by retrying: say so at once.
                     SetState(ChatConnectionState.Disconnected, e as DongyangChatAccessDeniedException);
                     throw;
+                }
+                catch (RateLimitedResponseException e) when (!linked.IsCancellationRequested)
+                {
+                    lastError = e;
+                    serverWait = e.RetryAfter;
+                    LogConnectRateLimited(logger, attempt + 1, e.RetryAfter?.TotalSeconds);
+                    if (!reconnecting && e.RetryAfter is { } wait && options.ConnectTimeout != Timeout.InfiniteTimeSpan
+                        && Stopwatch.GetElapsedTime(started) + wait > options.ConnectTimeout)
+                    {
+                        // Waiting as asked would outlast the connect timeout: say so now, with the wait, rather than at the deadline.
+                        SetState(ChatConnectionState.Disconnected);
+                        throw new DongyangChatUnavailableException(options.ServerUrl!, options.ConnectTimeout, e);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException && !linked.IsCancellationRequested)
                 {
@@ -450,7 +469,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
     public async Task<HandoffResponse> RequestHandoffAsync(string? language = null, CancellationToken cancellationToken = default)
     {
         await WaitUntilConnectedAsync(cancellationToken);
-        return await InvokeRenewingAsync(() => connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId) { Language = language }, cancellationToken), cancellationToken);
+        return await InvokeRenewingAsync(() => connection.InvokeAsync<HandoffResponse>(ChatEndpoints.HandoffMethod, new HandoffRequest(conversationId) { Language = language ?? options.Language }, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -538,6 +557,11 @@ public sealed partial class DongyangChatClient : IDongyangChat
             query.Add(ChatEndpoints.SiteKeyQueryParameter + "=" + Uri.EscapeDataString(options.SiteKey));
         }
 
+        if (!string.IsNullOrEmpty(options.Language))
+        {
+            query.Add(ChatEndpoints.LanguageQueryParameter + "=" + Uri.EscapeDataString(options.Language));
+        }
+
         if (query.Count > 0)
         {
             hubUrl = new UriBuilder(hubUrl) { Query = string.Join('&', query) }.Uri;
@@ -578,7 +602,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
                 }
 
                 // A refusal (401/403) arrives as a DongyangChatAccessDeniedException with the server's code.
-                http.HttpMessageHandlerFactory = inner => new AccessDeniedHandler(options.HttpMessageHandlerFactory?.Invoke(inner) ?? inner);
+                http.HttpMessageHandlerFactory = inner => new RefusalHandler(options.HttpMessageHandlerFactory?.Invoke(inner) ?? inner);
             });
         if (loggerFactory is not null)
         {
@@ -607,7 +631,7 @@ public sealed partial class DongyangChatClient : IDongyangChat
     private static HttpClient CreateHttpClient(DongyangChatOptions options)
     {
         HttpMessageHandler handler = new HttpClientHandler();
-        return new HttpClient(new AccessDeniedHandler(options.HttpMessageHandlerFactory?.Invoke(handler) ?? handler));
+        return new HttpClient(new RefusalHandler(options.HttpMessageHandlerFactory?.Invoke(handler) ?? handler));
     }
 
     private static async Task<StreamStep> TryMoveNextAsync(IAsyncEnumerator<ChatStreamEvent> events, CancellationToken cancellationToken)
@@ -825,6 +849,9 @@ public sealed partial class DongyangChatClient : IDongyangChat
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting failed (attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chat server refused the connection as too busy (429, attempt {Attempt}); it asks to wait {RetryAfterSeconds} s")]
+    private static partial void LogConnectRateLimited(ILogger logger, int attempt, double? retryAfterSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The chat server could not be reached within {Timeout}; giving up")]
     private static partial void LogConnectTimedOut(ILogger logger, TimeSpan timeout);

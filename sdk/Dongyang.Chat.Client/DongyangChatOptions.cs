@@ -52,6 +52,13 @@ public sealed class DongyangChatOptions
     /// </summary>
     public HttpTransportType? Transports { get; set; }
 
+    /// <summary>
+    /// The customer's language for texts the server writes (the counsellor hours in handoff answers and in restored
+    /// history): <c>ko</c> (the default when <see langword="null"/>) or <c>en</c>. Sent on the connection, so it holds
+    /// for every call; <see cref="IDongyangChat.RequestHandoffAsync"/>'s own language, when given, wins.
+    /// </summary>
+    public string? Language { get; set; }
+
     /// <summary>Wraps the HTTP handler, for proxies, tests or custom certificates.</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
 

@@ -44,6 +44,12 @@ public static class ChatEndpoints
     /// <summary>The query parameter that carries the key where a browser cannot set headers (WebSockets, EventSource).</summary>
     public const string SiteKeyQueryParameter = "siteKey";
 
+    /// <summary>
+    /// The query parameter (on the hub URL and on REST reads) that names the language of texts the server writes for the
+    /// customer, such as the counsellor hours in restored handoff notices: <c>ko</c> (default) or <c>en</c>.
+    /// </summary>
+    public const string LanguageQueryParameter = "language";
+
     /// <summary>The header that carries a verified customer's id (with <see cref="UserHashHeader"/>).</summary>
     public const string UserIdHeader = "X-User-Id";
 

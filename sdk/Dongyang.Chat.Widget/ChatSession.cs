@@ -94,6 +94,12 @@ internal sealed class ChatSession : IAsyncDisposable
     /// <summary>Why the server refuses this client, as the customer reads it; <see langword="null"/> when it does not.</summary>
     public string? Refusal { get; set; }
 
+    /// <summary>
+    /// Why the last connect gave up, as the customer reads it (the server stayed unreachable, or too busy, past the connect
+    /// timeout); <see langword="null"/> once connected. The next question tries again.
+    /// </summary>
+    public string? ConnectFailure { get; private set; }
+
     /// <summary>Whether the session has connected (or tried to): it does so when first shown, or at the first question.</summary>
     public bool Started { get; private set; }
 
@@ -295,6 +301,7 @@ internal sealed class ChatSession : IAsyncDisposable
             }
 
             Connection = chat.State;
+            ConnectFailure = null;
             if (chat.ConversationId is null && signedIn && entries.Count == 0)
             {
                 // A verified customer continues their latest conversation, whichever device it was on.
@@ -328,6 +335,16 @@ internal sealed class ChatSession : IAsyncDisposable
         catch (DongyangChatAccessDeniedException e)
         {
             await ShowRefusalAsync(e);
+            return;
+        }
+        catch (DongyangChatUnavailableException e)
+        {
+            // Not a refusal: the server may come back (or free a place), so the next question starts again.
+            Started = false;
+            Connection = chat.State;
+            ConnectFailure = host.Strings.ForError(e.Code);
+            host.Changed();
+            await host.ErrorAsync(ConnectFailure);
             return;
         }
         catch (Microsoft.AspNetCore.SignalR.HubException)
@@ -518,6 +535,11 @@ internal sealed class ChatSession : IAsyncDisposable
         _ = host.InvokeAsync(async () =>
         {
             Connection = e.State;
+            if (e.State == ChatConnectionState.Connected)
+            {
+                ConnectFailure = null;
+            }
+
             host.Changed();
             if (e.Refusal is { } refused)
             {

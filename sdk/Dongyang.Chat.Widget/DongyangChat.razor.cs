@@ -127,14 +127,14 @@ public sealed partial class DongyangChat : IChatSessionHost
 
     private ChatStrings Strings => ChatStrings.For(Lang);
 
-    private string ConnectionLabel => StatusText is null ? "connected" : Refusal is not null ? "refused" : Unreachable ? "unavailable" : Connection switch
+    private string ConnectionLabel => StatusText is null ? "connected" : Refusal is not null ? "refused" : Unreachable || session.ConnectFailure is not null ? "unavailable" : Connection switch
     {
         ChatConnectionState.Connecting => "connecting",
         ChatConnectionState.Reconnecting when !BrowserOffline => "reconnecting",
         _ => "offline",
     };
 
-    private string? StatusText => Refusal ?? (Unreachable ? Strings.ErrorUnavailable : null) ?? Connection switch
+    private string? StatusText => Refusal ?? session.ConnectFailure ?? (Unreachable ? Strings.ErrorUnavailable : null) ?? Connection switch
     {
         ChatConnectionState.Connected => null,
         ChatConnectionState.Connecting when !BrowserOffline => Strings.Connecting,
@@ -358,6 +358,7 @@ public sealed partial class DongyangChat : IChatSessionHost
         options.SiteKey = SiteKey ?? options.SiteKey;
         options.User = connectedUser;
         options.ConversationId = null;
+        options.Language = Strings.Language;
         return new DongyangChatClient(options, Services.GetService<ILoggerFactory>());
     }
 

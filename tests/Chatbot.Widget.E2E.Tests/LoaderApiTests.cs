@@ -90,6 +90,54 @@ public sealed partial class LoaderApiTests(WidgetBrowser browser)
     }
 
     [Fact]
+    public async Task READMEs_embed_context_and_event_snippets_work_as_written_on_one_page()
+    {
+        var readme = (await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md"))).ReplaceLineEndings("\n");
+        var embed = EmbedSnippet().Match(readme);
+        Assert.True(embed.Success, "README's 'Embed on a partner site' should start with the two-line html snippet.");
+        var context = Snippet(readme, "(window.dongyangChat = window.dongyangChat || []).push([\"setContext\"");
+        var events = Snippet(readme, "const chat = document.querySelector(\"dongyang-chat\");");
+        var origin = browser.Site.GetLeftPart(UriPartial.Authority);
+
+        // The partner's page: README's lines in the order a developer pastes them, HOST being this server; the
+        // page's own analytics is the one thing the snippet assumes.
+        var html = $$"""
+            <!doctype html>
+            <html lang="ko"><head><meta charset="utf-8"><title>파트너몰</title>
+            <script>window.__tracked = []; window.analytics = { track: name => window.__tracked.push(name) };</script>
+            <script>{{context}}</script></head>
+            <body><h1>파트너몰</h1>
+            {{embed.Groups[1].Value.Replace("https://HOST", origin, StringComparison.Ordinal)}}
+            <script>{{events}}</script>
+            </body></html>
+            """;
+        var address = new Uri(browser.Site, "made-up/readme-snippets.html");
+        await using var browserContext = await browser.NewContextAsync();
+        await browserContext.RouteAsync(address.ToString(), route => route.FulfillAsync(new() { ContentType = "text/html; charset=utf-8", Body = html }));
+        var page = await browserContext.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) =>
+        {
+            lock (errors)
+            {
+                errors.Add(error);
+            }
+        };
+        await page.GotoAsync(address.ToString());
+
+        // send() ran before the loader had loaded; the answer arrives, the page hears "message", and nothing threw.
+        await page.WaitForFunctionAsync("window.__tracked.includes('chat-answer')", null, new() { Timeout = 90_000 });
+        var widget = new WidgetPage(page);
+        await widget.OpenAsync();
+        await Expect(widget.UserBubbles.First).ToHaveTextAsync("보험금 청구는 어떻게 하나요?");
+        await Expect(widget.DoneAnswers.First).Not.ToBeEmptyAsync();
+        lock (errors)
+        {
+            Assert.Empty(errors);
+        }
+    }
+
+    [Fact]
     public async Task The_TypeScript_declarations_are_served_and_packed_and_type_check_a_page_script()
     {
         using var http = new HttpClient { BaseAddress = browser.Site };
@@ -191,6 +239,18 @@ public sealed partial class LoaderApiTests(WidgetBrowser browser)
         await page.GotoAsync(address.ToString());
         return page;
     }
+
+    /// <summary>The body of README's ```js block that starts with <paramref name="firstLine"/>.</summary>
+    private static string Snippet(string readme, string firstLine)
+    {
+        var start = readme.IndexOf("```js\n" + firstLine, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"README should show a js snippet starting with {firstLine}");
+        start += "```js\n".Length;
+        return readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    [GeneratedRegex(@"## Embed on a partner site\s*Two lines:\s*```html\s*(.+?)```", RegexOptions.Singleline)]
+    private static partial Regex EmbedSnippet();
 
     [GeneratedRegex(@"the page the partner renders for a signed-in customer:\s*```html\s*(.+?)```", RegexOptions.Singleline)]
     private static partial Regex SignedInSnippet();

@@ -49,4 +49,30 @@ public sealed class ConsoleSampleTests(SharedServer fixture) : IClassFixture<Sha
             at++;
         }
     }
+
+    /// <summary>README's ReadEventsAsync snippet is the sample's --events code, which is run against the real server.</summary>
+    [Fact]
+    public async Task READMEs_ReadEventsAsync_snippet_runs_in_the_sample_and_prints_the_connection_and_the_streamed_answer()
+    {
+        var readme = (await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md"))).ReplaceLineEndings("\n");
+        var start = readme.IndexOf("```csharp\nawait foreach (var e in chat.ReadEventsAsync(", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README should show the ReadEventsAsync loop");
+        start += "```csharp\n".Length;
+        var snippet = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)].Trim();
+        var code = (await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "samples", "Chatbot.Samples.Console", "Program.cs"))).ReplaceLineEndings("\n");
+        Assert.Contains(Indent(snippet, "    "), code, StringComparison.Ordinal);
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var sample = Path.Combine(RepositoryPaths.Root, "samples", "Chatbot.Samples.Console", "bin", configuration, "net10.0", "Chatbot.Samples.Console.dll");
+        var output = await PackedSdk.DotnetAsync(RepositoryPaths.Root, null, sample, "--server", fixture.Server.BaseAddress.ToString(), "--events", "보험금 청구할 때 필요한 서류는 뭐예요?");
+
+        var lines = output.ReplaceLineEndings("\n").Split('\n');
+        var connected = Array.IndexOf(lines, "(Connected)");
+        Assert.True(connected > 0, $"no '(Connected)' line in:\n{output}");
+        // The answer streamed after the connection, citing its source.
+        Assert.Contains(lines.Skip(connected + 1), l => l.Contains("[1]", StringComparison.Ordinal) && l.Length > 20);
+    }
+
+    private static string Indent(string text, string indent) =>
+        string.Join('\n', text.Split('\n').Select(l => l.Length == 0 ? l : indent + l));
 }

@@ -132,6 +132,35 @@ public sealed class ChatSessionTests
         new(id ?? Guid.NewGuid(), role, content, createdAt ?? new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero), clientMessageId, null, []);
 
     /// <summary>Runs the session's work at once, and records what it reports.</summary>
+    [Fact]
+    public async Task A_connect_that_gives_up_says_why_and_the_next_question_connects_again()
+    {
+        var chat = new ScriptedChat();
+        chat.ConnectFailures.Enqueue(new DongyangChatUnavailableException(new Uri("http://127.0.0.1:9/"), TimeSpan.FromSeconds(30), null));
+        chat.Script(
+            new AcceptedEvent(Conversation, Guid.NewGuid()),
+            new DeltaEvent("청구서가 필요합니다."),
+            new CompletedEvent(Conversation, Guid.NewGuid(), true, []));
+        var host = new RecordingHost();
+        await using var session = new ChatSession(host, chat, ownsClient: false, signedIn: false, conversationId: null);
+        host.Session = session;
+
+        // The panel opens while the server is down: the customer is told so, and nothing throws into the page.
+        await session.EnsureStartedAsync();
+
+        Assert.Equal(ChatStrings.Korean.ErrorUnavailable, session.ConnectFailure);
+        Assert.Equal([ChatStrings.Korean.ErrorUnavailable], host.Errors);
+        Assert.False(session.Started);
+
+        // The server is back: the next question connects, is answered, and the failure is no longer shown.
+        await session.SendAsync("보험금 청구 서류가 뭐예요?");
+        await host.IdleAsync();
+
+        Assert.Equal(2, chat.Connects);
+        Assert.Equal("청구서가 필요합니다.", session.Entries[^1].Text);
+        Assert.Null(session.ConnectFailure);
+    }
+
     private sealed class RecordingHost : IChatSessionHost
     {
         private readonly List<Task> pending = [];
@@ -250,8 +279,20 @@ public sealed class ChatSessionTests
 
         public void Resync(ConversationHistory history) => historyResynced?.Invoke(this, new ConversationResyncedEventArgs(history));
 
+        /// <summary>Failures the next connects throw, in order, before one succeeds.</summary>
+        public Queue<Exception> ConnectFailures { get; } = new();
+
+        public int Connects { get; private set; }
+
         public Task ConnectAsync(CancellationToken cancellationToken = default)
         {
+            Connects++;
+            if (ConnectFailures.TryDequeue(out var failure))
+            {
+                State = ChatConnectionState.Disconnected;
+                return Task.FromException(failure);
+            }
+
             State = ChatConnectionState.Connected;
             return Task.CompletedTask;
         }

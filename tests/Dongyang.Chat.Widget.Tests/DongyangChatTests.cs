@@ -108,6 +108,28 @@ public sealed class DongyangChatTests : BunitContext, IClassFixture<SharedServer
     }
 
     [Fact]
+    public async Task An_english_widget_restores_its_handoff_notice_in_english()
+    {
+        var cut = RenderChat(fixture.Server.BaseAddress, "en");
+        await cut.InvokeAsync(() => cut.Instance.SendAsync(ClaimQuestion));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".dc-bot[data-status=done]")));
+        await cut.Find("[data-action=handoff]").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Contains("weekdays 09:00", cut.Find(".dc-notice").TextContent, StringComparison.Ordinal));
+
+        // The page is reloaded: the conversation comes back from the server's history, notice included, still in English.
+        var reloaded = Render<DongyangChat>(p => p
+            .Add(c => c.ServerUrl, fixture.Server.BaseAddress)
+            .Add(c => c.SiteKey, ChatServer.LocalSiteKey)
+            .Add(c => c.Lang, "en")
+            .Add(c => c.ConversationId, cut.Instance.ConversationId)
+            .Add(c => c.Embedded, true));
+
+        reloaded.WaitForAssertion(() => Assert.Single(reloaded.FindAll(".dc-notice")));
+        Assert.Contains("weekdays 09:00", reloaded.Find(".dc-notice").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("평일", reloaded.Find(".dc-notice").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Connection_states_are_shown_in_Korean_and_offline_questions_are_sent_once_when_back()
     {
         await using var relay = new TcpRelay(fixture.Server.BaseAddress);

@@ -62,7 +62,9 @@ internal sealed class ChatHub(
         }
 
         await feed.WatchAsync(Context.ConnectionId, conversationId, Context.ConnectionAborted);
-        return await store.GetHistoryAsync(conversationId, caller, counsellors.Notice, Context.ConnectionAborted) ?? throw new HubException(ChatErrorCodes.ConversationNotFound);
+        // The language the client connected with (DongyangChatOptions.Language): restored notices read as they were shown.
+        var language = Context.GetHttpContext()?.Request.Query[ChatEndpoints.LanguageQueryParameter].ToString();
+        return await store.GetHistoryAsync(conversationId, caller, counsellors.Notices(language), Context.ConnectionAborted) ?? throw new HubException(ChatErrorCodes.ConversationNotFound);
     }
 
     /// <summary>

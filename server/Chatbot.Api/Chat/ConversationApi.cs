@@ -2,6 +2,7 @@ using Chatbot.Api.Sites;
 using Chatbot.Counselling;
 using Chatbot.Data.Conversations;
 using Dongyang.Chat.Protocol;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Chatbot.Api.Chat;
 
@@ -9,8 +10,8 @@ internal static class ConversationApi
 {
     public static IEndpointRouteBuilder MapConversationApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/conversations/{id:guid}/messages", async (Guid id, HttpContext http, ConversationStore store, CounsellorLine counsellors, CancellationToken cancellationToken) =>
-            await store.GetHistoryAsync(id, http.GetSiteCaller().AsConversationCaller(), counsellors.Notice, cancellationToken) is { } history
+        endpoints.MapGet("/conversations/{id:guid}/messages", async (Guid id, [FromQuery(Name = ChatEndpoints.LanguageQueryParameter)] string? language, HttpContext http, ConversationStore store, CounsellorLine counsellors, CancellationToken cancellationToken) =>
+            await store.GetHistoryAsync(id, http.GetSiteCaller().AsConversationCaller(), counsellors.Notices(language), cancellationToken) is { } history
                 ? Results.Ok(history)
                 : Results.Problem(
                     statusCode: StatusCodes.Status404NotFound,

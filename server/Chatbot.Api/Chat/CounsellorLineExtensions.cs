@@ -13,8 +13,12 @@ internal static class CounsellorLineExtensions
     public static HandoffResponse Handoff(this CounsellorLine line, Guid requestId, string? language) =>
         new(requestId, line.Phone, line.DescribeHours(LanguageOf(language)));
 
-    public static HandoffNotice Notice(this CounsellorLine line, Guid requestId, DateTimeOffset createdAt) =>
-        new(requestId, createdAt, line.Phone, line.DescribeHours(CustomerLanguage.Korean));
+    /// <summary>A restored handoff notice, with the hours in the reader's language.</summary>
+    public static Func<Guid, DateTimeOffset, HandoffNotice> Notices(this CounsellorLine line, string? language)
+    {
+        var hours = line.DescribeHours(LanguageOf(language));
+        return (requestId, createdAt) => new(requestId, createdAt, line.Phone, hours);
+    }
 
     public static CounsellorContact Contact(this CounsellorLine line, string? language) =>
         new(line.Phone, line.DescribeHours(LanguageOf(language)), line.IsOpenNow);

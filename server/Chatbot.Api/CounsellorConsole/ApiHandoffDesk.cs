@@ -36,7 +36,7 @@ internal sealed class ApiHandoffDesk(IDbContextFactory<ChatDbContext> contexts, 
     }
 
     public Task<ConversationHistory?> GetTranscriptAsync(Guid conversationId, CancellationToken cancellationToken) =>
-        store.GetHistoryAsync(conversationId, ConversationCaller.Staff, counsellors.Notice, cancellationToken);
+        store.GetHistoryAsync(conversationId, ConversationCaller.Staff, counsellors.Notices(language: null), cancellationToken);
 
     public async Task<CounsellorReplyRefusal?> ReplyAsync(Guid conversationId, string text, CancellationToken cancellationToken)
     {
