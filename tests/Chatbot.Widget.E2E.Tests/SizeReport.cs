@@ -17,6 +17,13 @@ public sealed class SizeReport(WidgetBrowser browser, ITestOutputHelper output)
 {
     private const int LoaderBrotliBudget = 8 * 1024;
 
+    /// <summary>Cold opens timed for click-to-input, each in a fresh browser context (empty cache).</summary>
+    private const int ColdOpens = 3;
+
+    /// <summary>Which build of the server is measured: the size report's Release publish, or the Debug build output.</summary>
+    private static string ServedFrom =>
+        Environment.GetEnvironmentVariable("CHATBOT_API_PUBLISHED") is { Length: > 0 } ? "Release publish" : "build output, as 'dotnet run' serves it";
+
     [Fact]
     public async Task Loader_bytes_and_bytes_fetched_before_and_after_the_first_open()
     {
@@ -41,12 +48,14 @@ public sealed class SizeReport(WidgetBrowser browser, ITestOutputHelper output)
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Task.Delay(500);
         var after = transfers.Snapshot();
+        var opens = await ColdOpensAsync(ColdOpens);
 
         var report = new StringBuilder()
-            .AppendLine("Dongyang Chat widget size report (Chromium, fresh profile, no cache)")
+            .AppendLine(CultureInfo.InvariantCulture, $"Dongyang Chat widget size report (Chromium, fresh profile, no cache; server {ServedFrom})")
             .AppendLine(CultureInfo.InvariantCulture, $"  loader dongyang-chat.js  raw {loader.Length,7:N0} B   gzip {gzip,6:N0} B   brotli {brotli,6:N0} B   (budget {LoaderBrotliBudget:N0} B brotli)")
             .AppendLine(CultureInfo.InvariantCulture, $"  before first open        {before.Requests,3} requests  {before.Bytes,10:N0} B transferred  (of which widget {before.WidgetBytes:N0} B)")
             .AppendLine(CultureInfo.InvariantCulture, $"  after first open         {after.Requests,3} requests  {after.Bytes,10:N0} B transferred  (chat app +{after.Bytes - before.Bytes:N0} B)")
+            .AppendLine(CultureInfo.InvariantCulture, $"  click to input           median {Median(opens),6:N0} ms of {opens.Count} cold opens ({string.Join(", ", opens.Select(o => o.ToString("N0", CultureInfo.InvariantCulture)))} ms)")
             .AppendLine("  largest transfers after open:");
         foreach (var (url, bytes) in after.Largest.Take(8))
         {
@@ -64,6 +73,27 @@ public sealed class SizeReport(WidgetBrowser browser, ITestOutputHelper output)
         Assert.True(brotli <= LoaderBrotliBudget, $"The loader is {brotli} B brotli, over the {LoaderBrotliBudget} B budget.");
         Assert.DoesNotContain(before.Urls, u => u.Contains("/widget/app/", StringComparison.Ordinal));
     }
+
+    /// <summary>Milliseconds from the click on the launcher to the chat input being visible, per cold open.</summary>
+    private async Task<List<long>> ColdOpensAsync(int count)
+    {
+        var times = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            await using var context = await browser.NewContextAsync();
+            var widget = new WidgetPage(await context.NewPageAsync());
+            await widget.Page.GotoAsync(browser.Site.ToString());
+            await Assertions.Expect(widget.Launcher).ToBeVisibleAsync();
+            await widget.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await widget.OpenAsync();
+            times.Add(clock.ElapsedMilliseconds);
+        }
+
+        return times;
+    }
+
+    private static long Median(List<long> values) => values.Order().ElementAt(values.Count / 2);
 
     private static long Compress(byte[] data, Func<Stream, Stream> compressor)
     {
