@@ -21,7 +21,7 @@ internal static class PersistenceServiceCollectionExtensions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextFactory<SqliteChatDbContext>(options => options.UseSqlite(connectionString));
+                services.AddDbContextFactory<SqliteChatDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteWalSynchronousNormal()));
                 services.AddSingleton(new DatabaseWriteGate(serializeWrites: true));
                 services.AddSingleton<IDbContextFactory<ChatDbContext>, ChatDbContextFactory<SqliteChatDbContext>>();
                 break;
