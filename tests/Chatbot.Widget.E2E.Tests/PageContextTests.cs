@@ -86,8 +86,24 @@ public sealed partial class PageContextTests
             await console.GotoAsync(new Uri(server.BaseAddress, "/console/inbox").ToString());
             var request = console.Locator("button.request");
             await Expect(request).ToHaveCountAsync(1, new() { Timeout = 15_000 });
-            await request.ClickAsync();
-            await Expect(console.Locator("#inbox-context dd[data-key=page]")).ToHaveTextAsync("/products/cancer/apply");
+
+            // The request is already in the prerendered page; a click before the Blazor circuit is attached does
+            // nothing, so click until the request opens (on a loaded machine the circuit can take seconds).
+            var context = console.Locator("#inbox-context dd[data-key=page]");
+            for (var attempt = 0; attempt < 15 && await context.CountAsync() == 0; attempt++)
+            {
+                await request.ClickAsync();
+                try
+                {
+                    await context.WaitForAsync(new() { Timeout = 2_000 });
+                }
+                catch (System.TimeoutException)
+                {
+                    // Not interactive yet: click again.
+                }
+            }
+
+            await Expect(context).ToHaveTextAsync("/products/cancer/apply");
             await Expect(console.Locator("#inbox-context dd[data-key=memo]")).ToHaveTextAsync("다시 연락 [전화번호]");
         }
         finally
