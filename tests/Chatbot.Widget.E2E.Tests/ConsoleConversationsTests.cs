@@ -103,6 +103,9 @@ public sealed class ConsoleConversationsTests
             await Assertions.Expect(transcript.Locator($"li[data-role='{MessageRoles.User}']")).ToContainTextAsync(WeatherQuestion);
             await Assertions.Expect(transcript.Locator($"li[data-role='{MessageRoles.Assistant}']")).ToContainTextAsync("챗봇 (답변 불가)");
             await Assertions.Expect(transcript.Locator("[data-rating='-1']")).ToHaveCountAsync(1);
+            // The rating draws as a named inline SVG, not an emoji (an empty box without a colour-emoji font).
+            await Assertions.Expect(transcript.Locator("[data-rating='-1'] svg[role='img']")).ToHaveAttributeAsync("aria-label", "싫어요 (thumbs down)");
+            Assert.DoesNotMatch(@"[\u2600-\u27BF]|\uD83C[\uDF00-\uDFFF]|\uD83D[\uDC00-\uDEFF]|\uD83E[\uDD00-\uDEFF]", await transcript.InnerTextAsync());
             await Assertions.Expect(transcript.Locator("li.handoff")).ToHaveCountAsync(1);
             await Assertions.Expect(transcript.Locator($"li[data-role='{MessageRoles.Counsellor}']")).ToContainTextAsync(CounsellorReply);
             await ExpectAccessibleAsync(page);

@@ -26,7 +26,7 @@ public sealed class ConversationExport(IConversationArchive archive, IAuditLog a
         "첫 질문 (First question)",
         "답변 불가 (Declined)",
         "상담 연결 (Handoff)",
-        "👎",
+        "싫어요 평가 (Thumbs down)",
     ];
 
     public sealed record CsvFile(byte[] Content, string FileName, int Rows);
